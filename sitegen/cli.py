@@ -1,0 +1,160 @@
+"""The `sitegen` command: argument parsing only; the work is done by the pipeline's stages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from . import __version__
+from .build import BuildOptions, build, build_clock
+from .config import load_config
+from .errors import BuildError, SourceError
+from .text import slugify
+
+ISSUES_URL = "https://github.com/sitegen/sitegen/issues"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("\ninterrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except Exception:  # a bug of ours must still end in a clear message
+        print(f"sitegen: internal error (this is a bug in sitegen {__version__}; please report it at {ISSUES_URL} "
+              f"with the text below)\n{traceback.format_exc()}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitegen", description="A static site generator for professional blogs, "
+                                     "right-to-left first.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    b = commands.add_parser("build", help="build the site into public/", description="Build the site.")
+    _source_arg(b)
+    b.add_argument("--output", "-o", type=Path, help="output folder (default: public/ in the site's root)")
+    b.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+    b.add_argument("--future", action="store_true", help="include posts dated in the future")
+    b.add_argument("--strict", action="store_true", help="fail on warnings too (such as broken links)")
+    b.set_defaults(run=_build)
+
+    n = commands.add_parser("new", help="create a post with its front matter filled in",
+                            description="Create a new post (a draft) in content/posts/.")
+    _source_arg(n)
+    n.add_argument("title", help="the post's title, e.g. \"عنوان المقال\"")
+    n.add_argument("--slug", help="URL slug (default: made from the title)")
+    n.add_argument("--page", action="store_true", help="create a standalone page in content/pages/ instead")
+    n.set_defaults(run=_new)
+
+    i = commands.add_parser("import", help="convert plain text, Jekyll or Hugo files into posts",
+                            description="Convert articles (plain text, Markdown with Jekyll/Hugo front matter) "
+                            "into sitegen posts in content/posts/. Review the result by hand.")
+    _source_arg(i)
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    i.add_argument("--force", action="store_true", help="overwrite posts that already exist")
+    i.set_defaults(run=_import)
+    return parser
+
+
+def _source_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", "-s", type=Path, default=Path("."), help="the site's root folder (default: .)")
+
+
+def _build(args: argparse.Namespace) -> int:
+    root: Path = args.source
+    output = args.output or root / "public"
+    options = BuildOptions(source=root, output=output, drafts=args.drafts, future=args.future, strict=args.strict)
+    try:
+        result = build(options)
+    except BuildError as failure:
+        _report(failure.diagnostics, root)
+        count = len([d for d in failure.diagnostics if d.severity == "error"]) or len(failure.diagnostics)
+        print(f"build failed with {count} problem{'s' if count != 1 else ''}; {_shown(output)} was left as it was",
+              file=sys.stderr)
+        return 1
+    _report(list(result.warnings), root)
+    print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s -> {_shown(output)}")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    root: Path = args.source
+    config, errors = load_config(root)
+    if errors:
+        _report(errors, root)
+        return 1
+    slug = args.slug or slugify(args.title)
+    if not slug:
+        print("sitegen: cannot make a slug from that title; pass --slug", file=sys.stderr)
+        return 1
+    folder = root / "content" / ("pages" if args.page else "posts")
+    path = folder / f"{slug}.md"
+    if path.exists():
+        print(f"sitegen: {_shown(path)} already exists", file=sys.stderr)
+        return 1
+    now = build_clock().astimezone(config.zone).replace(microsecond=0)
+    front = {"title": args.title, "date": now.isoformat(), "description": "", "tags": [], "draft": True}
+    if args.page:
+        front = {"title": args.title, "description": ""}
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(_front_matter(front) + "\n", encoding="utf-8")
+    print(f"created {_shown(path)}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import convert_document, render_post_file
+
+    root: Path = args.source
+    folder = root / "content" / "posts"
+    folder.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for file in args.files:
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            _report([SourceError(file, f"cannot read: {exc}")], root)
+            failed += 1
+            continue
+        post = convert_document(text, file.name)
+        dest = folder / f"{post.slug}.md"
+        if dest.exists() and not args.force:
+            _report([SourceError(file, f"{_shown(dest)} already exists", hint="pass --force to overwrite it")], root)
+            failed += 1
+            continue
+        dest.write_text(render_post_file(post), encoding="utf-8")
+        print(f"{file} -> {_shown(dest)}")
+        _report([SourceError(dest, w, severity="warning") for w in post.warnings], root)
+    return 1 if failed else 0
+
+
+def _front_matter(values: dict[str, object]) -> str:
+    return "---\n" + yaml.safe_dump(values, allow_unicode=True, sort_keys=False) + "---\n"
+
+
+def _report(diagnostics: list[SourceError], root: Path) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(root), file=sys.stderr)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

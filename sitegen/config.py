@@ -1,0 +1,217 @@
+"""The site configuration (`sitegen.yaml`): frozen values, every problem reported at once."""
+
+from __future__ import annotations
+
+import difflib
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import SourceError
+from .yamlio import YamlMapping, parse_yaml_mapping
+
+CONFIG_NAMES = ("sitegen.yaml", "sitegen.yml")
+PERMALINK_FIELDS = frozenset({"slug", "year", "month", "day", "lang"})
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """The blog's author, shown on the about page and in feeds."""
+
+    name: str = "Author"
+    bio: str = ""
+    email: str = ""
+    image: str = ""
+    """Path or URL of a photo; optional."""
+    links: tuple[tuple[str, str], ...] = ()
+    """(label, url) pairs in the order written, e.g. ('LinkedIn', 'https://www.linkedin.com/in/...')."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything `sitegen.yaml` says, with defaults filled in."""
+
+    root: Path
+    """The site's root folder (where sitegen.yaml lives)."""
+    title: str = "My blog"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    """Absolute URL the site is served from, ending in '/'."""
+    language: str = "ar"
+    timezone: str = "UTC"
+    """IANA zone used for dates written without one."""
+    posts_per_page: int = 10
+    permalink: str = "/posts/{slug}/"
+    """URL pattern of posts; fields: {slug} {year} {month} {day} {lang}."""
+    theme: str = "default"
+    feed_limit: int = 20
+    """How many of the newest posts the feeds carry."""
+    author: Author = field(default_factory=Author)
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Free-form values for templates (`config.extra.x`)."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_SCALARS: dict[str, type | tuple[type, ...]] = {
+    "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
+    "posts_per_page": int, "permalink": str, "theme": str, "feed_limit": int,
+}
+_AUTHOR_KEYS: dict[str, type] = {"name": str, "bio": str, "email": str, "image": str, "links": dict}
+_TOP_KEYS = [*_SCALARS, "author", "extra"]
+_TYPE_NAMES = {str: "text", int: "a whole number", dict: "a mapping", list: "a list"}
+
+
+def find_config(root: Path) -> Path | None:
+    """The configuration file in `root`, if there is one."""
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def load_config(root: Path) -> tuple[Config, list[SourceError]]:
+    """Read and validate the site's configuration; a missing file is an error."""
+    path = find_config(root)
+    if path is None:
+        return Config(root=root), [SourceError(root / CONFIG_NAMES[0], "no configuration file found",
+                                               hint=f"run sitegen in the site's root folder, or pass --source; "
+                                                    f"it looks for {' or '.join(CONFIG_NAMES)}")]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Config(root=root), [SourceError(path, f"cannot read the configuration: {exc}")]
+    return parse_config(text, path, root)
+
+
+def parse_config(text: str, path: Path, root: Path) -> tuple[Config, list[SourceError]]:
+    """Validate configuration text; return the config (defaults where invalid) and every problem found."""
+    doc, errors = parse_yaml_mapping(text, path)
+    if doc is None:
+        return Config(root=root), errors
+    values: dict[str, Any] = {}
+    for key, value in doc.values.items():
+        line = doc.line(key)
+        if key in _SCALARS:
+            if _is_type(value, _SCALARS[key]):
+                values[key] = value
+            else:
+                errors.append(_type_error(path, key, value, _SCALARS[key], line))
+        elif key == "author":
+            author, author_errors = _parse_author(value, doc, path)
+            values["author"] = author
+            errors.extend(author_errors)
+        elif key == "extra":
+            if isinstance(value, dict):
+                values["extra"] = value
+            else:
+                errors.append(_type_error(path, key, value, dict, line))
+        else:
+            errors.append(_unknown_key(path, key, _TOP_KEYS, line))
+    config = Config(root=root, **values)
+    value_errors, bad_keys = _check_values(config, doc, path)
+    errors.extend(value_errors)
+    if bad_keys:  # keep checking the content against sane defaults
+        config = Config(root=root, **{k: v for k, v in values.items() if k not in bad_keys})
+    return config, errors
+
+
+def _parse_author(value: Any, doc: YamlMapping, path: Path) -> tuple[Author, list[SourceError]]:
+    if not isinstance(value, dict):
+        return Author(), [_type_error(path, "author", value, dict, doc.line("author"))]
+    errors: list[SourceError] = []
+    fields: dict[str, Any] = {}
+    for key, item in value.items():
+        line = doc.line(f"author.{key}")
+        expected = _AUTHOR_KEYS.get(key)
+        if expected is None:
+            errors.append(_unknown_key(path, f"author.{key}", [f"author.{k}" for k in _AUTHOR_KEYS], line))
+        elif item is None:
+            continue
+        elif not _is_type(item, expected):
+            errors.append(_type_error(path, f"author.{key}", item, expected, line))
+        elif key == "links":
+            links = []
+            for label, url in item.items():
+                if isinstance(url, str) and url:
+                    links.append((str(label), url))
+                else:
+                    errors.append(SourceError(path, f"author.links.{label} must be a URL", doc.line(
+                        f"author.links.{label}", line)))
+            fields["links"] = tuple(links)
+        else:
+            fields[key] = item
+    return Author(**fields), errors
+
+
+def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[SourceError], set[str]]:
+    """Check values a type cannot express; return the errors and the keys whose values are unusable."""
+    errors: list[SourceError] = []
+    bad: set[str] = set()
+    if not config.base_url.startswith(("http://", "https://")) or not config.base_url.endswith("/"):
+        errors.append(SourceError(path, f"base_url {config.base_url!r} must be an absolute URL ending in '/'",
+                                  doc.line("base_url"), hint="e.g. base_url: https://example.com/"))
+        bad.add("base_url")
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(SourceError(path, f"unknown time zone {config.timezone!r}", doc.line("timezone"),
+                                  hint="use an IANA name such as Asia/Riyadh or Europe/London"))
+        bad.add("timezone")
+    try:
+        Locale.parse(config.language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        errors.append(SourceError(path, f"unknown language {config.language!r}", doc.line("language"),
+                                  hint="use a language code such as ar, en or fr"))
+        bad.add("language")
+    for key in ("posts_per_page", "feed_limit"):
+        if getattr(config, key) < 1:
+            errors.append(SourceError(path, f"{key} must be at least 1", doc.line(key)))
+            bad.add(key)
+    if permalink_errors := _check_permalink(config.permalink, path, doc.line("permalink")):
+        errors.extend(permalink_errors)
+        bad.add("permalink")
+    return errors, bad
+
+
+def _check_permalink(pattern: str, path: Path, line: int | None) -> list[SourceError]:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as exc:
+        return [SourceError(path, f"permalink {pattern!r} is not a valid pattern: {exc}", line)]
+    problems = []
+    if "slug" not in names:
+        problems.append("it must contain {slug}")
+    if unknown := names - PERMALINK_FIELDS:
+        problems.append(f"unknown field {{{sorted(unknown)[0]}}}")
+    if not pattern.startswith("/") or not pattern.endswith("/"):
+        problems.append("it must start and end with '/'")
+    if not problems:
+        return []
+    return [SourceError(path, f"permalink {pattern!r}: {'; '.join(problems)}", line,
+                        hint="fields: " + " ".join(f"{{{f}}}" for f in sorted(PERMALINK_FIELDS)))]
+
+
+def _is_type(value: Any, expected: type | tuple[type, ...]) -> bool:
+    if expected is int or expected == (int,):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is str:
+        return isinstance(value, str)
+    return isinstance(value, expected)
+
+
+def _type_error(path: Path, key: str, value: Any, expected: type | tuple[type, ...], line: int | None) -> SourceError:
+    name = _TYPE_NAMES.get(expected, getattr(expected, "__name__", str(expected)))  # type: ignore[arg-type]
+    return SourceError(path, f"'{key}' must be {name}, not {type(value).__name__} ({value!r})", line)
+
+
+def _unknown_key(path: Path, key: str, known: list[str], line: int | None) -> SourceError:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+    return SourceError(path, f"unknown key '{key}'", line, None if "." in key else 1, hint=hint)

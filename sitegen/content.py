@@ -1,0 +1,281 @@
+"""Finding the site's sources and reading them: front matter split, validated and mapped to file lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .errors import SourceError
+from .text import slugify
+from .yamlio import YamlMapping, parse_yaml_mapping
+
+CONTENT_DIR = "content"
+KINDS = ("posts", "pages")
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+_UNSAFE_SLUG = re.compile(r"[/\\?#%<>:\"|*\x00-\x1f\x7f]|^\.|\.\.")
+_KNOWN_KEYS = frozenset({"title", "date", "updated", "slug", "tags", "keywords", "categories", "description",
+                         "draft", "lang", "aliases", "author", "image", "layout", "template"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Markdown file to build, and the folder of files published beside it (for `slug/index.md` posts)."""
+
+    path: Path
+    kind: str
+    """'posts' or 'pages'."""
+    bundle: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source file's front matter, validated, and its Markdown body not yet rendered."""
+
+    source: SourceFile
+    title: str | None
+    """None when the front matter has none; the first `#` heading then gives it."""
+    slug: str
+    date: datetime | None
+    updated: datetime | None
+    tags: tuple[str, ...]
+    description: str | None
+    draft: bool
+    lang: str | None
+    aliases: tuple[str, ...]
+    author: str | None
+    image: str | None
+    template: str | None
+    """A template of the theme to render this document with, instead of post.html or page.html."""
+    body: str
+    body_line: int
+    """File line on which the Markdown body starts, to map Markdown lines to file lines."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Front matter keys sitegen does not know, kept for templates (`post.extra.audio`)."""
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+
+def discover_sources(root: Path) -> list[SourceFile]:
+    """Every post and page under `root/content`, in a stable order."""
+    found: list[SourceFile] = []
+    for kind in KINDS:
+        folder = root / CONTENT_DIR / kind
+        if not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith((".", "_")):
+                continue
+            if entry.is_file() and entry.suffix.lower() in MARKDOWN_SUFFIXES:
+                found.append(SourceFile(entry, kind))
+            elif entry.is_dir():
+                index = next((entry / f"index{s}" for s in MARKDOWN_SUFFIXES if (entry / f"index{s}").is_file()), None)
+                if index is not None:
+                    found.append(SourceFile(index, kind, bundle=entry))
+    return found
+
+
+def load_document(source: SourceFile, zone: ZoneInfo) -> tuple[Document | None, list[SourceError]]:
+    """Read one source file and validate its front matter; every problem in it is returned."""
+    path = source.path
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [SourceError(path, f"cannot read file: {exc.strerror or exc}")]
+    text, error = decode_source(raw, path)
+    if error:
+        return None, [error]
+    return parse_document(text, source, zone)
+
+
+def decode_source(raw: bytes, path: Path) -> tuple[str, SourceError | None]:
+    """UTF-8 text with the byte-order mark dropped and line endings made '\\n'."""
+    if b"\x00" in raw[:8192]:
+        return "", SourceError(path, "this is a binary file, not Markdown text", hint="move it out of content/, "
+                               "or into a post's own folder to publish it beside the post")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return "", SourceError(path, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column,
+                               hint="save the file as UTF-8 in your editor")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int, SourceError | None]:
+    """Split `---` front matter from the body: (front matter or None, body, body's first line, error)."""
+    if not text.startswith("---") or text[3:4] not in ("\n", ""):
+        return None, text, 1, None
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2, None
+    return None, text, 1, SourceError(path, "front matter is not closed", 1, 1,
+                                      hint="add a line '---' after the last key of the front matter")
+
+
+def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Document | None, list[SourceError]]:
+    """Validate the front matter of `text`; return the document, or None when it cannot be built."""
+    path = source.path
+    front, body, body_line, error = split_front_matter(text, path)
+    if error:
+        return None, [error]
+    doc, errors = parse_yaml_mapping(front or "", path, first_line=2)
+    if doc is None:
+        return None, errors
+    fields = _Fields(doc, path, zone, errors)
+    name_date, name_slug = _name_parts(source, zone)
+    slug = fields.slug() or name_slug
+    document = Document(
+        source=source,
+        title=fields.text("title"),
+        slug=slug,
+        date=fields.date("date") or name_date,
+        updated=fields.date("updated"),
+        tags=fields.tags(),
+        description=fields.text("description"),
+        draft=fields.flag("draft"),
+        lang=fields.text("lang"),
+        aliases=fields.strings("aliases"),
+        author=fields.text("author"),
+        image=fields.text("image"),
+        template=fields.template(),
+        body=body,
+        body_line=body_line,
+        extra={k: v for k, v in doc.values.items() if k not in _KNOWN_KEYS},
+    )
+    if document.date is None and source.kind == "posts":
+        document = _dated_by_file(document, zone, errors)
+    if not slug:
+        errors.append(SourceError(path, "cannot make a URL slug from the file name", hint="set 'slug:' in the "
+                                  "front matter"))
+    if any(e.severity == "error" for e in errors):
+        return None, errors
+    return document, errors
+
+
+def _dated_by_file(document: Document, zone: ZoneInfo, errors: list[SourceError]) -> Document:
+    """A post needs a date (feeds, archive, sorting); without one, the file's modification time stands in."""
+    try:
+        mtime = document.path.stat().st_mtime
+    except OSError:
+        return document
+    when = datetime.fromtimestamp(int(mtime), tz=zone)
+    errors.append(SourceError(document.path, "no date in the front matter; using the file's modification time",
+                              1, hint=f"add a line: date: {when.date().isoformat()}", severity="warning"))
+    return replace(document, date=when)
+
+
+def _name_parts(source: SourceFile, zone: ZoneInfo) -> tuple[datetime | None, str]:
+    stem = source.bundle.name if source.bundle else source.path.stem
+    match = _DATED_NAME.match(stem)
+    if match:
+        try:
+            return datetime.fromisoformat(match.group(1)).replace(tzinfo=zone), slugify(match.group(2))
+        except ValueError:
+            pass
+    return None, slugify(stem)
+
+
+@dataclass(slots=True)
+class _Fields:
+    """Typed access to front matter values; each misfit is recorded as an error at its line."""
+
+    doc: YamlMapping
+    path: Path
+    zone: ZoneInfo
+    errors: list[SourceError]
+
+    def _error(self, key: str, message: str, hint: str | None = None) -> None:
+        self.errors.append(SourceError(self.path, message, self.doc.line(key), 1, hint))
+
+    def text(self, key: str) -> str | None:
+        value = self.doc.values.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, date)):
+            self._error(key, f"'{key}' must be text, not {_kind(value)}")
+            return None
+        if not isinstance(value, str):
+            self.errors.append(SourceError(self.path, f"'{key}' is {_kind(value)} ({value}); using it as text",
+                                           self.doc.line(key), 1, f"quote it to say it is text: {key}: \"{value}\"",
+                                           severity="warning"))
+        return str(value).strip() or None
+
+    def flag(self, key: str) -> bool:
+        value = self.doc.values.get(key, False)
+        if not isinstance(value, bool):
+            self._error(key, f"'{key}' must be true or false, not {value!r}")
+            return False
+        return value
+
+    def date(self, key: str) -> datetime | None:
+        value = self.doc.values.get(key)
+        if value is None:
+            return None
+        parsed = _to_datetime(value)
+        if parsed is None:
+            self._error(key, f"{key} {str(value)!r} is not a date", "use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an "
+                        "optional time zone such as +03:00")
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.doc.values.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self._error(key, f"'{key}' must be a list, not {_kind(value)}", f"write {key}: [{value}]")
+            return ()
+        return tuple(str(item).strip() for item in value if item is not None and str(item).strip())
+
+    def tags(self) -> tuple[str, ...]:
+        tags: list[str] = list(self.strings("tags"))
+        for key in ("keywords", "categories"):  # what Jekyll, Hugo and HTML meta carry; a string is comma-separated
+            value = self.doc.values.get(key)
+            if isinstance(value, str):
+                tags.extend(part.strip() for part in re.split(r"[,،]", value) if part.strip())
+            elif value is not None:
+                tags.extend(self.strings(key))
+        return tuple(dict.fromkeys(" ".join(tag.split()) for tag in tags))
+
+    def template(self) -> str | None:
+        value = self.text("template")
+        if value is not None and (not value.endswith(".html") or ".." in value or value.startswith("/")):
+            self._error("template", f"template {value!r} must name an .html file of the theme", "e.g. about.html")
+            return None
+        return value
+
+    def slug(self) -> str | None:
+        value = self.text("slug")
+        if value is None:
+            return None
+        if _UNSAFE_SLUG.search(value) or value != value.strip():
+            self._error("slug", f"slug {value!r} is not safe in a URL path", f"try slug: {slugify(value) or 'my-post'}")
+            return None
+        return value
+
+
+def _to_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}
+    return names.get(type(value), "a date" if isinstance(value, date) else type(value).__name__)

@@ -1,0 +1,183 @@
+"""Markdown to HTML: the configured markdown-it parser and what a post needs from it. Knows nothing of sites."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.gfm import gfm_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .text import count_words, slugify
+
+MORE_MARKER = "<!--more-->"
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    """One heading in a table of contents."""
+
+    level: int
+    id: str
+    title: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link or image target found in the Markdown, with its line for diagnostics."""
+
+    target: str
+    line: int
+    """1-based line within the Markdown body."""
+    is_image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMarkdown:
+    """What the Markdown stage hands on for one document."""
+
+    html: str
+    summary_html: str
+    """The part before `<!--more-->`, or the first paragraph."""
+    has_more: bool
+    """True when the summary is not the whole text."""
+    toc: tuple[TocEntry, ...]
+    words: int
+    links: tuple[Link, ...]
+    first_heading: str | None
+    """Text of a leading level-1 heading (a fallback title), which is then left out of `html`."""
+
+
+def create_parser() -> MarkdownIt:
+    """CommonMark with GFM tables, strikethrough, task lists, autolinks, footnotes, heading ids and highlighting."""
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "highlight": highlight_code})
+    md.use(gfm_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
+    return md
+
+
+def render_markdown(source: str, md: MarkdownIt | None = None, *, drop_title: bool = False) -> RenderedMarkdown:
+    """Render a document's Markdown body; with `drop_title`, a leading `# heading` becomes the title instead."""
+    md = md or _default_parser()
+    env: dict[str, object] = {}
+    tokens = md.parse(source, env)
+    first_heading = _leading_h1(tokens)
+    if first_heading is not None and drop_title:
+        tokens = tokens[3:]
+    body = md.renderer.render(tokens, md.options, env)
+    summary, has_more = _summary(source, body, tokens, md, env)
+    return RenderedMarkdown(
+        html=body,
+        summary_html=summary,
+        has_more=has_more,
+        toc=_toc(tokens),
+        words=count_words(body),
+        links=tuple(_links(tokens)),
+        first_heading=first_heading,
+    )
+
+
+def highlight_code(code: str, language: str, _attrs: str) -> str:
+    """Pygments highlighting for fenced code; code stays left-to-right inside right-to-left pages."""
+    name = language.split()[0] if language.strip() else ""
+    lexer = _lexer(name)
+    label = f' class="language-{html.escape(name)}"' if name else ""
+    inner = highlight(code, lexer, _formatter()) if lexer else html.escape(code)
+    return f'<pre class="highlight" dir="ltr"><code{label}>{inner}</code></pre>\n'
+
+
+def pygments_css(style: str = "default") -> str:
+    """The stylesheet for highlighted code."""
+    return HtmlFormatter(style=style).get_style_defs(".highlight")
+
+
+@lru_cache(maxsize=1)
+def _default_parser() -> MarkdownIt:
+    return create_parser()
+
+
+@lru_cache(maxsize=256)
+def _lexer(name: str):  # type: ignore[no-untyped-def]
+    if not name:
+        return None
+    try:
+        return get_lexer_by_name(name)
+    except ClassNotFound:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    return HtmlFormatter(nowrap=True)
+
+
+def _heading_id(text: str) -> str:
+    return slugify(text) or "section"
+
+
+def _leading_h1(tokens: list[Token]) -> str | None:
+    if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        return _plain_text(tokens[1])
+    return None
+
+
+def _plain_text(inline: Token) -> str:
+    parts = [c.content for c in inline.children or () if c.type in ("text", "code_inline")]
+    return "".join(parts).strip() or inline.content.strip()
+
+
+def _summary(source: str, body: str, tokens: list[Token], md: MarkdownIt, env: dict[str, object]) -> tuple[str, bool]:
+    if MORE_MARKER in body:
+        return body.split(MORE_MARKER, 1)[0].strip(), True
+    for start, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            end = next(i for i in range(start, len(tokens)) if tokens[i].type == "paragraph_close")
+            summary = md.renderer.render(tokens[start:end + 1], md.options, env).strip()
+            return summary, summary != body.strip()
+    return "", False
+
+
+def _toc(tokens: list[Token]) -> tuple[TocEntry, ...]:
+    flat = [(tok.tag, str(tok.attrGet("id") or ""), _plain_text(tokens[i + 1]))
+            for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.tag != "h1"]
+    entries = [(int(tag[1]), ident, title) for tag, ident, title in flat]
+    return _nest(entries, 0)[0]
+
+
+def _nest(entries: list[tuple[int, str, str]], start: int) -> tuple[tuple[TocEntry, ...], int]:
+    """Turn a flat heading list into a tree: each heading owns the deeper ones that follow it."""
+    result: list[TocEntry] = []
+    i = start
+    level = entries[start][0] if start < len(entries) else 0
+    while i < len(entries) and entries[i][0] >= level:
+        lvl, ident, title = entries[i]
+        if lvl > level and result:  # deeper than its siblings: a child of the previous entry
+            children, i = _nest(entries, i)
+            prev = result[-1]
+            result[-1] = TocEntry(prev.level, prev.id, prev.title, prev.children + children)
+            continue
+        result.append(TocEntry(lvl, ident, title))
+        i += 1
+    return tuple(result), i
+
+
+def _links(tokens: list[Token]) -> list[Link]:
+    found: list[Link] = []
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = (token.map[0] + 1) if token.map else 1
+        for child in token.children:
+            if child.type == "link_open" and child.attrGet("href"):
+                found.append(Link(str(child.attrGet("href")), line))
+            elif child.type == "image" and child.attrGet("src"):
+                found.append(Link(str(child.attrGet("src")), line, is_image=True))
+    return found

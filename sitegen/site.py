@@ -1,0 +1,206 @@
+"""The whole site as data: posts, pages, tags, archive, pagination and URLs, with URL collisions refused."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .content import Document
+from .errors import SourceError
+from .markdown import Link, RenderedMarkdown, TocEntry
+from .text import reading_minutes, slugify, strip_tags, text_direction, truncate
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A post or page ready for templates."""
+
+    doc: Document
+    kind: str
+    """'posts' or 'pages'."""
+    title: str
+    url: str
+    """Site-relative URL with a trailing slash: '/posts/بناء-علاقات/'."""
+    date: datetime | None
+    updated: datetime | None
+    lang: str
+    dir: str
+    """'rtl' or 'ltr', from `lang`."""
+    description: str
+    content: str
+    summary: str
+    has_more: bool
+    toc: tuple[TocEntry, ...]
+    words: int
+    reading_minutes: int
+    tag_names: tuple[str, ...]
+    links: tuple[Link, ...]
+    """Links and images in the body, for link checking."""
+
+    @property
+    def slug(self) -> str:
+        return self.doc.slug
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return self.doc.extra
+
+    @property
+    def image(self) -> str | None:
+        return self.doc.image
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return self.doc.aliases
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+    url: str
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    year: int
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a paginated list."""
+
+    number: int
+    total: int
+    items: tuple[Post, ...]
+    url: str
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the templates and feeds see."""
+
+    config: Config
+    posts: tuple[Post, ...]
+    """Published posts, newest first."""
+    pages: tuple[Post, ...]
+    tags: tuple[Tag, ...]
+    """By number of posts, then name."""
+    years: tuple[Year, ...]
+    """Newest year first."""
+
+    def tag(self, name: str) -> Tag | None:
+        return next((t for t in self.tags if t.name == name), None)
+
+    @property
+    def latest(self) -> datetime | None:
+        """The newest date or update among posts, the site's 'last changed' for feeds and sitemaps."""
+        stamps = [p.updated or p.date for p in self.posts if p.date]
+        return max(stamps, default=None)
+
+
+def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post:
+    """Combine front matter and rendered Markdown into a post with its URL."""
+    lang = doc.lang or config.language
+    title = doc.title or rendered.first_heading or doc.slug.replace("-", " ")
+    description = doc.description or truncate(strip_tags(rendered.summary_html))
+    return Post(
+        doc=doc,
+        kind=doc.source.kind,
+        title=title,
+        url=post_url(doc, config),
+        date=doc.date,
+        updated=doc.updated,
+        lang=lang,
+        dir=text_direction(lang),
+        description=description,
+        content=rendered.html,
+        summary=rendered.summary_html,
+        has_more=rendered.has_more,
+        toc=rendered.toc,
+        words=rendered.words,
+        reading_minutes=reading_minutes(rendered.words, lang),
+        tag_names=doc.tags,
+        links=rendered.links,
+    )
+
+
+def post_url(doc: Document, config: Config) -> str:
+    """The post's URL from the permalink pattern; pages live at '/<slug>/'."""
+    if doc.source.kind == "pages":
+        return f"/{doc.slug}/"
+    when = doc.date
+    return config.permalink.format(
+        slug=doc.slug,
+        year=f"{when.year:04d}" if when else "undated",
+        month=f"{when.month:02d}" if when else "00",
+        day=f"{when.day:02d}" if when else "00",
+        lang=doc.lang or config.language,
+    )
+
+
+def is_published(post: Post, now: datetime, *, drafts: bool, future: bool) -> bool:
+    """Drafts and posts dated after `now` are left out unless asked for."""
+    if post.doc.draft and not drafts:
+        return False
+    return future or post.date is None or post.date <= now
+
+
+def assemble_site(config: Config, posts: list[Post]) -> Site:
+    """Sort posts, group tags and years; posts without a date sort last."""
+    entries = sorted((p for p in posts if p.kind == "posts"), key=_newest_first)
+    pages = tuple(sorted((p for p in posts if p.kind == "pages"), key=lambda p: p.url))
+    by_tag: dict[str, list[Post]] = defaultdict(list)
+    for post in entries:
+        for name in post.tag_names:
+            by_tag[name].append(post)
+    tags = tuple(Tag(name, slugify(name) or "tag", f"/tags/{slugify(name) or 'tag'}/", tuple(items))
+                 for name, items in sorted(by_tag.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    by_year: dict[int, list[Post]] = defaultdict(list)
+    for post in entries:
+        if post.date:
+            by_year[post.date.year].append(post)
+    years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
+    return Site(config, tuple(entries), pages, tags, years)
+
+
+def paginate(items: tuple[Post, ...], per_page: int, base_url: str) -> list[Pager]:
+    """Split a list into pages at `base_url`, `base_url/page/2/`, ...; an empty list still has one page."""
+    chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [()]
+    urls = [base_url if n == 1 else f"{base_url}page/{n}/" for n in range(1, len(chunks) + 1)]
+    return [Pager(n + 1, len(chunks), chunk, urls[n], urls[n - 1] if n else None,
+                  urls[n + 1] if n + 1 < len(chunks) else None) for n, chunk in enumerate(chunks)]
+
+
+def find_url_collisions(claims: list[tuple[str, Path, str]], root: Path) -> list[SourceError]:
+    """Two sources claiming one URL are an error naming both files. `claims` holds (url, file, what)."""
+    owner: dict[str, tuple[Path, str]] = {}
+    errors = []
+    for url, path, what in claims:
+        key = url.rstrip("/").casefold() or "/"
+        if key in owner:
+            first, first_what = owner[key]
+            errors.append(SourceError(path, f"{what} {url} is already taken by {first_what} of {_shown(first, root)}",
+                                      hint="change the slug (or alias) of one of the two"))
+        else:
+            owner[key] = (path, what)
+    return errors
+
+
+def _newest_first(post: Post) -> tuple[int, float, str]:
+    return (post.date is None, -(post.date.timestamp() if post.date else 0.0), post.url)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

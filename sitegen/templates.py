@@ -1,0 +1,159 @@
+"""The Jinja2 environment: the site's templates over its theme's over the default theme, strict about undefined."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import jinja2
+import yaml
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .config import Config
+from .errors import SourceError
+
+DEFAULT_THEME = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """The theme folders in order of precedence (the chosen theme, then the default one)."""
+
+    folders: tuple[Path, ...]
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        return [f / "templates" for f in self.folders if (f / "templates").is_dir()]
+
+    @property
+    def static_dirs(self) -> list[Path]:
+        """Lowest precedence first, so later copies win."""
+        return [f / "static" for f in reversed(self.folders) if (f / "static").is_dir()]
+
+
+def packaged_themes() -> Path:
+    """The themes shipped with sitegen: inside the wheel, or the source checkout's `themes/`."""
+    inside = Path(__file__).parent / "themes"
+    return inside if inside.is_dir() else Path(__file__).parent.parent / "themes"
+
+
+def find_theme(config: Config) -> tuple[Theme, list[SourceError]]:
+    """Locate the configured theme in the site's `themes/` or among the packaged ones."""
+    folders: list[Path] = []
+    for name in dict.fromkeys([config.theme, DEFAULT_THEME]):
+        candidates = [config.root / "themes" / name, packaged_themes() / name]
+        found = next((c for c in candidates if c.is_dir()), None)
+        if found is None:
+            looked = " and ".join(c.as_posix() for c in candidates)
+            config_path = config.root / "sitegen.yaml"
+            return Theme(tuple(folders)), [SourceError(config_path, f"theme '{name}' not found (looked in {looked})",
+                                                       hint="fix 'theme:' in sitegen.yaml or add the theme folder")]
+        if found not in folders:
+            folders.append(found)
+    return Theme(tuple(folders)), []
+
+
+def create_environment(config: Config, theme: Theme) -> jinja2.Environment:
+    """A Jinja2 environment whose loader prefers `templates/` in the site root, then the theme's templates."""
+    search = [config.root / "templates", *theme.template_dirs]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    strings = load_translations(theme)
+    env.globals.update(config=config, t=_translator(strings, config.language))
+    env.filters.update(
+        date=_format_date,
+        isodate=lambda value: value.isoformat() if value else "",
+        absolute=lambda url: absolute_url(config, url),
+        number=_format_number,
+    )
+    return env
+
+
+def absolute_url(config: Config, url: str) -> str:
+    """The full URL of a site path, percent-encoded so it is a valid URI in feeds and sitemaps."""
+    return urljoin(config.base_url, quote(url.lstrip("/"), safe="/#?=&%:~+@"))
+
+
+def load_translations(theme: Theme) -> dict[str, dict[str, Any]]:
+    """The theme's own words: `i18n/<lang>.yaml` of each theme folder, the chosen theme's winning."""
+    strings: dict[str, dict[str, Any]] = {}
+    for folder in reversed(theme.folders):
+        for file in sorted((folder / "i18n").glob("*.yaml")):
+            strings.setdefault(file.stem, {}).update(yaml.safe_load(file.read_text(encoding="utf-8")) or {})
+    return strings
+
+
+def _translator(strings: dict[str, dict[str, Any]], site_language: str):  # type: ignore[no-untyped-def]
+    @jinja2.pass_context
+    def t(context: jinja2.runtime.Context, key: str, count: int | None = None, **values: Any) -> str:
+        """The theme's word for `key` in the page's language (English as a fallback); plural forms by CLDR rules."""
+        lang = str(context.get("lang") or site_language)
+        base = lang.split("-")[0]
+        entry = next((strings[code][key] for code in (lang, base, "en") if key in strings.get(code, {})), key)
+        if isinstance(entry, dict):
+            form = _plural_form(base, count or 0)
+            entry = entry.get(form, entry.get("other", key))
+        return str(entry).format(n=_format_number(context, count) if count is not None else "", **values)
+
+    return t
+
+
+def _plural_form(lang: str, count: int) -> str:
+    try:
+        return Locale.parse(lang).plural_form(count)
+    except (UnknownLocaleError, ValueError):
+        return "one" if count == 1 else "other"
+
+
+@jinja2.pass_context
+def _format_date(context: jinja2.runtime.Context, value: datetime | None, format: str = "long") -> str:
+    """A date in the page's language: '22 نوفمبر 2026' or 'November 22, 2026'."""
+    if value is None:
+        return ""
+    return format_date(value, format=format, locale=_locale(context))
+
+
+@jinja2.pass_context
+def _format_number(context: jinja2.runtime.Context, value: int | float | None) -> str:
+    return "" if value is None else format_decimal(value, locale=_locale(context))
+
+
+def _locale(context: jinja2.runtime.Context) -> str:
+    lang = str(context.get("lang") or context["config"].language).replace("-", "_")
+    try:
+        return str(Locale.parse(lang))
+    except (UnknownLocaleError, ValueError):
+        return "en"
+
+
+def template_error(exc: BaseException, template: str) -> SourceError:
+    """Map a Jinja2 failure to the template file and line it happened at."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = Path(exc.filename or exc.name or template)
+        return SourceError(path, f"template syntax error: {exc.message}", exc.lineno)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return SourceError(Path(template), f"template '{exc.name}' not found",
+                           hint="add it to the site's templates/ folder or to the theme")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".j2"))]
+    if frames:
+        frame = frames[-1]
+        return SourceError(Path(frame.filename), f"template error: {_message(exc)}", frame.lineno)
+    return SourceError(Path(template), f"template error: {_message(exc)}")
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"{exc.message} (a variable or attribute that does not exist here)"
+    return f"{type(exc).__name__}: {exc}"
