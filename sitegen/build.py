@@ -94,7 +94,7 @@ def load_posts(config: Config, options: BuildOptions, diagnostics: Diagnostics) 
         diagnostics.extend(errors)
         if document is None:
             continue
-        rendered = render_markdown(document.body, md, drop_title=document.title is None)
+        rendered = render_markdown(document.body, md, title=document.title)
         post = make_post(document, rendered, config)
         if is_published(post, now, drafts=options.drafts, future=options.future):
             posts.append(post)

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
 from .site import Post, Site
 from .templates import absolute_url
+from .text import resolve_links
 
 # Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; surrogates; U+FFFE/U+FFFF).
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def xml_text(text: str) -> str:
     """Text with the characters XML cannot carry removed."""
     return _XML_FORBIDDEN.sub("", text)
-
-
-def absolutize_links(html: str, page_url: str) -> str:
-    """Make every relative href/src in `html` absolute against the page's full URL (feed readers need it)."""
-    return _URL_ATTR.sub(lambda m: f'{m.group(1)}="{urljoin(page_url, m.group(2))}"', html)
 
 
 def render_feeds(site: Site) -> dict[str, bytes]:
@@ -70,6 +64,6 @@ def _add_entry(fg: FeedGenerator, post: Post, site: Site) -> None:
     entry.published(published)
     entry.updated(post.updated or published)
     entry.description(xml_text(post.description))
-    entry.content(xml_text(absolutize_links(post.content, url)), type="html")
+    entry.content(xml_text(resolve_links(post.content, url)), type="html")
     for name in post.tag_names:
         entry.category(term=xml_text(name))

@@ -64,13 +64,14 @@ def create_parser() -> MarkdownIt:
     return md
 
 
-def render_markdown(source: str, md: MarkdownIt | None = None, *, drop_title: bool = False) -> RenderedMarkdown:
-    """Render a document's Markdown body; with `drop_title`, a leading `# heading` becomes the title instead."""
+def render_markdown(source: str, md: MarkdownIt | None = None, *, title: str | None = None) -> RenderedMarkdown:
+    """Render a document's Markdown body. A leading `# heading` is left out when it would repeat the title:
+    when `title` is None (the heading becomes the title) or says the same."""
     md = md or _default_parser()
     env: dict[str, object] = {}
     tokens = md.parse(source, env)
     first_heading = _leading_h1(tokens)
-    if first_heading is not None and drop_title:
+    if first_heading is not None and (title is None or " ".join(title.split()) == first_heading):
         tokens = tokens[3:]
     body = md.renderer.render(tokens, md.options, env)
     summary, has_more = _summary(source, body, tokens, md, env)
@@ -125,7 +126,7 @@ def _heading_id(text: str) -> str:
 
 def _leading_h1(tokens: list[Token]) -> str | None:
     if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        return _plain_text(tokens[1])
+        return " ".join(_plain_text(tokens[1]).split())
     return None
 
 

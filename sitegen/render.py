@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -80,6 +80,9 @@ class _Renderer:
             html = self.env.get_template(template).render(context)
         except Exception as exc:  # any template failure becomes a located diagnostic
             error = template_error(exc, template)
+            post = values.get("post")
+            if isinstance(exc, jinja2.TemplateNotFound) and exc.name == template and post and post.doc.template:
+                error = replace(error, path=post.doc.path)  # the document that asked for the template
             key = (error.path.as_posix(), error.line, error.message)
             if key not in self.seen_errors:
                 self.seen_errors.add(key)

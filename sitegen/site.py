@@ -12,7 +12,7 @@ from .config import Config
 from .content import Document
 from .errors import SourceError
 from .markdown import Link, RenderedMarkdown, TocEntry
-from .text import reading_minutes, slugify, strip_tags, text_direction, truncate
+from .text import reading_minutes, resolve_links, slugify, strip_tags, text_direction, truncate
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,20 +110,21 @@ class Site:
 def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post:
     """Combine front matter and rendered Markdown into a post with its URL."""
     lang = doc.lang or config.language
+    url = post_url(doc, config)
     title = doc.title or rendered.first_heading or doc.slug.replace("-", " ")
     description = doc.description or truncate(strip_tags(rendered.summary_html))
     return Post(
         doc=doc,
         kind=doc.source.kind,
         title=title,
-        url=post_url(doc, config),
+        url=url,
         date=doc.date,
         updated=doc.updated,
         lang=lang,
         dir=text_direction(lang),
         description=description,
         content=rendered.html,
-        summary=rendered.summary_html,
+        summary=resolve_links(rendered.summary_html, url),
         has_more=rendered.has_more,
         toc=rendered.toc,
         words=rendered.words,

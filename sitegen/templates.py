@@ -105,7 +105,9 @@ def _translator(strings: dict[str, dict[str, Any]], site_language: str):  # type
         if isinstance(entry, dict):
             form = _plural_form(base, count or 0)
             entry = entry.get(form, entry.get("other", key))
-        return str(entry).format(n=_format_number(context, count) if count is not None else "", **values)
+        fields = {"n": _format_number(context, count)} if count is not None else {}
+        fields.update({k: _format_number(context, v) if isinstance(v, int) else v for k, v in values.items()})
+        return str(entry).format(**fields)
 
     return t
 

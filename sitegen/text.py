@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from urllib.parse import urljoin
 
 # Arabic harakat, tanween, shadda, sukun, superscript alef, Quranic marks, and tatweel (kashida):
 # they change how a word looks, not which word it is, so slugs and word counts ignore them.
@@ -13,6 +14,7 @@ _LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
 _NOT_SLUG = re.compile(r"[^\w]+", re.UNICODE)
 _TAG = re.compile(r"<[^>]*>")
 _CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 # Silent reading speeds, words per minute, from Trauzettel-Klosinski et al., "Standardized assessment of
@@ -68,3 +70,12 @@ def truncate(text: str, limit: int = 160) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ،,;:.")
     return cut + "…"
+
+
+def resolve_links(markup: str, base: str) -> str:
+    """Resolve every relative href/src in an HTML fragment against `base` (for summaries shown elsewhere, feeds)."""
+    def resolve(match: re.Match[str]) -> str:
+        url = urljoin(base, html.unescape(match.group(2)))
+        return f'{match.group(1)}="{html.escape(url)}"'
+
+    return _URL_ATTR.sub(resolve, markup)

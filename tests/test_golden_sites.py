@@ -1,0 +1,45 @@
+"""Golden sites: each site in tests/sites/ built by the real CLI with a fixed clock, compared as a tree."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from .conftest import ROOT, UPDATE_GOLDEN, run_sitegen
+
+GOLDEN = ["basic"]
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_site_matches_golden_tree(name: str, site_copy) -> None:
+    site = site_copy(name)
+    result = run_sitegen("build", "--source", site)
+    assert result.returncode == 0, result.stderr
+    expected_dir = ROOT / "tests" / "sites" / name / "expected"
+    built = read_tree(site / "public")
+    if UPDATE_GOLDEN:
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(site / "public", expected_dir)
+    expected = read_tree(expected_dir)
+    assert sorted(built) == sorted(expected)
+    for path, data in expected.items():
+        assert built[path].decode() == data.decode(), f"{path} differs from the golden file"
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_every_page_is_well_formed_html(name: str) -> None:
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    pages = sorted((ROOT / "tests" / "sites" / name / "expected").rglob("*.html"))
+    assert pages
+    for page in pages:
+        document = parser.parse(page.read_bytes())
+        root = document  # html element
+        assert root.tag == "html", page
+        assert root.get("lang") and root.get("dir") in ("rtl", "ltr"), page
