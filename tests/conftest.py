@@ -14,7 +14,8 @@ UPDATE_GOLDEN = os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1"
 FIXED_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the golden sites' clock
 
 
-def run_sitegen(*args: str | Path, cwd: Path | None = None, epoch: str = FIXED_EPOCH) -> subprocess.CompletedProcess[str]:
+def run_sitegen(*args: str | Path, cwd: Path | None = None,
+                epoch: str = FIXED_EPOCH) -> subprocess.CompletedProcess[str]:
     """Run `python -m sitegen ARGS` as a user would, with a fixed clock."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "sitegen", *map(str, args)], cwd=cwd, env=env,

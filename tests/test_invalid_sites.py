@@ -82,6 +82,6 @@ def test_invalid_site_reports_exact_errors(name: str, tmp_path: Path) -> None:
         path.write_bytes(text if isinstance(text, bytes) else text.encode())
     result = run_sitegen("build", "--source", tmp_path)
     assert result.returncode == 1
-    errors, summary = result.stderr.rsplit("build failed", 1)
+    errors, _summary = result.stderr.rsplit("build failed", 1)
     assert errors == expected
     assert not (tmp_path / "public").exists()

@@ -1,0 +1,62 @@
+"""Slugs, word counts, reading time and direction: examples and hypothesis properties."""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.text import count_words, reading_minutes, resolve_links, slugify, text_direction, truncate
+
+ARABIC = st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=30)
+MIXED = st.text(alphabet=st.one_of(st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+                                   st.sampled_from(string.printable), st.sampled_from("\u200f\u202e\u00a0ـ")))
+
+
+def test_slug_keeps_arabic_letters() -> None:
+    assert slugify("بناء علاقات حقيقية") == "بناء-علاقات-حقيقية"
+    assert slugify("مُحَمَّد الـعربي") == "محمد-العربي"  # diacritics and tatweel go
+    assert slugify("LinkedIn و B2B: الدليل!") == "linkedin-و-b2b-الدليل"
+    assert slugify("Café crème") == "cafe-creme"
+    assert slugify("١٠ قواعد") == "١٠-قواعد"
+
+
+@given(MIXED)
+def test_slug_is_safe_in_a_path_and_idempotent(text: str) -> None:
+    slug = slugify(text)
+    assert slugify(slug) == slug
+    assert not any(c in slug for c in "/\\?#%<>\"' \t\n") and ".." not in slug
+    assert not slug.startswith("-") and not slug.endswith("-") and "--" not in slug
+
+
+@given(ARABIC)
+def test_slug_never_drops_arabic_letters(text: str) -> None:
+    letters = [c for c in unicodedata.normalize("NFKC", text) if "\u0621" <= c <= "\u064a" and c != "\u0640"]
+    assert [c for c in slugify(text) if "\u0621" <= c <= "\u064a"] == letters
+
+
+def test_word_count_and_reading_time_for_arabic() -> None:
+    assert count_words("<p>الشبكات المهنية مهمة جدًا في LinkedIn.</p><pre><code>x = 1</code></pre>") == 6
+    assert reading_minutes(138 * 5, "ar") == 5  # Arabic is read at ~138 words a minute
+    assert reading_minutes(228 * 5, "en") == 5
+    assert reading_minutes(3, "ar-SA") == 1
+
+
+def test_direction() -> None:
+    assert text_direction("ar") == "rtl"
+    assert text_direction("fa-IR") == "rtl"
+    assert text_direction("en") == "ltr"
+
+
+def test_truncate_cuts_at_a_word() -> None:
+    assert truncate("كلمة " * 50, 20) == "كلمة كلمة كلمة كلمة…"
+    assert truncate("كلمة " * 50, 18) == "كلمة كلمة كلمة…"
+    assert truncate("قصير", 20) == "قصير"
+
+
+def test_resolve_links_escapes_what_it_writes() -> None:
+    html = '<a href="a?x=1&amp;y=&quot;2&quot;">x</a><img src="/abs.png">'
+    assert resolve_links(html, "https://s.org/posts/p/") == (
+        '<a href="https://s.org/posts/p/a?x=1&amp;y=&quot;2&quot;">x</a><img src="https://s.org/abs.png">')
