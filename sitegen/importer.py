@@ -18,6 +18,7 @@ from sitegen.text import slugify
 DESCRIPTION_LIMIT = 160
 HEADING_MAX_CHARS = 70
 HEADING_MAX_WORDS = 10
+TIGHT_ITEM_CHARS = 200
 CALLOUT_LABELS = ("نقطة عملية", "نصيحة", "ملاحظة", "تنبيه", "Tip", "Note")
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
@@ -25,16 +26,17 @@ _NOT_YAML_PRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|$)")
 _LINK_LINE = re.compile(r"^\[[^\]]+\]\([^)\s]+\)$")
+_ARABIC_PUNCT_SPACE = re.compile(r"(?<=\S) +([،؛؟])")
 _EMPTY_QUOTE = re.compile(r"^ {0,3}>[\s>]*$")
-_NUM_HEADING = re.compile(r"^(?:[٠-٩۰-۹]+\s*[.)\-–]|\d{1,2}\.(?=[\u0621-\u064a]))\s*(.+)$")
+_NUM_HEADING = re.compile(r"^([٠-٩۰-۹]+|[0-9]{1,2}(?=\.[\u0621-\u064a]))\s*\.\s*(.+)$")
 _BULLET = re.compile(r"^(?:[•●▪◦‣·]\s*|[-*]\s+)(.*)$")
-_ORDERED = re.compile(r"^(\d{1,3})[.)]\s+(.*)$")
+_ORDERED = re.compile(r"^([0-9]{1,3})[.)]\s+(.*)$")
 _CALLOUT = re.compile(rf"^({'|'.join(CALLOUT_LABELS)})\s*:\s*(.*)$", re.IGNORECASE)
 _CRUMB = re.compile(r"\s[»›>|/]\s")
 _INLINE_BULLET = re.compile(r"(?<=[.!?؟”\"…])\s+-\s+")
-_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_DATED_NAME = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})-")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _HANDLED_KEYS = frozenset({"title", "date", "description", "tags", "keywords", "categories", "lang", "layout"})
 
@@ -68,39 +70,26 @@ def convert_document(text: str, source_name: str) -> ImportedPost:
     """Convert one article (`source_name` is its file name, which may carry a `YYYY-MM-DD-` date)."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     meta, body, warnings = _split_front_matter(text)
-    title = _clean(meta.get("title"))
+    title = _clean((meta or {}).get("title"))
     tags: list[str] = []
-    if not meta and not _MD_HEADING.search(body):
-        title, body = _plain_body(body, title, tags, warnings)
+    if meta is None and not _MD_HEADING.search(body):
+        meta, (title, body) = {}, _plain_body(body, tags, warnings)
     else:
-        title, body = _markdown_body(body, title, warnings)
+        meta, (title, body) = meta or {}, _markdown_body(body, title, warnings)
     stem = source_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if not title:
         title = _clean(_DATED_NAME.sub("", stem).replace("-", " ").replace("_", " ")) or "Untitled"
         warnings.append(f"no title found: using {title!r}; set one")
-    front: dict[str, object] = {"title": title}
-    when = meta.get("date") or _name_date(stem)
-    if when:
-        front["date"] = when
-    else:
-        warnings.append("no date: set one")
     description = _clean(meta.get("description"))
-    if not description:
-        description = _describe(body)
-        warnings.append(
-            "description derived from the first paragraph: review it" if description else "no description: write one"
-        )
-    if description:
-        front["description"] = description
-    for key in ("tags", "keywords", "categories"):
-        tags.extend(_tag_list(meta.get(key)))
-    if tags := list(dict.fromkeys(tags)):
-        front["tags"] = tags
+    if not description and (description := _describe(body)):
+        warnings.append("description taken from the first paragraph: review it")
+    tags += [tag for key in ("tags", "keywords", "categories") for tag in _tag_list(meta.get(key))]
     lang = _clean(meta.get("lang")) or _guess_lang(title + body)
-    if lang:
-        front["lang"] = lang
-    front.update((key, value) for key, value in meta.items() if key not in _HANDLED_KEYS)
+    known = {"title": title, "date": meta.get("date") or _name_date(stem), "description": description}
+    front = {key: value for key, value in (known | {"tags": list(dict.fromkeys(tags)), "lang": lang}).items() if value}
+    front |= {key: value for key, value in meta.items() if key not in _HANDLED_KEYS}
     front = {_yaml_safe(key): _yaml_safe(value) for key, value in front.items()}
+    warnings += [f"no {key}: set one" for key in ("date", "description") if key not in front]
     slug = slugify(_clean(meta.get("slug"))) or slugify(title) or slugify(stem) or "post"
     body = "\n".join(line.rstrip() for line in body.strip("\n").split("\n"))
     return ImportedPost(str(front["title"]), slug, front, re.sub(r"\n{3,}", "\n\n", body) + "\n", tuple(warnings))
@@ -112,32 +101,29 @@ def render_post_file(post: ImportedPost) -> str:
     return f"---\n{front}---\n\n{post.body}"
 
 
-# --- front matter ---------------------------------------------------------------------------------------------
+def _split_front_matter(text: str) -> tuple[dict[str, object] | None, str, list[str]]:
+    """(front matter or None when there is none, body, warnings): YAML between `---` lines, TOML between `+++`.
 
-
-def _split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
-    """(front matter, body, warnings); front matter is YAML between `---` lines or TOML between `+++` lines."""
+    Front matter that cannot be read stays in the body as a code block, for a human to fix.
+    """
     lines = text.split("\n")
     fence = lines[0].strip()
-    if fence not in ("---", "+++"):
-        return {}, text, []
-    end = next(
-        (i for i in range(1, len(lines)) if lines[i].strip() in (fence, "..." if fence == "---" else fence)), None
+    closers = {fence, "..."} if fence == "---" else {fence}
+    end = (
+        next((i for i, line in enumerate(lines) if i and line.strip() in closers), 0) if fence in ("---", "+++") else 0
     )
-    if end is None:
-        return {}, text, []
-    raw = "\n".join(lines[1:end])
+    if not end:
+        return None, text, []
+    raw, body = "\n".join(lines[1:end]), "\n".join(lines[end + 1 :])
     try:  # any failure of a parser on text from outside means "not front matter", never a crash
         data = tomllib.loads(raw) if fence == "+++" else yaml.safe_load(raw)
+        problem = "" if data is None or isinstance(data, dict) else "it is not a mapping of keys"
     except Exception as exc:
-        return (
-            {},
-            text,
-            [f"the {fence} block at the top is not valid front matter ({type(exc).__name__}); kept it as text"],
-        )
-    if data is not None and not isinstance(data, dict):
-        return {}, text, [f"the {fence} block at the top is not a mapping of keys; kept it as text"]
-    return {str(key): value for key, value in (data or {}).items()}, "\n".join(lines[end + 1 :]), []
+        problem = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
+    if problem:
+        kind = "toml" if fence == "+++" else "yaml"
+        return {}, f"```{kind}\n{raw}\n```\n\n{body}", [f"front matter not read ({problem}): left in the body"]
+    return {str(key): value for key, value in (data or {}).items()}, body, []
 
 
 def _yaml_safe(value: object) -> object:
@@ -180,9 +166,8 @@ def _describe(body: str) -> str:
     """The first paragraph of `body` as plain text, cut at a word boundary to at most DESCRIPTION_LIMIT chars."""
     for block in body.split("\n\n"):
         lines = block.strip("\n").split("\n")
-        if not block.strip() or any(_LINK_LINE.match(line) for line in lines):
-            continue
-        if lines[0][:1] in "#>|<`~ \t" or _LIST_ITEM.match(lines[0]) or lines[0].startswith("!["):
+        not_prose = lines[0][:1] in "#>|<`~ \t!" or _LIST_ITEM.match(lines[0]) or _LINK_LINE.match(lines[0])
+        if not_prose or not any(ch.isalnum() for ch in block):
             continue
         text = re.sub(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>", "", " ".join(lines))
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
@@ -194,13 +179,11 @@ def _describe(body: str) -> str:
     return ""
 
 
-# --- Markdown -------------------------------------------------------------------------------------------------
-
-
 def _markdown_body(body: str, title: str, warnings: list[str]) -> tuple[str, str]:
     """(title, body): the title heading removed, headings shifted to start at `##`, blocks blank-separated."""
     lines = [line.rstrip() for line in body.split("\n")]
     code = _code_lines(lines)
+    lines = [line if code[i] else _ARABIC_PUNCT_SPACE.sub(r"\1", line) for i, line in enumerate(lines)]
     heads = [(i, len(m[1]), _clean(m[2])) for i, line in enumerate(lines) if not code[i] and (m := _ATX.match(line))]
     drop = None
     if title:
@@ -212,7 +195,8 @@ def _markdown_body(body: str, title: str, warnings: list[str]) -> tuple[str, str
             warnings.append(f"no title: used the first heading {title!r}; review it")
     else:
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
-        if first is not None and not code[first] and _is_heading_like(lines[first].strip()):
+        alone = first is not None and not code[first] and (first + 1 == len(lines) or not lines[first + 1].strip())
+        if alone and _is_heading_like(lines[first].strip()) and not _LIST_ITEM.match(lines[first]):
             drop, title = first, _clean(lines[first])
     levels = [level for i, level, _ in heads if i != drop]
     shift = 2 - min(levels) if levels else 0
@@ -226,8 +210,7 @@ def _markdown_body(body: str, title: str, warnings: list[str]) -> tuple[str, str
         if code[i]:
             current.append(line)
         elif not line.strip() or _ATX.match(line):
-            chunks.append([line] if line.strip() else [])
-            chunks.append([]) if line.strip() else None
+            chunks += [[line], []] if line.strip() else [[]]
         elif _LIST_ITEM.match(line) and current and not _LIST_ITEM.match(current[0]) and current[0][:1] != ">":
             chunks.append([line])
         else:
@@ -238,53 +221,57 @@ def _markdown_body(body: str, title: str, warnings: list[str]) -> tuple[str, str
             continue  # an empty blockquote: nothing to say
         if len(chunk) > 1 and all(_LINK_LINE.match(line) for line in chunk):
             chunk = [f"- {line}" for line in chunk]  # one link per line, once hard breaks: a list of sources
-        out.append("\n".join(chunk))
+        if out and (marker := _short_items(chunk)) and marker == _short_items(out[-1].split("\n")):
+            out[-1] += "\n" + "\n".join(chunk)  # one-line items of one list need no blank lines between them
+        else:
+            out.append("\n".join(chunk))
     return title, "\n\n".join(out)
+
+
+def _short_items(lines: list[str]) -> str:
+    """The list marker ('-', '1.', ...) when every line is a short one-line item of one list, else ''."""
+    markers = {re.sub(r"\d+", "1", m[0].strip()) if (m := _LIST_ITEM.match(line)) else "" for line in lines}
+    short = all(len(line) <= TIGHT_ITEM_CHARS for line in lines)
+    return markers.pop() if short and len(markers) == 1 else ""
 
 
 def _code_lines(lines: list[str]) -> list[bool]:
     """Which lines belong to fenced code blocks (fences included)."""
-    flags: list[bool] = []
-    fence = ""
+    flags, fence = [], ""
     for line in lines:
         match = _FENCE.match(line)
-        if fence:
-            if match and match[1][0] == fence[0] and len(match[1]) >= len(fence) and not line[match.end() :].strip():
-                fence = ""
-            flags.append(True)
-        else:
-            fence = match[1] if match else ""
-            flags.append(bool(match))
+        flags.append(bool(fence or match))
+        if fence and match and match[1][0] == fence[0] and len(match[1]) >= len(fence):
+            fence = "" if not line[match.end() :].strip() else fence
+        elif not fence and match:
+            fence = match[1]
     return flags
 
 
-# --- plain text -----------------------------------------------------------------------------------------------
+def _plain_body(body: str, tags: list[str], warnings: list[str]) -> tuple[str, str]:
+    """(title, Markdown) for text copied from a web page.
 
-
-def _plain_body(body: str, title: str, tags: list[str], warnings: list[str]) -> tuple[str, str]:
-    """(title, Markdown) for text copied from a web page."""
+    The title is the first line when it is short; of three short lines at the top, the first names the site
+    section the text was copied from (it becomes a tag). Otherwise the first heading is the title, and leaves
+    the body when it heads no text of its own.
+    """
     items = _classify(body)
     loose = sum(item.blank_after for item in items[:-1]) * 3 >= len(items) - 1
-    if title:
-        if items and items[0].kind == "text" and items[0].text == title:
-            del items[0]
-    else:
-        run = 0
-        while run < min(3, len(items)) and items[run].kind == "text" and _is_heading_like(items[run].text):
-            run += 1
-        if run == 3 or (run and _CRUMB.search(items[0].text)):
-            crumb = _clean(re.split(_CRUMB, items.pop(0).text)[-1])
-            tags.append(crumb)
-            warnings.append(
-                f"first line {crumb!r} looks like the site section the text was copied from: made it a tag; review it"
-            )
-            run -= 1
-        title = items.pop(0).text if run else ""
+    run = 0
+    while run < min(3, len(items)) and items[run].kind == "text" and _is_heading_like(items[run].text):
+        run += 1
+    if run == 3 or (run and _CRUMB.search(items[0].text)):
+        tags.append(crumb := _clean(re.split(_CRUMB, items.pop(0).text)[-1]))
+        warnings.append(f"first line {crumb!r} looks like the site section the text was copied from: made it a tag")
+        run -= 1
+    title = items.pop(0).text if run else ""
     _resolve_headings(items, loose)
-    if not title:
-        title = next((item.text for item in items if item.kind == "heading"), "")
-        if title:
-            warnings.append(f"no title: used the first heading {title!r}; review it")
+    first = next((i for i, item in enumerate(items) if item.kind == "heading"), None)
+    if not title and first is not None:
+        title = items[first].text
+        warnings.append(f"no title: used the first heading {title!r}; review it")
+        if first + 1 < len(items) and items[first + 1].kind == "heading":
+            del items[first]
     return title, "\n\n".join(_render(items, loose))
 
 
@@ -296,8 +283,10 @@ def _classify(body: str) -> list[_Item]:
             if items:
                 items[-1].blank_after = True
             continue
-        if match := _NUM_HEADING.match(text):
-            item = _Item("heading", match[1].rstrip(" :"))
+        if (match := _NUM_HEADING.match(text)) and not match[2].endswith(tuple(".!,:;،؛")):
+            item = _Item("heading", match[2])  # `١.العلاقات ليست ...`: a numbered section
+        elif match:
+            item = _Item("ordered", match[2], num=str(int(match[1])))
         elif match := _BULLET.match(text):
             item = _Item("bullet", match[1])
         elif match := _ORDERED.match(text):
@@ -305,8 +294,9 @@ def _classify(body: str) -> list[_Item]:
         elif match := _CALLOUT.match(text):
             item = _Item("callout", match[2], num=match[1])
         else:
-            above = items[-1] if items else None
-            lazy = above and above.kind in ("bullet", "ordered") and above.text.endswith(":") and not above.blank_after
+            above = items[-1] if items else _Item("", "", blank_after=True)
+            joins = above.kind in ("bullet", "ordered") or (above.kind == "text" and len(text) <= HEADING_MAX_CHARS)
+            lazy = joins and above.text.endswith(":") and not above.blank_after  # a line run on past a colon
             item = _Item("cont" if lazy else "text", text)
         items.append(item)
     return items
@@ -323,13 +313,9 @@ def _tidy(line: str) -> str:
 
 def _is_heading_like(text: str) -> bool:
     """Short, holds a letter, and ends without sentence punctuation (a question mark is allowed)."""
-    return (
-        len(text) <= HEADING_MAX_CHARS
-        and len(text.split()) <= HEADING_MAX_WORDS
-        and not text.endswith(tuple(".!,:;،؛…\"”'»)-—"))
-        and not text.startswith(("“", '"', "«", ">"))
-        and any(ch.isalpha() for ch in text)
-    )
+    short = len(text) <= HEADING_MAX_CHARS and len(text.split()) <= HEADING_MAX_WORDS
+    sentence = text.endswith(tuple(".!,:;،؛…\"”'»)-—")) or text.startswith(("“", '"', "«", ">"))
+    return short and not sentence and any(ch.isalpha() for ch in text)
 
 
 def _resolve_headings(items: list[_Item], loose: bool) -> None:
@@ -380,24 +366,21 @@ def _render(items: list[_Item], loose: bool) -> list[str]:
                 inner[0] = f"{lead} {inner[0]}"
             blocks.append("\n".join(f"> {line}".rstrip() for line in "\n\n".join(inner).split("\n")))
         elif item.kind == "bullet":
-            lines = []
-            while True:
-                text = item.text
+            lines, i = [], i - 1
+            while i < len(items) and items[i].kind == "bullet":
+                text, i = items[i].text, i + 1
                 while text.endswith(":") and i < len(items) and items[i].kind == "cont":
-                    first, *more = _INLINE_BULLET.split(items[i].text)
-                    text, i = f"{text} {first}", i + 1
-                    for part in more:  # `“...” - next point`: list items run together in the copied text
-                        lines.append(f"- {text}")
-                        text = part
-                lines.append(f"- {text}")
-                if i >= len(items) or items[i].kind != "bullet":
-                    break
-                item, i = items[i], i + 1
-            blocks.append("\n".join(line for line in lines if line != "- "))
+                    first, *more = _INLINE_BULLET.split(items[i].text)  # `“...” - next point`: items run together
+                    *done, text = f"{text} {first}", *more
+                    lines, i = lines + done, i + 1
+                lines.append(text)
+            blocks.append("\n".join(f"- {line}" for line in lines if line))
         elif item.kind == "ordered":
             block, i = _render_ordered(items, i - 1)
             blocks.append(block)
         else:
+            while i < len(items) and items[i].kind == "cont":
+                item, i = _Item("text", f"{item.text} {items[i].text}"), i + 1
             blocks.append(item.text)
     return blocks
 
