@@ -1,0 +1,57 @@
+"""The repository's own sample blog (the first author's five articles) builds cleanly and reads well."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import feedparser
+import html5lib
+import pytest
+
+from .conftest import ROOT, run_sitegen
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "public"
+    result = run_sitegen("build", "--strict", "--source", ROOT, "--output", out, epoch="1893456000")  # 2030
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warnings: no broken links, every post dated
+    yield out
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def test_five_arabic_posts_with_arabic_urls(built: Path) -> None:
+    posts = sorted(p.parent.name for p in (built / "posts").glob("*/index.html"))
+    assert len(posts) == 5
+    assert "بناء-علاقات-تقنية-حقيقية" in posts
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    for name in posts:
+        page = parser.parse((built / "posts" / name / "index.html").read_bytes())
+        assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+        assert len(page.findall(".//h1")) == 1
+        assert page.find(".//time") is not None
+        assert page.findall(".//article//h2"), f"{name} has no section headings"
+
+
+def test_plain_text_seeds_became_real_markdown(built: Path) -> None:
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    page = parser.parse((built / "posts/أهمية-الشبكات-المهنية/index.html").read_bytes())
+    assert len(page.findall(".//article//ul/li")) >= 5  # '  •' bullets are a list
+    assert page.find(".//nav[@class='toc']") is not None
+    golden = parser.parse((built / "posts/القواعد-الذهبية-للعلاقات-المهنية/index.html").read_bytes())
+    assert golden.findall(".//article//blockquote")  # "نقطة عملية:" callouts
+
+
+def test_about_page_shows_the_configured_author(built: Path) -> None:
+    html = (built / "about/index.html").read_text(encoding="utf-8")
+    assert "اسم الكاتب" in html and 'href="https://www.linkedin.com/in/your-profile"' in html
+
+
+def test_feeds_carry_every_post(built: Path) -> None:
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse((built / name).read_bytes())
+        assert not feed.bozo
+        assert len(feed.entries) == 5
+        assert all(entry.title and entry.published_parsed for entry in feed.entries)
