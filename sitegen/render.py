@@ -1,7 +1,12 @@
-"""Rendering the Site to output files: pages through templates, feeds, sitemap, robots.txt, static files."""
+"""Rendering the Site: a plan of every output path, then pages through templates, feeds, sitemap, static files.
+
+The plan is cheap to make and renders nothing; `sitegen build` renders all of it, the preview server renders one
+path when a browser asks for it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,9 +22,39 @@ from .templates import Theme, absolute_url, template_error
 from .text import text_direction
 
 
+@dataclass(frozen=True, slots=True)
+class PageRoute:
+    """An HTML page to render: its URL, template and what the template sees."""
+
+    url: str
+    template: str
+    title: str | None
+    lang: str
+    description: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+    """The content file the page shows, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every output path of the site and how to make it."""
+
+    pages: dict[str, PageRoute]
+    """Output path ('posts/x/index.html') -> page."""
+    generated: dict[str, Callable[[], bytes]]
+    """Output path -> function making the file (feeds, sitemap, robots.txt)."""
+    copies: dict[str, Path]
+    """Output path -> file copied as it is (theme and site static files, post bundles)."""
+
+    @property
+    def paths(self) -> set[str]:
+        return set(self.pages) | set(self.generated) | set(self.copies)
+
+
 @dataclass(slots=True)
 class Output:
-    """What a build writes: generated files by output path, and files copied as they are."""
+    """A whole rendered site: generated files by output path, files copied as they are, template errors."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
@@ -36,60 +71,79 @@ def url_to_path(url: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-def render_site(site: Site, env: jinja2.Environment, theme: Theme) -> Output:
-    """Render every page of the site; template errors are collected once per template location."""
-    out = Output()
-    renderer = _Renderer(site, env, out)
+def plan_site(site: Site, theme: Theme) -> Plan:
+    """Map every output path to the page, generator or file that makes it."""
     config = site.config
+    lang = config.language
+    routes: list[PageRoute] = []
+    copies: dict[str, Path] = {}
+    for static in [*theme.static_dirs, config.root / "static"]:
+        copies.update(_tree(static))
     for pager in paginate(site.posts, config.posts_per_page, "/"):
-        renderer.page("index.html", pager.url, title=config.title, pager=pager)
+        routes.append(PageRoute(pager.url, "index.html", config.title, lang, values={"pager": pager}))
     for post in (*site.posts, *site.pages):
         template = post.doc.template or ("post.html" if post.kind == "posts" else "page.html")
-        renderer.page(template, post.url, title=post.title,
-                      description=post.description, lang=post.lang, post=post)
-        _copy_bundle(post.doc.source.bundle, post.doc.path, post.url, out)
-    renderer.page("tags.html", "/tags/", title=None)
+        routes.append(PageRoute(post.url, template, post.title, post.lang, post.description, {"post": post},
+                                source=post.doc.path))
+        copies.update(_bundle(post.doc.source.bundle, post.doc.path, post.url))
+    routes.append(PageRoute("/tags/", "tags.html", None, lang))
     for tag in site.tags:
         for pager in paginate(tag.posts, config.posts_per_page, tag.url):
-            renderer.page("tag.html", pager.url, title=tag.name, tag=tag, pager=pager)
-    renderer.page("archive.html", "/archive/", title=None)
-    renderer.page("404.html", "/404.html", title=None)
-    out.files.update(render_feeds(site))
-    out.files["sitemap.xml"] = render_sitemap(site, sorted(u for u in renderer.urls if u != "/404.html"))
-    out.files["robots.txt"] = render_robots(site)
-    out.files["highlight.css"] = pygments_css().encode()
-    for static in [*theme.static_dirs, config.root / "static"]:
-        _copy_tree(static, out)
-    return out
+            routes.append(PageRoute(pager.url, "tag.html", tag.name, lang, values={"tag": tag, "pager": pager}))
+    routes.append(PageRoute("/archive/", "archive.html", None, lang))
+    routes.append(PageRoute("/404.html", "404.html", None, lang))
+    pages = {url_to_path(r.url): r for r in routes}
+    sitemap_urls = sorted(r.url for r in routes if r.url != "/404.html")
+    feeds = _once(lambda: render_feeds(site))
+    generated: dict[str, Callable[[], bytes]] = {
+        "feed.xml": lambda: feeds()["feed.xml"],
+        "atom.xml": lambda: feeds()["atom.xml"],
+        "sitemap.xml": lambda: render_sitemap(site, sitemap_urls),
+        "robots.txt": lambda: render_robots(site),
+        "highlight.css": lambda: pygments_css().encode(),
+    }
+    return Plan(pages, generated, copies)
 
 
-@dataclass(slots=True)
-class _Renderer:
-    site: Site
-    env: jinja2.Environment
-    out: Output
-    urls: list[str] = field(default_factory=list)
-    seen_errors: set[tuple[str, int | None, str]] = field(default_factory=set)
+def render_page(route: PageRoute, site: Site, env: jinja2.Environment) -> str:
+    """Render one page; a template failure raises TemplateFailure carrying its file and line."""
+    lang = route.lang
+    context = dict(site=site, url=route.url, title=route.title,
+                   description=route.description or site.config.description, lang=lang, dir=text_direction(lang),
+                   canonical=absolute_url(site.config, route.url), **route.values)
+    try:
+        return env.get_template(route.template).render(context)
+    except Exception as exc:  # any template failure becomes a located diagnostic
+        error = template_error(exc, route.template)
+        if isinstance(exc, jinja2.TemplateNotFound) and exc.name == route.template and route.source:
+            error = replace(error, path=route.source)  # the document that asked for the template
+        raise TemplateFailure(error) from exc
 
-    def page(self, template: str, url: str, *, title: str | None, description: str | None = None,
-             lang: str | None = None, **values: Any) -> None:
-        lang = lang or self.site.config.language
-        context = dict(site=self.site, url=url, title=title, description=description or self.site.config.description,
-                       lang=lang, dir=text_direction(lang), canonical=absolute_url(self.site.config, url), **values)
+
+class TemplateFailure(Exception):
+    """A page could not be rendered; `error` says where."""
+
+    def __init__(self, error: SourceError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def render_site(site: Site, env: jinja2.Environment, theme: Theme) -> Output:
+    """Render the whole plan; each distinct template error is reported once, however many pages it breaks."""
+    plan = plan_site(site, theme)
+    out = Output(copies=dict(plan.copies))
+    seen: set[tuple[str, int | None, str]] = set()
+    for path, route in plan.pages.items():
         try:
-            html = self.env.get_template(template).render(context)
-        except Exception as exc:  # any template failure becomes a located diagnostic
-            error = template_error(exc, template)
-            post = values.get("post")
-            if isinstance(exc, jinja2.TemplateNotFound) and exc.name == template and post and post.doc.template:
-                error = replace(error, path=post.doc.path)  # the document that asked for the template
-            key = (error.path.as_posix(), error.line, error.message)
-            if key not in self.seen_errors:
-                self.seen_errors.add(key)
-                self.out.errors.append(error)
-            return
-        self.out.files[url_to_path(url)] = html.encode("utf-8")
-        self.urls.append(url)
+            out.files[path] = render_page(route, site, env).encode("utf-8")
+        except TemplateFailure as failure:
+            key = (failure.error.path.as_posix(), failure.error.line, failure.error.message)
+            if key not in seen:
+                seen.add(key)
+                out.errors.append(failure.error)
+    for path, make in plan.generated.items():
+        out.files[path] = make()
+    return out
 
 
 def render_sitemap(site: Site, urls: list[str]) -> bytes:
@@ -109,18 +163,27 @@ def render_robots(site: Site) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(site.config, '/sitemap.xml')}\n".encode()
 
 
-def _copy_bundle(bundle: Path | None, index: Path, url: str, out: Output) -> None:
+def _once(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+    cache: list[dict[str, bytes]] = []
+
+    def get() -> dict[str, bytes]:
+        if not cache:
+            cache.append(make())
+        return cache[0]
+
+    return get
+
+
+def _bundle(bundle: Path | None, index: Path, url: str) -> dict[str, Path]:
     if bundle is None:
-        return
+        return {}
     prefix = url_to_path(url).rsplit("/", 1)[0]
-    for file in sorted(bundle.rglob("*")):
-        if file.is_file() and file != index and not file.name.startswith("."):
-            out.copies[f"{prefix}/{file.relative_to(bundle).as_posix()}"] = file
+    return {f"{prefix}/{f.relative_to(bundle).as_posix()}": f for f in sorted(bundle.rglob("*"))
+            if f.is_file() and f != index and not f.name.startswith(".")}
 
 
-def _copy_tree(folder: Path, out: Output) -> None:
+def _tree(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
-        return
-    for file in sorted(folder.rglob("*")):
-        if file.is_file() and not file.name.startswith("."):
-            out.copies[file.relative_to(folder).as_posix()] = file
+        return {}
+    return {f.relative_to(folder).as_posix(): f for f in sorted(folder.rglob("*"))
+            if f.is_file() and not f.name.startswith(".")}
