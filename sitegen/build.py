@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from markdown_it import MarkdownIt
+
 from .config import Config, load_config
-from .content import discover_sources, load_document
+from .content import SourceFile, discover_sources, load_document
 from .errors import BuildError, Diagnostics, SourceError
 from .markdown import create_parser, render_markdown
 from .output import check_output_dir, check_output_paths, write_output
@@ -84,22 +86,38 @@ def generate(options: BuildOptions, diagnostics: Diagnostics) -> tuple[Site, Out
     return site, output
 
 
-def load_posts(config: Config, options: BuildOptions, diagnostics: Diagnostics) -> list[Post]:
-    """Read, validate and render every source; drafts and future posts are dropped unless asked for."""
+ParseCache = dict[Path, tuple["Post | None", list[SourceError]]]
+"""Parsed sources by path, kept by the preview between rebuilds; the watcher removes what changed."""
+
+
+def load_posts(config: Config, options: BuildOptions, diagnostics: Diagnostics,
+               cache: ParseCache | None = None) -> list[Post]:
+    """Read, validate and render every source (or take it from `cache`); drafts and future posts are dropped
+    unless asked for."""
     now = options.now or build_clock()
     md = create_parser()
     posts: list[Post] = []
     for source in discover_sources(config.root):
-        document, errors = load_document(source, config.zone)
+        if cache is not None and source.path in cache:
+            post, errors = cache[source.path]
+        else:
+            post, errors = parse_source(source, config, md)
+            if cache is not None:
+                cache[source.path] = (post, errors)
         diagnostics.extend(errors)
-        if document is None:
-            continue
-        rendered = render_markdown(document.body, md, title=document.title)
-        post = make_post(document, rendered, config)
-        if is_published(post, now, drafts=options.drafts, future=options.future):
+        if post is not None and is_published(post, now, drafts=options.drafts, future=options.future):
             posts.append(post)
     diagnostics.extend(find_url_collisions(_claims(posts), config.root))
     return posts
+
+
+def parse_source(source: SourceFile, config: Config, md: MarkdownIt) -> tuple[Post | None, list[SourceError]]:
+    """One source file to a post: front matter validated, Markdown rendered."""
+    document, errors = load_document(source, config.zone)
+    if document is None:
+        return None, errors
+    rendered = render_markdown(document.body, md, title=document.title)
+    return make_post(document, rendered, config), errors
 
 
 def _claims(posts: list[Post]) -> list[tuple[str, Path, str]]:

@@ -50,6 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="fail on warnings too (such as broken links)")
     b.set_defaults(run=_build)
 
+    s = commands.add_parser("serve", help="preview the site, reloading the browser on every edit",
+                            description="Build the site in memory, serve it, and show every edit in the open "
+                            "browser. Drafts and future posts are included.")
+    _source_arg(s)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    s.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    s.add_argument("--no-drafts", action="store_true", help="hide drafts")
+    s.add_argument("--navigate", action="store_true", help="open tabs follow you to the post you just saved")
+    s.add_argument("--open", action="store_true", help="open the site in the web browser")
+    s.set_defaults(run=_serve)
+
     n = commands.add_parser("new", help="create a post with its front matter filled in",
                             description="Create a new post (a draft) in content/posts/.")
     _source_arg(n)
@@ -87,6 +98,23 @@ def _build(args: argparse.Namespace) -> int:
     _report(list(result.warnings), root)
     print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s -> {_shown(output)}")
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import run_preview
+
+    def out(line: str) -> None:
+        print(line, flush=True)
+
+    def err(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        return run_preview(args.source, args.host, args.port, drafts=not args.no_drafts, navigate=args.navigate,
+                           open_browser=args.open, out=out, err=err)
+    except OSError as exc:
+        print(f"sitegen: {exc}", file=sys.stderr)
+        return 1
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -1,0 +1,160 @@
+"""The preview's live site: the last good build kept in memory, rebuilt from what changed, rendered on request."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .build import BuildOptions, ParseCache, load_posts
+from .config import CONFIG_NAMES, Config, load_config
+from .errors import Diagnostics, SourceError
+from .render import Plan, TemplateFailure, plan_site, render_page, url_to_path
+from .site import Site, assemble_site
+from .templates import Theme, create_environment, find_theme
+
+
+@dataclass(slots=True)
+class Generation:
+    """One good build of the site: its data, its plan, and the pages rendered from it so far."""
+
+    number: int
+    site: Site
+    plan: Plan
+    env: jinja2.Environment
+    rendered: dict[str, bytes] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def render(self, path: str) -> bytes | None:
+        """The bytes of an output path, rendering a page the first time it is asked for; None if no such path."""
+        cached = self.rendered.get(path)
+        if cached is not None:
+            return cached
+        if path in self.plan.pages:
+            data = render_page(self.plan.pages[path], self.site, self.env).encode("utf-8")
+        elif path in self.plan.generated:
+            data = self.plan.generated[path]()
+        else:
+            return None
+        with self.lock:
+            self.rendered[path] = data
+        return data
+
+    def digest(self, path: str) -> str | None:
+        """A fingerprint of what a path shows, to tell whether an open tab must reload."""
+        try:
+            data = self.render(path)
+        except TemplateFailure:
+            return "error"
+        if data is None:
+            source = self.plan.copies.get(path)
+            return f"{source}:{source.stat().st_mtime_ns}" if source and source.exists() else None
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """What a rebuild found: the new generation (None when it failed), errors, and the files that changed."""
+
+    generation: Generation | None
+    errors: tuple[SourceError, ...]
+    stylesheets: tuple[str, ...]
+    """Output paths of changed CSS files, for swapping in place."""
+    changed_urls: tuple[str, ...]
+    """URLs of posts and pages whose source changed, for --navigate."""
+    seconds: float
+
+
+class Preview:
+    """The site as the preview serves it. Rebuilds re-read only the sources that changed."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.root = options.source
+        self.cache: ParseCache = {}
+        self.config: Config | None = None
+        self.theme: Theme | None = None
+        self.env: jinja2.Environment | None = None
+        self.current: Generation | None = None
+        self.errors: tuple[SourceError, ...] = ()
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def rebuild(self, changed: set[Path] | None = None) -> Rebuild:
+        """Rebuild after `changed` files (None: from scratch); keep the last good generation on failure."""
+        started = time.perf_counter()
+        with self._lock:
+            changed_set = {p.resolve() for p in changed} if changed is not None else None
+            self._forget(changed_set)
+            diagnostics = Diagnostics()
+            generation = self._generate(diagnostics)
+            self.errors = tuple(diagnostics.errors)
+            if generation is not None:
+                self.current = generation
+        return Rebuild(generation, self.errors, self._stylesheets(changed_set), self._urls_of(changed_set),
+                       time.perf_counter() - started)
+
+    def _forget(self, changed: set[Path] | None) -> None:
+        """Drop what the changed files invalidate."""
+        if changed is None or any(p.name in CONFIG_NAMES and p.parent == self.root.resolve() for p in changed):
+            self.config = self.theme = self.env = None
+            self.cache.clear()
+            return
+        content = (self.root / "content").resolve()
+        if any(p.suffix in (".html", ".xml", ".j2", ".yaml", ".yml") and not p.is_relative_to(content)
+               for p in changed):
+            self.env = None  # a template or the theme's words changed
+        for path in list(self.cache):
+            resolved = path.resolve()
+            if resolved in changed or (path.name.startswith("index.") and resolved.parent in changed):
+                del self.cache[path]
+        # a file beside a bundle's index.md, a renamed folder: forget the bundle's index too
+        for path in changed:
+            for cached in list(self.cache):
+                if cached.name.startswith("index.") and path.is_relative_to(cached.parent.resolve()):
+                    self.cache.pop(cached, None)
+
+    def _generate(self, diagnostics: Diagnostics) -> Generation | None:
+        if self.config is None:
+            config, errors = load_config(self.root)
+            diagnostics.extend(errors)
+            theme, theme_errors = find_theme(config)
+            diagnostics.extend(theme_errors)
+            if diagnostics.errors:
+                return None
+            self.config, self.theme = config, theme
+        assert self.config is not None and self.theme is not None
+        posts = load_posts(self.config, self.options, diagnostics, self.cache)
+        if diagnostics.errors:
+            return None
+        if self.env is None:
+            self.env = create_environment(self.config, self.theme)
+        site = assemble_site(self.config, posts)
+        self._count += 1
+        return Generation(self._count, site, plan_site(site, self.theme), self.env)
+
+    def _stylesheets(self, changed: set[Path] | None) -> tuple[str, ...]:
+        if not changed or self.current is None:
+            return ()
+        by_source = {source.resolve(): path for path, source in self.current.plan.copies.items()}
+        return tuple(sorted(by_source[p] for p in changed if p.suffix == ".css" and p in by_source))
+
+    def _urls_of(self, changed: set[Path] | None) -> tuple[str, ...]:
+        if not changed or self.current is None:
+            return ()
+        site = self.current.site
+        return tuple(p.url for p in (*site.posts, *site.pages) if p.doc.path.resolve() in changed)
+
+
+def request_path(url_path: str) -> str | None:
+    """The output path a request asks for, or None when it tries to leave the site ('..', absolute, NUL)."""
+    if "\x00" in url_path or "\\" in url_path:
+        return None
+    parts = url_path.split("/")
+    if any(part in ("..", ".") for part in parts) or url_path.startswith("//"):
+        return None
+    return url_to_path("/" + "/".join(p for p in parts if p) + ("/" if url_path.endswith("/") else ""))

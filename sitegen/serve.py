@@ -1,0 +1,285 @@
+"""`sitegen serve`: the live preview. Pages are rendered when asked for; open tabs learn of changes by EventSource."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import queue
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .errors import SourceError
+from .preview import Generation, Preview, Rebuild, request_path
+from .render import TemplateFailure
+
+LIVE_SCRIPT = (Path(__file__).parent / "assets" / "live.js").read_bytes()
+EVENTS = "/__sitegen/events"
+SCRIPT = "/__sitegen/live.js"
+_INJECT = b'<script src="/__sitegen/live.js"></script>'
+
+
+@dataclass(eq=False, slots=True)
+class Client:
+    """An open tab: the page it shows, the fingerprint of what it was shown, and its message queue."""
+
+    path: str
+    digest: str | None
+    messages: queue.Queue[dict[str, object] | None] = field(default_factory=queue.Queue)
+
+
+class LiveServer(ThreadingHTTPServer):
+    """The HTTP server, the preview it serves and the tabs it keeps informed."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], preview: Preview, *, navigate: bool = False) -> None:
+        super().__init__(address, Handler)
+        self.preview = preview
+        self.navigate = navigate
+        self.clients: set[Client] = set()
+        self.clients_lock = threading.Lock()
+        self.closing = threading.Event()
+
+    def broadcast_rebuild(self, result: Rebuild) -> None:
+        """Tell each open tab what the rebuild means for it: an error, a stylesheet to swap, a reload, or nothing."""
+        with self.clients_lock:
+            clients = list(self.clients)
+        if result.generation is None:
+            text = format_errors(result.errors, self.preview.root)
+            for client in clients:
+                client.messages.put({"type": "error", "text": text})
+            return
+        generation = result.generation
+        for client in clients:
+            client.messages.put({"type": "ok"})
+            if result.stylesheets:
+                client.messages.put({"type": "css", "paths": list(result.stylesheets)})
+            if self.navigate and result.changed_urls:
+                client.messages.put({"type": "navigate", "url": result.changed_urls[0]})
+                continue
+            digest = generation.digest(client.path)
+            if digest != client.digest:
+                client.digest = digest
+                client.messages.put({"type": "reload"})
+
+    def shutdown(self) -> None:
+        self.closing.set()
+        with self.clients_lock:
+            for client in self.clients:
+                client.messages.put(None)
+        super().shutdown()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: LiveServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal is for build messages
+        pass
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        url = urlsplit(self.path)
+        if url.path == EVENTS:
+            self._events(parse_qs(url.query).get("path", ["/"])[0])
+            return
+        if url.path == SCRIPT:
+            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", LIVE_SCRIPT, head)
+            return
+        wanted = unquote(url.path, errors="strict") if _decodes(url.path) else None
+        path = request_path(wanted) if wanted is not None else None
+        if path is None:
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"outside the site\n", head)
+            return
+        generation = self.server.preview.current
+        if generation is None:
+            errors = format_errors(self.server.preview.errors, self.server.preview.root)
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", _error_page(errors), head)
+            return
+        self._serve(generation, path, url.query, head)
+
+    def _serve(self, generation: Generation, path: str, query: str, head: bool) -> None:
+        try:
+            data = generation.render(path)
+            if data is None and not path.endswith("index.html") and f"{path}/index.html" in generation.plan.pages:
+                self._redirect("/" + path + "/" + (f"?{query}" if query else ""))
+                return
+            if data is None:
+                source = generation.plan.copies.get(path)
+                if source is not None and self._inside_site(source):
+                    self._send(HTTPStatus.OK, _content_type(path), source.read_bytes(), head)
+                    return
+                status, path, data = HTTPStatus.NOT_FOUND, "404.html", generation.render("404.html")
+            else:
+                status = HTTPStatus.OK
+        except TemplateFailure as failure:
+            text = format_errors((failure.error,), self.server.preview.root)
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page(text), head)
+            return
+        except OSError:
+            status, path, data = HTTPStatus.NOT_FOUND, "404.html", None
+        self._send(status, _content_type(path), data or b"not found\n", head)
+
+    def _inside_site(self, source: Path) -> bool:
+        """Static files are served only from inside the site or its theme folders, even through symlinks."""
+        preview = self.server.preview
+        roots = [preview.root.resolve(), *(f.resolve() for f in (preview.theme.folders if preview.theme else ()))]
+        resolved = source.resolve()
+        return any(resolved.is_relative_to(root) for root in roots)
+
+    def _send(self, status: HTTPStatus, content_type: str, data: bytes, head: bool = False) -> None:
+        if content_type.startswith("text/html"):
+            data = inject_script(data)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _redirect(self, location: str) -> None:
+        from urllib.parse import quote
+
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", quote(location, safe="/?=&%"))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _events(self, page: str) -> None:
+        preview = self.server.preview
+        generation = preview.current
+        path = request_path(page) or "index.html"
+        client = Client(path, generation.digest(path) if generation else None)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if preview.errors:
+            client.messages.put({"type": "error", "text": format_errors(preview.errors, preview.root)})
+        with self.server.clients_lock:
+            self.server.clients.add(client)
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.flush()
+            while not self.server.closing.is_set():
+                try:
+                    message = client.messages.get(timeout=15)
+                except queue.Empty:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    if message is None:
+                        break
+                    self.wfile.write(b"data: " + json.dumps(message, ensure_ascii=False).encode() + b"\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+        finally:
+            with self.server.clients_lock:
+                self.server.clients.discard(client)
+            self.close_connection = True
+
+
+def inject_script(html: bytes) -> bytes:
+    """Add the live-reload script to an HTML page, before </body> (or at the end)."""
+    index = html.rfind(b"</body>")
+    return html[:index] + _INJECT + html[index:] if index >= 0 else html + _INJECT
+
+
+def format_errors(errors: tuple[SourceError, ...] | list[SourceError], root: Path) -> str:
+    return "\n\n".join(error.format(root) for error in errors)
+
+
+def bind(host: str, port: int, preview: Preview, *, navigate: bool) -> LiveServer:
+    """Create the server; raises OSError with a clear message when the port is taken."""
+    try:
+        return LiveServer((host, port), preview, navigate=navigate)
+    except OSError as exc:
+        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            raise OSError(f"port {port} on {host} is in use; pass --port N, or --port 0 for a free one") from exc
+        if isinstance(exc, socket.gaierror):
+            raise OSError(f"cannot listen on {host!r}: {exc.strerror}") from exc
+        raise
+
+
+def _decodes(path: str) -> bool:
+    try:
+        unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _content_type(path: str) -> str:
+    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")) \
+        else kind
+
+
+def _error_page(text: str) -> bytes:
+    from html import escape
+
+    return (f'<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8"><title>Build error</title></head>'
+            f'<body><h1>sitegen: build error</h1><pre>{escape(text)}</pre></body></html>').encode()
+
+
+def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: bool, open_browser: bool,
+                out: Callable[[str], None], err: Callable[[str], None]) -> int:
+    """Build, serve and watch until Ctrl-C; a broken edit is shown in the browser, never fatal."""
+    from .build import BuildOptions
+    from .watch import start_watcher, watched_paths
+
+    preview = Preview(BuildOptions(source=root, output=root / "public", drafts=drafts, future=True))
+    first = preview.rebuild()
+    if first.errors:
+        err(format_errors(first.errors, root))
+    server = bind(host, port, preview, navigate=navigate)
+    address = f"http://{_display_host(host)}:{server.server_address[1]}/"
+    pages = len(first.generation.plan.pages) if first.generation else 0
+    out(f"serving {pages} pages at {address} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
+
+    def on_change(changed: set[Path]) -> None:
+        result = preview.rebuild(changed)
+        if result.errors:
+            err(format_errors(result.errors, root))
+        else:
+            names = ", ".join(sorted(_shown(p, root) for p in changed))[:200]
+            out(f"rebuilt in {result.seconds * 1000:.0f} ms: {names}")
+        server.broadcast_rebuild(result)
+
+    stop = threading.Event()
+    theme_folders = preview.theme.folders if preview.theme else ()
+    start_watcher(watched_paths(root, theme_folders), [root / "public", root / ".sitegen-cache"], on_change, stop)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(address)
+    try:
+        server.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        out("stopped")
+    finally:
+        stop.set()
+        server.closing.set()
+        server.server_close()
+    return 0
+
+
+def _display_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
