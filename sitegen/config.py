@@ -51,6 +51,14 @@ class Config:
     feed_limit: int = 20
     """How many of the newest posts the feeds carry."""
     author: Author = field(default_factory=Author)
+    newsletter_url: str = ""
+    """A newsletter provider's sign-up form address; when set, the follow page offers follow-by-email."""
+    newsletter_field: str = "email"
+    """The name the provider's form gives its email field (Buttondown 'email', Mailchimp 'EMAIL')."""
+    webmention: str = ""
+    """A Webmention endpoint (e.g. webmention.io's); when set, every page links it."""
+    reply_form: bool = True
+    """Offer a reply form (Netlify Forms) under every post."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form values for templates (`config.extra.x`)."""
 
@@ -62,10 +70,11 @@ class Config:
 _SCALARS: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "posts_per_page": int, "permalink": str, "theme": str, "feed_limit": int,
+    "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool,
 }
 _AUTHOR_KEYS: dict[str, type] = {"name": str, "bio": str, "email": str, "image": str, "links": dict}
 _TOP_KEYS = [*_SCALARS, "author", "extra"]
-_TYPE_NAMES = {str: "text", int: "a whole number", dict: "a mapping", list: "a list"}
+_TYPE_NAMES = {str: "text", int: "a whole number", dict: "a mapping", list: "a list", bool: "true or false"}
 
 
 def find_config(root: Path) -> Path | None:
@@ -170,6 +179,11 @@ def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[So
         errors.append(SourceError(path, f"unknown language {config.language!r}", doc.line("language"),
                                   hint="use a language code such as ar, en or fr"))
         bad.add("language")
+    for key in ("newsletter_url", "webmention"):
+        value = getattr(config, key)
+        if value and not value.startswith(("https://", "http://")):
+            errors.append(SourceError(path, f"{key} {value!r} must be an absolute http(s) URL", doc.line(key)))
+            bad.add(key)
     for key in ("posts_per_page", "feed_limit"):
         if getattr(config, key) < 1:
             errors.append(SourceError(path, f"{key} must be at least 1", doc.line(key)))
