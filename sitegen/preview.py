@@ -140,8 +140,9 @@ class Preview:
     def _stylesheets(self, changed: set[Path] | None) -> tuple[str, ...]:
         if not changed or self.current is None:
             return ()
-        by_source = {source.resolve(): path for path, source in self.current.plan.copies.items()}
-        return tuple(sorted(by_source[p] for p in changed if p.suffix == ".css" and p in by_source))
+        sheets = {source.resolve(): path for path, source in self.current.plan.copies.items() if path.endswith(".css")}
+        return tuple(sorted(path for source, path in sheets.items()
+                            if source in changed or any(source.is_relative_to(p) for p in changed if p.is_dir())))
 
     def _urls_of(self, changed: set[Path] | None) -> tuple[str, ...]:
         if not changed or self.current is None:

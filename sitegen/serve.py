@@ -236,18 +236,19 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
                 out: Callable[[str], None], err: Callable[[str], None]) -> int:
     """Build, serve and watch until Ctrl-C; a broken edit is shown in the browser, never fatal."""
     from .build import BuildOptions
-    from .watch import start_watcher, watched_paths
+    from .config import load_config
+    from .templates import find_theme
+    from .watch import start_watcher
 
     preview = Preview(BuildOptions(source=root, output=root / "public", drafts=drafts, future=True))
-    first = preview.rebuild()
-    if first.errors:
-        err(format_errors(first.errors, root))
-    server = bind(host, port, preview, navigate=navigate)
-    address = f"http://{_display_host(host)}:{server.server_address[1]}/"
-    pages = len(first.generation.plan.pages) if first.generation else 0
-    out(f"serving {pages} pages at {address} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
+    stop = threading.Event()
+    server: LiveServer | None = None
+    pending: list[set[Path]] = []
 
     def on_change(changed: set[Path]) -> None:
+        if server is None:  # still starting: the first build below sees these files
+            pending.append(changed)
+            return
         result = preview.rebuild(changed)
         if result.errors:
             err(format_errors(result.errors, root))
@@ -256,9 +257,22 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
             out(f"rebuilt in {result.seconds * 1000:.0f} ms: {names}")
         server.broadcast_rebuild(result)
 
-    stop = threading.Event()
-    theme_folders = preview.theme.folders if preview.theme else ()
-    start_watcher(watched_paths(root, theme_folders), [root / "public", root / ".sitegen-cache"], on_change, stop)
+    theme_folders = find_theme(load_config(root)[0])[0].folders
+    start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop)
+    first = preview.rebuild()
+    if first.errors:
+        err(format_errors(first.errors, root))
+    try:
+        server = bind(host, port, preview, navigate=navigate)
+    except OSError:
+        stop.set()
+        raise
+    address = f"http://{_display_host(host)}:{server.server_address[1]}/"
+    pages = len(first.generation.plan.pages) if first.generation else 0
+    out(f"serving {pages} pages at {address} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
+    if pending:  # edits made while the first build ran
+        on_change(set().union(*pending))
+
     if open_browser:
         import webbrowser
 

@@ -39,20 +39,34 @@ def watched_paths(root: Path, theme_folders: tuple[Path, ...]) -> list[Path]:
 
 
 def watch_changes(paths: list[Path], ignore: list[Path], stop: threading.Event) -> Iterator[set[Path]]:
-    """Yield each burst of changes as a set of paths; a burst ends after 15 ms without another event."""
+    """Yield each burst of changes as a set of paths (a burst ends after 15 ms without another event), and an
+    empty set every 100 ms without changes, which tells that the watcher is up."""
     for changes in watch(*paths, watch_filter=SiteFilter(ignore), debounce=400, step=15, stop_event=stop,
-                         rust_timeout=500, raise_interrupt=False):
+                         rust_timeout=100, yield_on_timeout=True, raise_interrupt=False):
         yield {Path(path) for _, path in changes}
 
 
-def start_watcher(paths: list[Path], ignore: list[Path], on_change: Callable[[set[Path]], None],
-                  stop: threading.Event) -> threading.Thread:
-    """Run `on_change` in a background thread for every burst of changes until `stop` is set."""
+def start_watcher(root: Path, theme_folders: tuple[Path, ...], ignore: list[Path],
+                  on_change: Callable[[set[Path]], None], stop: threading.Event,
+                  ready_timeout: float = 5.0) -> threading.Thread:
+    """Run `on_change` in a background thread for every burst of changes until `stop` is set. Returns once the
+    watcher is watching, so no edit made after this call is missed. A folder created later (static/, templates/)
+    is watched from then on."""
+    ready = threading.Event()
 
     def run() -> None:
-        for changed in watch_changes(paths, ignore, stop):
-            on_change(changed)
+        paths = watched_paths(root, theme_folders)
+        while not stop.is_set():
+            for changed in watch_changes(paths, ignore, stop):
+                ready.set()
+                if changed:
+                    on_change(changed)
+                if (now := watched_paths(root, theme_folders)) != paths:
+                    on_change(set(now) - set(paths) or set(paths) - set(now))
+                    paths = now
+                    break
 
     thread = threading.Thread(target=run, name="sitegen-watch", daemon=True)
     thread.start()
+    ready.wait(ready_timeout)
     return thread

@@ -1,0 +1,174 @@
+"""The preview server over HTTP (no browser): routing, safety, injection, status codes, recovery."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from sitegen.preview import request_path
+from sitegen.serve import inject_script
+
+from .preview_helpers import Server, edit, wait_until
+
+
+@pytest.fixture
+def server(site_copy):
+    running = Server(site_copy("basic"))
+    yield running
+    running.stop()
+
+
+def get(server: Server, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    host, port = server.url.split("//")[1].rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request(method, path)  # sent as is: no client-side normalisation of '..'
+    response = connection.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def test_request_paths() -> None:
+    assert request_path("/") == "index.html"
+    assert request_path("/posts/بناء-علاقات/") == "posts/بناء-علاقات/index.html"
+    assert request_path("/feed.xml") == "feed.xml"
+    assert request_path("//posts//x/") == None  # noqa: E711 - absolute-looking paths are refused
+    for bad in ("/../etc/passwd", "/posts/../../x", "/a/./b", "/a\\..\\b", "/x\x00"):
+        assert request_path(bad) is None, bad
+
+
+def test_inject_script_before_body_end() -> None:
+    assert inject_script(b"<p>x</p></body></html>") == \
+        b'<p>x</p><script src="/__sitegen/live.js"></script></body></html>'
+
+
+def test_pages_are_served_with_the_script_and_built_files_stay_clean(server: Server) -> None:
+    status, headers, body = get(server, "/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body.count(b"/__sitegen/live.js") == 1
+    status, headers, body = get(server, "/atom.xml")
+    assert status == 200 and b"live.js" not in body
+    assert not (server.site / "public").exists()  # the preview writes nothing to disk
+
+
+def test_arabic_urls_are_served(server: Server) -> None:
+    status, _, body = get(server, quote("/posts/بناء-علاقات/"))
+    assert status == 200
+    assert "بناء علاقات حقيقية في B2B" in body.decode()
+    status, headers, _ = get(server, quote("/posts/بناء-علاقات"))
+    assert status == 301 and headers["Location"] == quote("/posts/بناء-علاقات/")
+
+
+@pytest.mark.parametrize("path", ["/../sitegen.yaml", "/%2e%2e/sitegen.yaml", "/posts/%2E%2E/%2E%2E/sitegen.yaml",
+                                  "/..%2fsitegen.yaml", "/%c0%ae%c0%ae/sitegen.yaml"])
+def test_requests_outside_the_site_are_refused(server: Server, path: str) -> None:
+    status, _, body = get(server, path)
+    assert status == 403
+    assert b"title:" not in body
+
+
+def test_symlink_out_of_the_site_is_not_followed(site_copy, tmp_path: Path) -> None:
+    site = site_copy("basic")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not serve")
+    (site / "static").mkdir()
+    (site / "static" / "leak.txt").symlink_to(secret)
+    running = Server(site)
+    try:
+        status, _, body = get(running, "/leak.txt")
+    finally:
+        running.stop()
+    assert status == 404 and b"do not serve" not in body
+
+
+def test_unknown_paths_get_the_sites_404(server: Server) -> None:
+    status, _, body = get(server, "/no/such/page/")
+    assert status == 404
+    assert "الصفحة غير موجودة" in body.decode()
+    status, _, _ = get(server, "/no/such/page/", method="HEAD")
+    assert status == 404
+
+
+def test_port_in_use_is_a_clear_error(site_copy) -> None:
+    import subprocess
+    import sys
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        result = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--source", str(site_copy("basic")),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=30)
+    finally:
+        taken.close()
+    assert result.returncode == 1
+    assert f"sitegen: port {port} on 127.0.0.1 is in use; pass --port N, or --port 0 for a free one" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def events(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event) -> None:
+    """Collect the server's messages for a tab showing `page`."""
+    host, port = server.url.split("//")[1].rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=15)
+    connection.request("GET", "/__sitegen/events?path=" + quote(page))
+    response = connection.getresponse()
+    while not stop.is_set():
+        line = response.fp.readline()
+        if not line:
+            break
+        if line.startswith(b"data: "):
+            into.append(json.loads(line[6:]))
+
+
+def test_a_broken_edit_reports_the_error_keeps_serving_and_recovers(server: Server) -> None:
+    received: list[dict[str, object]] = []
+    stop = threading.Event()
+    threading.Thread(target=events, args=(server, "/posts/networking/", received, stop), daemon=True).start()
+    post = server.site / "content/posts/2025-01-10-networking.md"
+    assert wait_until(lambda: get(server, "/")[0] == 200)
+    edit(post, "tags: [شبكات, مهنة]", "tags: [شبكات, مهنة")
+    assert wait_until(lambda: any(m["type"] == "error" for m in received))
+    error = next(m for m in received if m["type"] == "error")
+    assert str(error["text"]).startswith(
+        "content/posts/2025-01-10-networking.md:4:12: error: invalid YAML: expected ',' or ']', but got ':'")
+    status, _, body = get(server, "/posts/networking/")  # the last good site is still served
+    assert status == 200 and "لماذا تهم؟" in body.decode()
+    edit(post, "tags: [شبكات, مهنة", "tags: [شبكات, مهنة]")
+    edit(post, "## لماذا تهم؟", "## لماذا تهم الشبكات؟")
+    assert wait_until(lambda: {"type": "reload"} in received)
+    assert {"type": "ok"} in received[received.index(error):]
+    assert "لماذا تهم الشبكات؟" in get(server, "/posts/networking/")[2].decode()
+    stop.set()
+
+
+def test_only_tabs_whose_page_changed_reload(server: Server) -> None:
+    on_post: list[dict[str, object]] = []
+    on_other: list[dict[str, object]] = []
+    stop = threading.Event()
+    for page, into in (("/posts/networking/", on_post), ("/posts/bundle-post/", on_other)):
+        threading.Thread(target=events, args=(server, page, into, stop), daemon=True).start()
+    assert wait_until(lambda: get(server, "/")[0] == 200)
+    edit(server.site / "content/posts/2025-01-10-networking.md", "فرص عمل", "فرص عمل جديدة")
+    assert wait_until(lambda: {"type": "reload"} in on_post)
+    assert wait_until(lambda: {"type": "ok"} in on_other)
+    assert {"type": "reload"} not in on_other
+    stop.set()
+
+
+def test_adding_and_deleting_posts_updates_lists_and_feeds(server: Server) -> None:
+    new = server.site / "content/posts/new-post.md"
+    new.write_text("---\ntitle: مقال جديد تمامًا\ndate: 2025-06-01\ntags: [جديد]\n---\nنص.\n", encoding="utf-8")
+    assert wait_until(lambda: "مقال جديد تمامًا" in get(server, "/")[2].decode())
+    assert "مقال جديد تمامًا" in get(server, "/atom.xml")[2].decode()
+    assert get(server, quote("/tags/جديد/"))[0] == 200
+    new.rename(server.site / "content/posts/renamed-post.md")
+    assert wait_until(lambda: get(server, "/posts/renamed-post/")[0] == 200)
+    assert get(server, "/posts/new-post/")[0] == 404
+    (server.site / "content/posts/renamed-post.md").unlink()
+    assert wait_until(lambda: "مقال جديد تمامًا" not in get(server, "/")[2].decode())
+    assert get(server, quote("/tags/جديد/"))[0] == 404
