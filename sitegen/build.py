@@ -91,13 +91,13 @@ ParseCache = dict[Path, tuple["Post | None", list[SourceError]]]
 
 
 def load_posts(config: Config, options: BuildOptions, diagnostics: Diagnostics,
-               cache: ParseCache | None = None) -> list[Post]:
+               cache: ParseCache | None = None, sources: list[SourceFile] | None = None) -> list[Post]:
     """Read, validate and render every source (or take it from `cache`); drafts and future posts are dropped
     unless asked for."""
     now = options.now or build_clock()
     md = create_parser()
     posts: list[Post] = []
-    for source in discover_sources(config.root):
+    for source in discover_sources(config.root) if sources is None else sources:
         if cache is not None and source.path in cache:
             post, errors = cache[source.path]
         else:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
 from .build import BuildOptions, ParseCache, load_posts
 from .config import CONFIG_NAMES, Config, load_config
+from .content import SourceFile, discover_sources
 from .errors import Diagnostics, SourceError
 from .render import Plan, TemplateFailure, plan_site, render_page, url_to_path
 from .site import Site, assemble_site
@@ -73,9 +75,11 @@ class Preview:
     """The site as the preview serves it. Rebuilds re-read only the sources that changed."""
 
     def __init__(self, options: BuildOptions) -> None:
-        self.options = options
-        self.root = options.source
+        self.options = replace(options, source=options.source.resolve())
+        self.root = self.options.source
         self.cache: ParseCache = {}
+        self.sources: list[SourceFile] | None = None
+        """The content files, found again only when files are added, removed or renamed."""
         self.config: Config | None = None
         self.theme: Theme | None = None
         self.env: jinja2.Environment | None = None
@@ -88,7 +92,7 @@ class Preview:
         """Rebuild after `changed` files (None: from scratch); keep the last good generation on failure."""
         started = time.perf_counter()
         with self._lock:
-            changed_set = {p.resolve() for p in changed} if changed is not None else None
+            changed_set = {_absolute(p) for p in changed} if changed is not None else None
             self._forget(changed_set)
             diagnostics = Diagnostics()
             generation = self._generate(diagnostics)
@@ -101,22 +105,24 @@ class Preview:
     def _forget(self, changed: set[Path] | None) -> None:
         """Drop what the changed files invalidate."""
         if changed is None or any(p.name in CONFIG_NAMES and p.parent == self.root.resolve() for p in changed):
-            self.config = self.theme = self.env = None
+            self.config = self.theme = self.env = self.sources = None
             self.cache.clear()
             return
-        content = (self.root / "content").resolve()
+        content = self.root / "content"
         if any(p.suffix in (".html", ".xml", ".j2", ".yaml", ".yml") and not p.is_relative_to(content)
                for p in changed):
             self.env = None  # a template or the theme's words changed
-        for path in list(self.cache):
-            resolved = path.resolve()
-            if resolved in changed or (path.name.startswith("index.") and resolved.parent in changed):
-                del self.cache[path]
-        # a file beside a bundle's index.md, a renamed folder: forget the bundle's index too
+        known = {s.path for s in self.sources or ()}
+        if any(p not in known or not p.exists() for p in changed if p.is_relative_to(content)):
+            self.sources = None
         for path in changed:
-            for cached in list(self.cache):
-                if cached.name.startswith("index.") and path.is_relative_to(cached.parent.resolve()):
-                    self.cache.pop(cached, None)
+            self.cache.pop(path, None)
+        # a file beside a bundle's index.md, a renamed folder: forget the bundle's index too
+        bundles = [p for p in self.cache if p.name.startswith("index.")]
+        for path in changed:
+            for index in bundles:
+                if path.is_relative_to(index.parent):
+                    self.cache.pop(index, None)
 
     def _generate(self, diagnostics: Diagnostics) -> Generation | None:
         if self.config is None:
@@ -128,7 +134,9 @@ class Preview:
                 return None
             self.config, self.theme = config, theme
         assert self.config is not None and self.theme is not None
-        posts = load_posts(self.config, self.options, diagnostics, self.cache)
+        if self.sources is None:
+            self.sources = discover_sources(self.root)
+        posts = load_posts(self.config, self.options, diagnostics, self.cache, self.sources)
         if diagnostics.errors:
             return None
         if self.env is None:
@@ -140,7 +148,7 @@ class Preview:
     def _stylesheets(self, changed: set[Path] | None) -> tuple[str, ...]:
         if not changed or self.current is None:
             return ()
-        sheets = {source.resolve(): path for path, source in self.current.plan.copies.items() if path.endswith(".css")}
+        sheets = {_absolute(source): path for path, source in self.current.plan.copies.items() if path.endswith(".css")}
         return tuple(sorted(path for source, path in sheets.items()
                             if source in changed or any(source.is_relative_to(p) for p in changed if p.is_dir())))
 
@@ -148,7 +156,12 @@ class Preview:
         if not changed or self.current is None:
             return ()
         site = self.current.site
-        return tuple(p.url for p in (*site.posts, *site.pages) if p.doc.path.resolve() in changed)
+        return tuple(p.url for p in (*site.posts, *site.pages) if p.doc.path in changed)
+
+
+def _absolute(path: Path) -> Path:
+    """An absolute, normalised path without resolving symlinks (cheap: no system calls)."""
+    return Path(os.path.normpath(os.path.abspath(path)))
 
 
 def request_path(url_path: str) -> str | None:
