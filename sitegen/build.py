@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 
 from .config import Config, load_config
 from .content import SourceFile, discover_sources, load_document
-from .errors import BuildError, Diagnostics, SourceError
+from .errors import BuildError, Diagnostics, SourceError, processing
 from .markdown import create_parser, render_markdown
 from .output import check_output_dir, check_output_paths, write_output
 from .render import Output, render_site, url_to_path
@@ -60,7 +60,8 @@ def build(options: BuildOptions) -> BuildResult:
     _site, output = generate(options, diagnostics)
     if options.strict and diagnostics.warnings:
         raise BuildError(diagnostics.items)
-    write_output(output, options.output)
+    with processing(options.output, "writing"):
+        write_output(output, options.output)
     pages = sum(1 for path in output.files if path.endswith(".html"))
     return BuildResult(pages, len(output.paths), time.perf_counter() - started, tuple(diagnostics.warnings))
 
@@ -68,7 +69,8 @@ def build(options: BuildOptions) -> BuildResult:
 def generate(options: BuildOptions, diagnostics: Diagnostics) -> tuple[Site, Output]:
     """Everything but writing: the site and its output files in memory."""
     root = options.source
-    config, config_errors = load_config(root)
+    with processing(root / "sitegen.yaml", "reading"):
+        config, config_errors = load_config(root)
     diagnostics.extend(config_errors)
     if error := check_output_dir(options.output, root):
         diagnostics.add(error)
@@ -76,9 +78,10 @@ def generate(options: BuildOptions, diagnostics: Diagnostics) -> tuple[Site, Out
     diagnostics.extend(theme_errors)
     posts = load_posts(config, options, diagnostics)
     diagnostics.raise_if_errors()
-    site = assemble_site(config, posts)
-    env = create_environment(config, theme)
-    output = render_site(site, env, theme)
+    with processing(None, "rendering the site"):
+        site = assemble_site(config, posts)
+        env = create_environment(config, theme)
+        output = render_site(site, env, theme)
     diagnostics.extend(output.errors)
     diagnostics.extend(check_output_paths(output))
     diagnostics.raise_if_errors()
@@ -113,11 +116,12 @@ def load_posts(config: Config, options: BuildOptions, diagnostics: Diagnostics,
 
 def parse_source(source: SourceFile, config: Config, md: MarkdownIt) -> tuple[Post | None, list[SourceError]]:
     """One source file to a post: front matter validated, Markdown rendered."""
-    document, errors = load_document(source, config.zone)
-    if document is None:
-        return None, errors
-    rendered = render_markdown(document.body, md, title=document.title)
-    return make_post(document, rendered, config), errors
+    with processing(source.path, "reading"):
+        document, errors = load_document(source, config.zone)
+        if document is None:
+            return None, errors
+        rendered = render_markdown(document.body, md, title=document.title)
+        return make_post(document, rendered, config), errors
 
 
 def _claims(posts: list[Post]) -> list[tuple[str, Path, str]]:

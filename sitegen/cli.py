@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -13,10 +14,15 @@ import yaml
 from . import __version__
 from .build import BuildOptions, build, build_clock
 from .config import load_config
-from .errors import BuildError, SourceError
+from .content import read_source_text, slug_problem
+from .errors import BuildError, InternalError, SourceError, processing
 from .text import slugify
 
 ISSUES_URL = "https://github.com/sitegen/sitegen/issues"
+DEBUG_ENV = "SITEGEN_DEBUG"
+"""Set to 1 to see the Python traceback of an internal error (like --debug)."""
+INTERNAL_ERROR = 70
+"""Exit status of an internal error (EX_SOFTWARE): a bug in sitegen, where 1 is a mistake in the site."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,21 +31,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
+    debug = bool(getattr(args, "debug", False)) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
     try:
         return int(args.run(args))
     except KeyboardInterrupt:
-        print("\ninterrupted; nothing was changed", file=sys.stderr)
+        print("\nsitegen: interrupted", file=sys.stderr)
         return 130
-    except Exception:  # a bug of ours must still end in a clear message
-        print(f"sitegen: internal error (this is a bug in sitegen {__version__}; please report it at {ISSUES_URL} "
-              f"with the text below)\n{traceback.format_exc()}", file=sys.stderr)
-        return 2
+    except Exception as exc:  # a bug of ours must still end in a clear message, not a traceback
+        print(internal_error_report(exc, getattr(args, "source", None), debug=debug), file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+def internal_error_report(exc: Exception, root: Path | None, *, debug: bool = False) -> str:
+    """What an unexpected exception prints: the file being processed, a request to report it, and the traceback
+    only when asked for."""
+    if not isinstance(exc, InternalError):
+        exc = InternalError(exc, None, "running")
+    lines = [exc.format(root),
+             f"This is a bug in sitegen {__version__}, not a mistake in your site. Please report it at {ISSUES_URL}",
+             "with this message (and the file named above, if you can share it)."]
+    if debug:
+        lines.append("".join(traceback.format_exception(exc.cause)).rstrip())
+    else:
+        lines.append(f"Run again with --debug (or {DEBUG_ENV}=1) to see the Python traceback.")
+    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="A static site generator for professional blogs, "
                                      "right-to-left first.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    parser.add_argument("--debug", action="store_true", help=f"show the Python traceback of an internal error "
+                        f"(or set {DEBUG_ENV}=1)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     b = commands.add_parser("build", help="build the site into public/", description="Build the site.")
@@ -81,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _source_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", "-s", type=Path, default=Path("."), help="the site's root folder (default: .)")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the Python traceback of an internal error")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -91,10 +116,16 @@ def _build(args: argparse.Namespace) -> int:
         result = build(options)
     except BuildError as failure:
         _report(failure.diagnostics, root)
-        count = len([d for d in failure.diagnostics if d.severity == "error"]) or len(failure.diagnostics)
-        print(f"build failed with {count} problem{'s' if count != 1 else ''}; {_shown(output)} was left as it was",
-              file=sys.stderr)
+        errors = len([d for d in failure.diagnostics if d.severity == "error"])
+        count = errors or len(failure.diagnostics)
+        strict = "" if errors else " (warnings fail the build with --strict)"
+        print(f"build failed with {count} problem{'s' if count != 1 else ''}{strict}; {_shown(output)} was left "
+              "as it was", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"\nsitegen: interrupted; {_shown(output)} holds a whole site, the previous one or (if the build had "
+              "finished) the new one", file=sys.stderr)
+        return 130
     _report(list(result.warnings), root)
     print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s -> {_shown(output)}")
     return 0
@@ -127,6 +158,9 @@ def _new(args: argparse.Namespace) -> int:
     if not slug:
         print("sitegen: cannot make a slug from that title; pass --slug", file=sys.stderr)
         return 1
+    if problem := slug_problem(slug):
+        print(f"sitegen: {problem}; pass another --slug", file=sys.stderr)
+        return 1
     folder = root / "content" / ("pages" if args.page else "posts")
     path = folder / f"{slug}.md"
     if path.exists():
@@ -136,8 +170,12 @@ def _new(args: argparse.Namespace) -> int:
     front = {"title": args.title, "date": now.isoformat(), "description": "", "tags": [], "draft": True}
     if args.page:
         front = {"title": args.title, "description": ""}
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(_front_matter(front) + "\n", encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(_front_matter(front) + "\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"sitegen: cannot write {_shown(path)}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"created {_shown(path)}")
     return 0
 
@@ -151,18 +189,30 @@ def _import(args: argparse.Namespace) -> int:
     failed = 0
     for file in args.files:
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            _report([SourceError(file, f"cannot read: {exc}")], root)
+            text, problems = read_source_text(file.read_bytes(), file)
+        except OSError as exc:
+            text, problems = None, [SourceError(file, f"cannot read: {exc.strerror or exc}")]
+        _report(problems, root)
+        if text is None:
             failed += 1
             continue
-        post = convert_document(text, file.name)
+        with processing(file, "importing"):
+            post = convert_document(text, file.name)
         dest = folder / f"{post.slug}.md"
+        if problem := slug_problem(post.slug):
+            _report([SourceError(file, problem, hint="give the post a shorter title")], root)
+            failed += 1
+            continue
         if dest.exists() and not args.force:
             _report([SourceError(file, f"{_shown(dest)} already exists", hint="pass --force to overwrite it")], root)
             failed += 1
             continue
-        dest.write_text(render_post_file(post), encoding="utf-8")
+        try:
+            dest.write_text(render_post_file(post), encoding="utf-8")
+        except OSError as exc:
+            _report([SourceError(dest, f"cannot write: {exc.strerror or exc}")], root)
+            failed += 1
+            continue
         print(f"{file} -> {_shown(dest)}")
         _report([SourceError(dest, w, severity="warning") for w in post.warnings], root)
     return 1 if failed else 0

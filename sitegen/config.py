@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from .errors import SourceError
+from .text import read_source_text
 from .yamlio import YamlMapping, parse_yaml_mapping
 
 CONFIG_NAMES = ("sitegen.yaml", "sitegen.yml")
@@ -73,6 +74,8 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool,
 }
 _AUTHOR_KEYS: dict[str, type] = {"name": str, "bio": str, "email": str, "image": str, "links": dict}
+_ACTUAL_NAMES: dict[type, str] = {bool: "true/false", int: "a number", float: "a number", str: "text",
+                                  list: "a list", dict: "a mapping", type(None): "empty"}
 _TOP_KEYS = [*_SCALARS, "author", "extra"]
 _TYPE_NAMES = {str: "text", int: "a whole number", dict: "a mapping", list: "a list", bool: "true or false"}
 
@@ -93,15 +96,19 @@ def load_config(root: Path) -> tuple[Config, list[SourceError]]:
                                                hint=f"run sitegen in the site's root folder, or pass --source; "
                                                     f"it looks for {' or '.join(CONFIG_NAMES)}")]
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return Config(root=root), [SourceError(path, f"cannot read the configuration: {exc}")]
-    return parse_config(text, path, root)
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Config(root=root), [SourceError(path, f"cannot read the configuration: {exc.strerror or exc}")]
+    text, problems = read_source_text(raw, path)
+    if text is None:
+        return Config(root=root), problems
+    config, errors = parse_config(text, path, root)
+    return config, [*problems, *errors]
 
 
 def parse_config(text: str, path: Path, root: Path) -> tuple[Config, list[SourceError]]:
     """Validate configuration text; return the config (defaults where invalid) and every problem found."""
-    doc, errors = parse_yaml_mapping(text, path)
+    doc, errors = parse_yaml_mapping(text, path, what="the configuration")
     if doc is None:
         return Config(root=root), errors
     values: dict[str, Any] = {}
@@ -222,7 +229,10 @@ def _is_type(value: Any, expected: type | tuple[type, ...]) -> bool:
 
 def _type_error(path: Path, key: str, value: Any, expected: type | tuple[type, ...], line: int | None) -> SourceError:
     name = _TYPE_NAMES.get(expected, getattr(expected, "__name__", str(expected)))  # type: ignore[arg-type]
-    return SourceError(path, f"'{key}' must be {name}, not {type(value).__name__} ({value!r})", line)
+    actual = _ACTUAL_NAMES.get(type(value), type(value).__name__)
+    shown = "" if value is None or isinstance(value, bool) else f" ({value!r})"
+    shown = shown if len(shown) <= 60 else shown[:56] + "...)"
+    return SourceError(path, f"'{key}' must be {name}, not {actual}{shown}", line, None if "." in key else 1)
 
 
 def _unknown_key(path: Path, key: str, known: list[str], line: int | None) -> SourceError:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .errors import SourceError
-from .text import slugify
+from .text import read_source_text, slugify
 from .yamlio import YamlMapping, parse_yaml_mapping
 
 CONTENT_DIR = "content"
@@ -18,6 +20,9 @@ KINDS = ("posts", "pages")
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _UNSAFE_SLUG = re.compile(r"[/\\?#%<>:\"|*\x00-\x1f\x7f]|^\.|\.\.")
+_UNSAFE_ALIAS = re.compile(r"[\s\\\x00-\x1f\x7f]")
+MAX_SLUG_BYTES = 200
+"""A slug is a folder name, which file systems cap at 255 bytes."""
 _KNOWN_KEYS = frozenset({"title", "date", "updated", "slug", "tags", "keywords", "categories", "description",
                          "draft", "lang", "aliases", "author", "image", "layout", "template"})
 
@@ -88,25 +93,21 @@ def load_document(source: SourceFile, zone: ZoneInfo) -> tuple[Document | None, 
         raw = path.read_bytes()
     except OSError as exc:
         return None, [SourceError(path, f"cannot read file: {exc.strerror or exc}")]
-    text, error = decode_source(raw, path)
-    if error:
-        return None, [error]
-    return parse_document(text, source, zone)
+    text, problems = read_source_text(raw, path)
+    if text is None:
+        return None, problems
+    if not text.strip():
+        return None, [*problems, SourceError(path, "the file is empty; it is left out of the site",
+                                             hint="write the post, or delete the file", severity="warning")]
+    document, errors = parse_document(text, source, zone)
+    return document, [*problems, *errors]
 
 
 def decode_source(raw: bytes, path: Path) -> tuple[str, SourceError | None]:
-    """UTF-8 text with the byte-order mark dropped and line endings made '\\n'."""
-    if b"\x00" in raw[:8192]:
-        return "", SourceError(path, "this is a binary file, not Markdown text", hint="move it out of content/, "
-                               "or into a post's own folder to publish it beside the post")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return "", SourceError(path, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column,
-                               hint="save the file as UTF-8 in your editor")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    """UTF-8 text with the byte-order mark dropped, line endings made '\\n' and invisible characters cleaned
+    (`read_source_text`, which also returns the warnings)."""
+    text, problems = read_source_text(raw, path)
+    return text or "", next((p for p in problems if p.severity == "error"), None)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int, SourceError | None]:
@@ -143,7 +144,7 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         description=fields.text("description"),
         draft=fields.flag("draft"),
         lang=fields.text("lang"),
-        aliases=fields.strings("aliases"),
+        aliases=fields.aliases(),
         author=fields.text("author"),
         image=fields.text("image"),
         template=fields.template(),
@@ -151,11 +152,14 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         body_line=body_line,
         extra={k: v for k, v in doc.values.items() if k not in _KNOWN_KEYS},
     )
-    if document.date is None and source.kind == "posts":
+    if document.date is None and source.kind == "posts" and "date" not in doc.values:
         document = _dated_by_file(document, zone, errors)
     if not slug:
         errors.append(SourceError(path, "cannot make a URL slug from the file name", hint="set 'slug:' in the "
                                   "front matter"))
+    elif "slug" not in doc.values and (problem := slug_problem(slug)):
+        errors.append(SourceError(path, f"the file name makes a bad slug: {problem}",
+                                  hint="set a shorter 'slug:' in the front matter"))
     if any(e.severity == "error" for e in errors):
         return None, errors
     return document, errors
@@ -234,7 +238,20 @@ class _Fields:
         if not isinstance(value, list):
             self._error(key, f"'{key}' must be a list, not {_kind(value)}", f"write {key}: [{value}]")
             return ()
+        if any(isinstance(item, (list, dict)) for item in value):
+            self._error(key, f"each of '{key}' must be a single value, not a list or mapping",
+                        f"write {key}: [one, two]")
+            return ()
         return tuple(str(item).strip() for item in value if item is not None and str(item).strip())
+
+    def aliases(self) -> tuple[str, ...]:
+        aliases = self.strings("aliases")
+        for alias in aliases:
+            parts = urlsplit(alias)
+            if parts.scheme or parts.netloc or ".." in parts.path.split("/") or _UNSAFE_ALIAS.search(alias):
+                self._error("aliases", f"alias {alias!r} must be a path on this site", "e.g. /old/address/")
+                return ()
+        return aliases
 
     def tags(self) -> tuple[str, ...]:
         tags: list[str] = list(self.strings("tags"))
@@ -257,10 +274,27 @@ class _Fields:
         value = self.text("slug")
         if value is None:
             return None
-        if _UNSAFE_SLUG.search(value) or value != value.strip():
-            self._error("slug", f"slug {value!r} is not safe in a URL path", f"try slug: {slugify(value) or 'my-post'}")
+        if problem := slug_problem(value):
+            shorter = slugify(value)[:60].strip("-")
+            self._error("slug", problem, f"try slug: {shorter or 'my-post'}")
             return None
         return value
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot name a page's folder in a URL, or None when it can."""
+    if _UNSAFE_SLUG.search(slug) or any(_invisible(char) for char in slug):
+        return f"slug {slug!r} is not safe in a URL path"
+    if len(slug.encode()) > MAX_SLUG_BYTES:
+        return f"slug is too long for a folder name ({len(slug.encode())} bytes in UTF-8, at most {MAX_SLUG_BYTES})"
+    return None
+
+
+def _invisible(char: str) -> bool:
+    """Spaces, controls and invisible format characters (bidi controls among them) have no place in a slug; the
+    zero-width (non-)joiners Persian and Urdu words need are kept."""
+    kind = unicodedata.category(char)
+    return kind[0] in "ZC" and char not in "\u200c\u200d"
 
 
 def _to_datetime(value: Any) -> datetime | None:

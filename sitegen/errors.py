@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,17 +38,18 @@ class SourceError:
 
     def format(self, root: Path | None = None, *, with_source: bool = True) -> str:
         """Render the diagnostic: location, message, then the source line and a hint."""
-        text = f"{self.location(root)}: {self.severity}: {self.message}"
+        text = f"{_shown(self.location(root))}: {self.severity}: {_shown(self.message)}"
         if with_source and self.line is not None:
             source = _source_line(self.path, self.line)
             if source is not None:
+                source = _UNPRINTABLE.sub("\ufffd", source)  # one character for one, so the caret stays put
                 text += f"\n  {self.line:>4} | {source}"
                 if self.column is not None:
                     prefix = source[: self.column - 1]
                     pad = "".join("\t" if ch == "\t" else " " for ch in prefix)
                     text += f"\n       | {pad}^"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {_shown(self.hint)}"
         return text
 
 
@@ -87,7 +92,58 @@ class Diagnostics:
     def raise_if_errors(self) -> None:
         """Stop the build here if anything so far was an error."""
         if self.errors:
-            raise BuildError(self.errors)
+            raise BuildError(self.items)  # the warnings too: a compiler shows them beside the errors
+
+
+class InternalError(Exception):
+    """An unexpected exception (a bug in sitegen, not a mistake in the site), with the file being processed."""
+
+    def __init__(self, cause: BaseException, path: Path | None, doing: str) -> None:
+        self.cause = cause
+        self.path = path
+        """The file sitegen was working on, when known."""
+        self.doing = doing
+        """What it was doing: 'reading', 'rendering', 'writing'."""
+        super().__init__(f"{doing} {path}: {type(cause).__name__}: {cause}")
+
+    def where(self) -> str:
+        """The innermost line of sitegen's own code in the traceback ('sitegen/feeds.py:88'), for the report."""
+        frames = [f for f in traceback.extract_tb(self.cause.__traceback__) if "sitegen" in Path(f.filename).parts]
+        if not frames:
+            return ""
+        frame = frames[-1]
+        parts = Path(frame.filename).parts
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("sitegen"):]) + f":{frame.lineno}"
+
+    def format(self, root: Path | None = None) -> str:
+        """'sitegen: internal error while reading content/posts/x.md: ValueError: ...' (no traceback)."""
+        target = f" {_relative(self.path, root)}" if self.path is not None else ""
+        where = self.where()
+        return _shown(f"sitegen: internal error while {self.doing}{target}: {type(self.cause).__name__}: "
+                      f"{self.cause}" + (f" (at {where})" if where else ""))
+
+
+@contextmanager
+def processing(path: Path | None, doing: str) -> Iterator[None]:
+    """Turn an unexpected exception raised inside the block into an InternalError naming `path`. A BuildError
+    (mistakes in the site), an InternalError from an inner block and KeyboardInterrupt pass as they are."""
+    try:
+        yield
+    except (BuildError, InternalError):
+        raise
+    except Exception as exc:
+        raise InternalError(exc, path, doing) from exc
+
+
+# What must not reach a terminal as it is: control characters (an escape sequence can rewrite the screen) and bidi
+# overrides (they reverse the text around them). Marks and isolates, which Arabic text needs, are left alone.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+def _shown(text: str) -> str:
+    """`text` with every unprintable character written as an escape, such as \\u202e."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF
+                            else f"\\x{ord(m.group()):02x}", text)
 
 
 def _relative(path: Path, root: Path | None) -> str:
@@ -100,10 +156,13 @@ def _relative(path: Path, root: Path | None) -> str:
 
 
 def _source_line(path: Path, line: int) -> str | None:
+    """Line `line` of the file (lines end at '\\n' only, as sitegen counts them), cut to 200 characters."""
     try:
-        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        with path.open("rb") as file:
+            for number, raw in enumerate(file, 1):
+                if number == line:
+                    text = raw[:1000].decode("utf-8", "replace").rstrip("\r\n").removeprefix("\ufeff")
+                    return text.replace("\r", "")[:200]
     except OSError:
         return None
-    if 1 <= line <= len(lines):
-        return lines[line - 1].replace("\r", "")[:200]
     return None

@@ -1,21 +1,38 @@
-"""Writing the site: into a folder beside the output, then swapped in, so a failed build changes nothing."""
+"""Writing the site: into a folder beside the output, then swapped in, so a failed build changes nothing.
+
+The output folder always holds a whole site, the previous one or the new one, whatever happens: the new site is
+written to `.public.tmp-PID` beside `public/` and exchanged with it in one step where the system can (Linux's
+`renameat2(RENAME_EXCHANGE)`), else moved in with two renames and the old site kept aside until the second is done.
+A build killed midway leaves only hidden folders beside the output, which the next build removes (restoring the old
+site first if the kill fell between the two renames). Builds into the same folder take turns (a lock on the parent
+folder), so one build never removes another's work in progress.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from .errors import SourceError
+from .errors import BuildError, SourceError
 from .render import Output
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 def check_output_dir(target: Path, root: Path) -> SourceError | None:
-    """Refuse an output folder that would replace the site's sources."""
+    """Refuse an output folder that would replace the site's sources, or that is a file."""
     target, root = target.resolve(), root.resolve()
     if target == root or target in root.parents or (root / "content") in (target, *target.parents):
         return SourceError(target, "the output folder must not contain the site's sources",
                            hint="use a folder of its own, such as public/")
+    if target.exists() and not target.is_dir():
+        return SourceError(target, "the output folder is a file", hint="remove it, or pass another --output")
     return None
 
 
@@ -33,26 +50,31 @@ def check_output_paths(out: Output) -> list[SourceError]:
 
 
 def write_output(out: Output, target: Path) -> None:
-    """Write everything to a fresh folder beside `target`, then swap it in."""
+    """Write everything to a fresh folder beside `target`, then swap it in; a file system refusal (no space,
+    no permission, a name too long) is a BuildError naming the file, and leaves `target` as it was."""
+    if target.is_symlink():
+        target = target.resolve()  # replace the folder the link points at, and keep the link
     parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted(target)
-    staging = parent / f".{target.name}.tmp-{os.getpid()}"
     try:
-        staging.mkdir()
-        made: set[Path] = set()
-        for path, data in out.files.items():
-            dest = staging / path
-            _ensure_parent(dest, made)
-            dest.write_bytes(data)
-        for path, source in out.copies.items():
-            dest = staging / path
-            _ensure_parent(dest, made)
-            shutil.copyfile(source, dest)
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError([SourceError(parent, f"cannot create the output folder: {exc.strerror or exc}")]) from exc
+    with _turn(parent):
+        recover_interrupted(target)
+        staging = parent / f".{target.name}.tmp-{os.getpid()}"
+        try:
+            staging.mkdir()
+            _write_all(out, staging)
+            _swap(staging, target)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            where = Path(exc.filename) if isinstance(exc.filename, str) else target
+            if where.is_relative_to(staging):
+                where = target / where.relative_to(staging)  # the file as the author will look for it
+            raise BuildError([SourceError(where, f"cannot write the site: {exc.strerror or exc}")]) from exc
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
 
 def recover_interrupted(target: Path) -> None:
@@ -61,21 +83,79 @@ def recover_interrupted(target: Path) -> None:
     if not parent.is_dir():
         return
     aside = sorted(parent.glob(f".{target.name}.old-*"))
-    if aside and not target.exists():
+    if aside and not os.path.lexists(target):
         aside[-1].rename(target)
         aside = aside[:-1]
     for stale in [*aside, *parent.glob(f".{target.name}.tmp-*")]:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _write_all(out: Output, staging: Path) -> None:
+    made: set[Path] = set()
+    for path, data in out.files.items():
+        dest = staging / path
+        _ensure_parent(dest, made)
+        _write_file(dest, data)
+    for path, source in out.copies.items():
+        dest = staging / path
+        _ensure_parent(dest, made)
+        shutil.copyfile(source, dest)
+
+
+def _write_file(dest: Path, data: bytes) -> None:
+    dest.write_bytes(data)
+
+
 def _swap(staging: Path, target: Path) -> None:
-    if not target.exists():
+    if not os.path.lexists(target):
         staging.rename(target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # it holds the previous site now
         return
     aside = target.parent / f".{target.name}.old-{os.getpid()}"
     target.rename(aside)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except BaseException:
+        if not os.path.lexists(target):
+            aside.rename(target)
+        raise
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux `renameat2` with RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    return renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0
+
+
+@contextlib.contextmanager
+def _turn(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (where the system has `flock`), so builds into it take turns."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 def _ensure_parent(dest: Path, made: set[Path]) -> None:

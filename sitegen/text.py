@@ -1,11 +1,15 @@
-"""Text helpers that know about Arabic: slugs, word counts, reading time, direction."""
+"""Text helpers that know about Arabic: slugs, word counts, reading time, direction; reading an author's file as
+text, with the invisible characters that have no place in a page cleaned out."""
 
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
+from pathlib import Path
 from urllib.parse import urljoin
+
+from .errors import SourceError
 
 # Arabic harakat, tanween, shadda, sukun, superscript alef, Quranic marks, and tatweel (kashida):
 # they change how a word looks, not which word it is, so slugs and word counts ignore them.
@@ -79,3 +83,98 @@ def resolve_links(markup: str, base: str) -> str:
         return f'{match.group(1)}="{html.escape(url)}"'
 
     return _URL_ATTR.sub(resolve, markup)
+
+
+# Characters an author never means to publish: C0 controls but tab and newline, DEL, C1 controls, and Unicode
+# noncharacters. HTML calls them parse errors and XML 1.0 forbids most of them.
+_NONCHARACTERS = "".join(chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+CONTROL_CHARS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef{_NONCHARACTERS}]")
+# Bidirectional embeddings and overrides (LRE RLE PDF LRO RLO): an override reverses the letters it covers, which
+# lets a title or a link read differently from what it is. Each becomes the isolate of the same direction (LRI RLI
+# PDI), which keeps the author's intent (this run is right-to-left) without the reversal or the leak into the text
+# around it. Marks (LRM, RLM, ALM) and isolates are kept: Arabic authors need them.
+BIDI_OVERRIDES = re.compile("[\u202a-\u202e]")
+_BIDI_TO_ISOLATE = str.maketrans({"\u202a": "\u2066", "\u202b": "\u2067", "\u202c": "\u2069",
+                                  "\u202d": "\u2066", "\u202e": "\u2067"})
+_UNWANTED = re.compile(f"{CONTROL_CHARS.pattern}|{BIDI_OVERRIDES.pattern}")
+_ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")
+_ISOLATE_CLOSE = "\u2069"
+
+
+def find_unwanted(text: str) -> re.Match[str] | None:
+    """The first control character or bidirectional override/embedding in `text`, if any."""
+    return _UNWANTED.search(text)
+
+
+def clean_text(text: str) -> str:
+    """Body text made safe to publish: control characters removed, bidi embeddings and overrides made isolates."""
+    return CONTROL_CHARS.sub("", text).translate(_BIDI_TO_ISOLATE)
+
+
+def clean_inline(text: str) -> str:
+    """A title, tag or other one-line value made safe: `clean_text`, then the isolates balanced, so the value
+    cannot change the direction of the text it is shown next to (an unmatched close is dropped, an unclosed
+    isolate is closed at the end)."""
+    out: list[str] = []
+    depth = 0
+    for char in clean_text(text):
+        if char in _ISOLATE_OPEN:
+            depth += 1
+        elif char == _ISOLATE_CLOSE:
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(char)
+    return "".join(out) + _ISOLATE_CLOSE * depth
+
+
+def describe_char(char: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE', 'control character U+0007', 'noncharacter U+FFFE'."""
+    code = f"U+{ord(char):04X}"
+    if name := unicodedata.name(char, ""):
+        return f"{code} {name}"
+    return f"{'control character' if unicodedata.category(char) == 'Cc' else 'noncharacter'} {code}"
+
+
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+              (b"\xfe\xff", "UTF-16"))
+
+
+def read_source_text(raw: bytes, path: Path) -> tuple[str | None, list[SourceError]]:
+    """An author's file as text: UTF-8 checked, byte-order mark dropped, line endings made '\\n', control
+    characters removed and bidi overrides made isolates (`clean_text`), each kind of change a warning at its
+    first place. The text is None when the file cannot be read as text at all."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return None, [SourceError(path, f"the file is {name} text; sitegen reads UTF-8",
+                                      hint="save the file as UTF-8 in your editor")]
+    if b"\x00" in raw[:8192]:
+        return None, [SourceError(path, "this is a binary file, not Markdown text", hint="move it out of content/, "
+                                  "or into a post's own folder to publish it beside the post")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
+        return None, [SourceError(path, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column,
+                                  hint="save the file as UTF-8 in your editor")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return clean_text(text), _invisible_characters(text, path)
+
+
+def _invisible_characters(text: str, path: Path) -> list[SourceError]:
+    """A warning at the first control character and at the first bidi override of `text`, if any."""
+    warnings = []
+    for pattern, done in ((CONTROL_CHARS, "removed"), (BIDI_OVERRIDES, "replaced by an isolate")):
+        found = pattern.search(text)
+        if found is None:
+            continue
+        start = found.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        more = len(pattern.findall(text)) - 1
+        others = f" (and {more} more)" if more else ""
+        warnings.append(SourceError(path, f"{describe_char(found.group())}{others} {done}", line, column,
+                                    hint="invisible characters can make text read differently from what it is",
+                                    severity="warning"))
+    return warnings

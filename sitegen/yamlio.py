@@ -1,4 +1,13 @@
-"""YAML parsing that keeps line numbers, so every complaint points at the author's own file and line."""
+"""YAML parsing that keeps line numbers, so every complaint points at the author's own file and line.
+
+The loader is PyYAML's safe one with three more refusals, because front matter and `sitegen.yaml` never need what
+they guard against and a hostile or broken file could abuse it: an alias (`*name`) of a list or mapping (a list
+that contains itself, or the exponential "billion laughs" expansion), values nested more than `MAX_DEPTH` levels
+deep (PyYAML composes recursively), and values PyYAML cannot construct (`!!int abc`), which it would otherwise
+raise as a bare Python exception. An impossible date (2025-02-30) is read as text, so the field that wants a date
+reports it in its own words. Every string is cleaned with `clean_inline`: control characters removed, bidi
+overrides made isolates, each change reported as a warning at its key.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError, SafeConstructor
 
 from .errors import SourceError
+from .text import clean_inline, describe_char, find_unwanted
+
+MAX_DEPTH = 32
+"""How deep lists and mappings may nest; front matter needs two or three levels."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +38,65 @@ class YamlMapping:
         return self.lines.get(key, default)
 
 
-def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> tuple[YamlMapping | None, list[SourceError]]:
-    """Parse `text` (which starts at `first_line` of `path`) as a mapping; report problems at file lines."""
+class _Loader(yaml.SafeLoader):
+    """SafeLoader refusing aliases of collections and deep nesting, with located errors for unreadable values."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            target = self.anchors.get(event.anchor)
+            if target is not None and not isinstance(target, yaml.ScalarNode):
+                raise ComposerError(None, None, f"the alias *{event.anchor} repeats a list or mapping, which "
+                                    "sitegen does not allow", event.start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"values nested more than {MAX_DEPTH} levels deep",
+                                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            raise ConstructorError(None, None, f"cannot read {shown!r} as {node.tag.rsplit(':', 1)[-1]} "
+                                   f"({type(exc).__name__}: {exc})", node.start_mark) from exc
+
+
+def _timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, AttributeError):
+        return loader.construct_scalar(node)  # the date field says why it is not a date
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def parse_yaml_mapping(text: str, path: Path, first_line: int = 1,
+                       what: str = "front matter") -> tuple[YamlMapping | None, list[SourceError]]:
+    """Parse `text` (which starts at `first_line` of `path`) as a mapping; report problems at file lines.
+    `what` names the text in messages ("front matter", "the configuration")."""
     offset = first_line - 1
     if not text.strip():
         return YamlMapping({}), []
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
+        line = text.count("\n", 0, exc.position) + 1 + offset
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return None, [SourceError(path, f"invalid YAML: {describe_char(chr(exc.character))} is not allowed", line,
+                                  column, hint="remove the invisible character")]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -36,7 +104,7 @@ def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> tuple[Yaml
         errors = _duplicate_keys(node, path, offset)
         if not isinstance(node, yaml.MappingNode):
             kind = {"ScalarNode": "a single value", "SequenceNode": "a list"}.get(type(node).__name__, "not a mapping")
-            return None, [SourceError(path, f"front matter must be a mapping of keys to values, not {kind}",
+            return None, [SourceError(path, f"{what} must be a mapping of keys to values, not {kind}",
                                       node.start_mark.line + 1 + offset, node.start_mark.column + 1,
                                       hint="write one 'key: value' per line")]
         values = loader.construct_document(node)
@@ -48,15 +116,45 @@ def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> tuple[Yaml
         return None, [SourceError(path, f"invalid YAML: {problem}", line, column, hint=_yaml_hint(problem))]
     except yaml.YAMLError as exc:
         return None, [SourceError(path, f"invalid YAML: {exc}", first_line)]
+    except RecursionError:  # cannot happen below MAX_DEPTH; a located message all the same
+        return None, [SourceError(path, "invalid YAML: values nested too deeply", first_line)]
     finally:
         loader.dispose()
-    if not all(isinstance(k, str) for k in values):
-        bad = next(k for k in values if not isinstance(k, str))
-        errors.append(SourceError(path, f"key {bad!r} must be text", first_line))
-        values = {str(k): v for k, v in values.items()}
     lines: dict[str, int] = {}
     _collect_lines(node, "", offset, lines)
-    return YamlMapping(values, lines), errors
+    clean: dict[str, Any] = {}
+    changed: dict[str, tuple[str, str]] = {}
+    for key_node, _value_node in node.value:
+        key = loader.construct_object(key_node)
+        if not isinstance(key, str):
+            errors.append(SourceError(path, f"key {key_node.value or 'null'} must be text",
+                                      key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1,
+                                      hint=f"quote it: \"{key_node.value}\": ..."))
+        elif key in values:
+            clean[clean_inline(key)] = _clean_value(values[key], key, changed)
+    for key, char in changed.values():
+        done = "replaced by an isolate" if "\u202a" <= char <= "\u202e" else "removed"
+        errors.append(SourceError(path, f"'{key}' contains {describe_char(char)}; {done}", lines.get(key), 1,
+                                  hint="invisible characters can make text read differently from what it is",
+                                  severity="warning"))
+    return YamlMapping(clean, lines), errors
+
+
+def _clean_value(value: Any, key: str, changed: dict[str, tuple[str, str]]) -> Any:
+    """`value` with every string cleaned by `clean_inline`; the first change under each top-level key is noted
+    in `changed` as (dotted key, character)."""
+    if isinstance(value, str):
+        found = find_unwanted(value)
+        if found is None:
+            return value
+        changed.setdefault(key.split(".")[0], (key, found.group()))
+        return clean_inline(value)
+    if isinstance(value, list):
+        return [_clean_value(item, f"{key}.{i}", changed) for i, item in enumerate(value)]
+    if isinstance(value, dict):
+        return {(clean_inline(k) if isinstance(k, str) else k): _clean_value(v, f"{key}.{k}", changed)
+                for k, v in value.items()}
+    return value
 
 
 def _collect_lines(node: yaml.Node, prefix: str, offset: int, out: dict[str, int]) -> None:
@@ -98,4 +196,6 @@ def _yaml_hint(problem: str) -> str | None:
         return "YAML does not allow tabs for indentation; use spaces"
     if "could not find expected ':'" in problem:
         return "each line must be 'key: value'"
+    if "repeats a list or mapping" in problem:
+        return "write the list or mapping out again where it is needed"
     return None
