@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .content import Document
+from .content import Document, discover_sources, load_document
 from .errors import SourceError
 from .markdown import Link, RenderedMarkdown, TocEntry
+from .replies import RepliesByPost, Reply, load_replies, unknown_reply_folders
 from .text import reading_minutes, resolve_links, slugify, strip_tags, text_direction, truncate
+
+FOLLOW_URL = "/follow/"
+"""The page that tells readers how to follow the blog."""
+
+
+def thanks_url(config: Config, lang: str) -> str:
+    """Where the reply form leads after sending: '/thanks/' in the site's language, '/thanks/<lang>/' in others."""
+    return "/thanks/" if lang == config.language else f"/thanks/{lang}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +50,8 @@ class Post:
     tag_names: tuple[str, ...]
     links: tuple[Link, ...]
     """Links and images in the body, for link checking."""
+    replies: tuple[Reply, ...] = ()
+    """Replies the author accepted (content/replies/<slug>/), oldest first."""
 
     @property
     def slug(self) -> str:
@@ -96,6 +108,14 @@ class Site:
     """By number of posts, then name."""
     years: tuple[Year, ...]
     """Newest year first."""
+    problems: tuple[SourceError, ...] = ()
+    """What assembling found wrong (replies to posts that do not exist); the render stage reports them."""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The site's language, then every other language a post or page is written in."""
+        langs = [self.config.language, *(p.lang for p in (*self.posts, *self.pages))]
+        return tuple(dict.fromkeys(langs))
 
     def tag(self, name: str) -> Tag | None:
         return next((t for t in self.tags if t.name == name), None)
@@ -155,9 +175,19 @@ def is_published(post: Post, now: datetime, *, drafts: bool, future: bool) -> bo
     return future or post.date is None or post.date <= now
 
 
-def assemble_site(config: Config, posts: list[Post]) -> Site:
-    """Sort posts, group tags and years; posts without a date sort last."""
+def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | None = None,
+                  reply_errors: list[SourceError] | None = None) -> Site:
+    """Sort posts, attach their replies, group tags and years; posts without a date sort last.
+
+    `replies` are read from the site's content/replies when not given (so callers that predate replies get them).
+    """
+    problems = list(reply_errors or [])
+    if replies is None:
+        replies, load_errors = load_replies(config.root, config.zone)
+        problems.extend(load_errors)
     entries = sorted((p for p in posts if p.kind == "posts"), key=_newest_first)
+    entries, reply_problems = _attach_replies(entries, replies, config)
+    problems.extend(reply_problems)
     pages = tuple(sorted((p for p in posts if p.kind == "pages"), key=lambda p: p.url))
     by_tag: dict[str, list[Post]] = defaultdict(list)
     for post in entries:
@@ -170,7 +200,33 @@ def assemble_site(config: Config, posts: list[Post]) -> Site:
         if post.date:
             by_year[post.date.year].append(post)
     years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
-    return Site(config, tuple(entries), pages, tags, years)
+    return Site(config, tuple(entries), pages, tags, years, tuple(problems))
+
+
+def _attach_replies(posts: list[Post], replies: RepliesByPost, config: Config) -> tuple[list[Post], list[SourceError]]:
+    """Give each post its replies; replies whose folder names no post at all are errors. Replies to a draft or
+    future post are kept back silently, like the post."""
+    if not replies:
+        return posts, []
+    by_slug = {unicodedata.normalize("NFC", p.slug): p for p in posts}
+    attached = [replace(p, replies=replies[key]) if (key := unicodedata.normalize("NFC", p.slug)) in replies else p
+                for p in posts]
+    unmatched = {slug: items for slug, items in replies.items() if slug not in by_slug}
+    if not unmatched:
+        return attached, []
+    return attached, unknown_reply_folders(unmatched, _all_post_slugs(config))
+
+
+def _all_post_slugs(config: Config) -> set[str]:
+    """Slugs of every post source, published or not (read again only when a reply folder matched no post)."""
+    slugs = set()
+    for source in discover_sources(config.root):
+        if source.kind != "posts":
+            continue
+        document, _ = load_document(source, config.zone)
+        if document is not None:
+            slugs.add(unicodedata.normalize("NFC", document.slug))
+    return slugs
 
 
 def paginate(items: tuple[Post, ...], per_page: int, base_url: str) -> list[Pager]:
