@@ -1,19 +1,72 @@
-"""RSS 2.0 and Atom feeds, written with feedgen: full post HTML with absolute links, stable ids."""
+"""Feeds for the whole site and for each tag: RSS 2.0 and Atom (written with feedgen) and JSON Feed 1.1.
+
+Every item carries the full post HTML with absolute links, a stable id (the post's absolute URL), its times with
+their zone, and the reply-by-email link (RSS `<comments>`, Atom `<link rel="replies">`).
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
-from .site import Post, Site
+from .config import Config
+from .replies import reply_mailto
+from .site import Post, Site, Tag
 from .templates import absolute_url
 from .text import resolve_links
 
-# Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; surrogates; U+FFFE/U+FFFF).
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; surrogates; U+FFFE/U+FFFF), and
+# the ones it discourages (DEL and the C1 controls, which readers misread as Windows-1252; noncharacters).
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+THREAD_NS = "http://purl.org/syndication/thread/1.0"
+SLASH_NS = "http://purl.org/rss/1.0/modules/slash/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+_URL_SAFE = "/#?=&%:~+@!$'()*,;"
+
+FEED_FORMATS: dict[str, tuple[str, str]] = {
+    "feed.xml": ("application/rss+xml", "RSS"),
+    "atom.xml": ("application/atom+xml", "Atom"),
+    "feed.json": ("application/feed+json", "JSON Feed"),
+}
+"""File name -> (media type, format name), in the order pages list them."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """One feed, as a page links it (`<link rel="alternate">`) and the follow page lists it."""
+
+    url: str
+    """Absolute, percent-encoded URL of the feed."""
+    path: str
+    """Site-relative URL: '/feed.xml', '/tags/شبكات/atom.xml'."""
+    media_type: str
+    format: str
+    """'RSS', 'Atom' or 'JSON Feed'."""
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSet:
+    """The posts one group of feeds carries: the whole site's, or one tag's."""
+
+    title: str
+    page: str
+    """Site-relative URL of the page the feeds follow ('/' or '/tags/x/'); the feeds live in that folder."""
+    posts: tuple[Post, ...]
+    """Newest first, at most `feed_limit`."""
+
+    def path(self, name: str) -> str:
+        return f"{self.page}{name}"
 
 
 def xml_text(text: str) -> str:
@@ -21,49 +74,189 @@ def xml_text(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
-def render_feeds(site: Site) -> dict[str, bytes]:
-    """`feed.xml` (RSS 2.0) and `atom.xml` (Atom 1.0) for the newest posts."""
+def _title(text: str, fallback: str) -> str:
+    """A title feeds can carry: never empty, even when the written one was only characters XML forbids."""
+    return xml_text(text).strip() or fallback
+
+
+def site_feed_set(site: Site) -> FeedSet:
+    return FeedSet(_site_title(site.config), "/", site.posts[: site.config.feed_limit])
+
+
+def tag_feed_set(site: Site, tag: Tag) -> FeedSet:
+    return FeedSet(f"{_site_title(site.config)} · {_title(tag.name, tag.slug)}", tag.url,
+                   tag.posts[: site.config.feed_limit])
+
+
+def _terms(post: Post) -> list[str]:
+    return [term for name in post.tag_names if (term := xml_text(name).strip())]
+
+
+def _site_title(config: Config) -> str:
+    return _title(config.title, urlsplit(config.base_url).netloc)
+
+
+def feed_links(config: Config, feeds: FeedSet | None = None, *, title: str | None = None,
+               page: str = "/") -> tuple[FeedLink, ...]:
+    """The three feeds of a feed set (or of the folder `page`, titled `title`), RSS first."""
+    page = feeds.page if feeds else page
+    title = feeds.title if feeds else (title or config.title)
+    return tuple(FeedLink(absolute_url(config, page + name), page + name, media, fmt, f"{title} ({fmt})")
+                 for name, (media, fmt) in FEED_FORMATS.items())
+
+
+def render_feeds(site: Site, feeds: FeedSet | None = None) -> dict[str, bytes]:
+    """The RSS, Atom and JSON feeds of a feed set (the whole site's by default), by output path."""
+    feeds = feeds or site_feed_set(site)
+    folder = feeds.page.lstrip("/")
     return {
-        "feed.xml": _feed(site, "/feed.xml", "application/rss+xml").rss_str(pretty=True),
-        "atom.xml": _feed(site, "/atom.xml", "application/atom+xml").atom_str(pretty=True),
+        folder + "feed.xml": _generator(site, feeds, "feed.xml").rss_str(pretty=True),
+        folder + "atom.xml": _generator(site, feeds, "atom.xml").atom_str(pretty=True),
+        folder + "feed.json": render_json_feed(site, feeds),
     }
 
 
-def _feed(site: Site, self_path: str, media_type: str) -> FeedGenerator:
+def render_json_feed(site: Site, feeds: FeedSet) -> bytes:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1), serialized by json.dumps so every string is escaped."""
     config = site.config
-    home = absolute_url(config, "/")
+    author = _json_author(config)
+    document: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": feeds.title,
+        "home_page_url": absolute_url(config, feeds.page),
+        "feed_url": absolute_url(config, feeds.path("feed.json")),
+        "description": _title(config.description, feeds.title),
+        "language": config.language,
+        "authors": [author],
+        "items": [_json_item(post, config) for post in feeds.posts],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_item(post: Post, config: Config) -> dict[str, Any]:
+    url = absolute_url(config, post.url)
+    published = post.date or _EPOCH
+    item: dict[str, Any] = {
+        "id": url,
+        "url": url,
+        "title": _title(post.title, post.slug),
+        "content_html": xml_text(resolve_links(post.content, url)),
+        "summary": xml_text(post.description),
+        "date_published": _rfc3339(published),
+        "date_modified": _rfc3339(post.updated or published),
+        "language": post.lang,
+    }
+    if post.image:
+        item["image"] = _absolute_ref(post.image, url)
+    if post.tag_names:
+        item["tags"] = _terms(post)
+    return item
+
+
+def _json_author(config: Config) -> dict[str, str]:
+    author = {"name": _title(config.author.name, _site_title(config)), "url": absolute_url(config, "/")}
+    if config.author.image:
+        author["avatar"] = _absolute_ref(config.author.image, config.base_url)
+    return author
+
+
+def _absolute_ref(ref: str, base: str) -> str:
+    """A link or image reference made absolute against `base`, percent-encoded (Arabic file names)."""
+    return urljoin(base, quote(ref, safe=_URL_SAFE))
+
+
+def _rfc3339(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+def _generator(site: Site, feeds: FeedSet, name: str) -> FeedGenerator:
+    config = site.config
+    media_type = FEED_FORMATS[name][0]
+    page = absolute_url(config, feeds.page)
     fg = FeedGenerator()
-    fg.id(home)
-    fg.link(href=absolute_url(config, self_path), rel="self", type=media_type)
-    fg.link(href=home, rel="alternate")
-    fg.title(xml_text(config.title))
-    fg.subtitle(xml_text(config.description or config.title))
-    fg.description(xml_text(config.description or config.title))
+    fg.register_extension("sitegen_atom", _FeedNamespaces, _AtomEntryExtras, atom=True, rss=False)
+    fg.register_extension("sitegen_rss", _RssNamespaces, _RssItemExtras, atom=False, rss=True)
+    fg.id(page)
+    fg.link(href=absolute_url(config, feeds.path(name)), rel="self", type=media_type)
+    fg.link(href=page, rel="alternate", type="text/html")
+    fg.title(feeds.title)
+    fg.subtitle(_title(config.description, feeds.title))
+    fg.description(_title(config.description, feeds.title))
     fg.language(config.language)
-    author = {"name": xml_text(config.author.name)}
+    author = {"name": _title(config.author.name, _site_title(config))}
     if config.author.email:
         author["email"] = config.author.email
     fg.author(author)
     fg.generator("sitegen")
-    latest = site.latest or _EPOCH
+    latest = max((p.updated or p.date for p in feeds.posts if p.date), default=None) or site.latest or _EPOCH
     fg.updated(latest)
     fg.lastBuildDate(latest)
-    for post in site.posts[: config.feed_limit]:
-        _add_entry(fg, post, site)
+    for post in feeds.posts:
+        _add_entry(fg, post, config)
     return fg
 
 
-def _add_entry(fg: FeedGenerator, post: Post, site: Site) -> None:
-    url = absolute_url(site.config, post.url)
+def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
+    url = absolute_url(config, post.url)
     entry = fg.add_entry(order="append")
     entry.id(url)
     entry.guid(url, permalink=True)
-    entry.title(xml_text(post.title))
-    entry.link(href=url, rel="alternate")
+    entry.title(_title(post.title, post.slug))
+    entry.link(href=url, rel="alternate", type="text/html")
     published = post.date or _EPOCH
     entry.published(published)
     entry.updated(post.updated or published)
-    entry.description(xml_text(post.description))
+    entry.description(xml_text(post.description), isSummary=True)
     entry.content(xml_text(resolve_links(post.content, url)), type="html")
-    for name in post.tag_names:
-        entry.category(term=xml_text(name))
+    for term in _terms(post):
+        entry.category(term=term)
+    mailto = reply_mailto(config.author.email, _title(post.title, post.slug), url)
+    if mailto:
+        entry.comments(mailto)
+    extras = {"mailto": mailto, "page": f"{url}#replies", "count": len(post.replies),
+              "lang": post.lang if post.lang != config.language else None}
+    entry.sitegen_atom.extras = extras
+    entry.sitegen_rss.extras = extras
+
+
+class _FeedNamespaces(BaseExtension):
+    """Declares the Atom Threading Extension (RFC 4685) namespace on the Atom feed."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"thr": THREAD_NS}
+
+
+class _RssNamespaces(BaseExtension):
+    """Declares the slash namespace (reply counts) on the RSS feed."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"slash": SLASH_NS}
+
+
+class _AtomEntryExtras(BaseEntryExtension):
+    """What feedgen cannot say in an Atom entry: its own xml:lang, and where replies go (RFC 4685)."""
+
+    def __init__(self) -> None:
+        self.extras: dict[str, Any] = {}
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        # feedgen writes Atom elements without a namespace under a literal xmlns attribute; so do we
+        if self.extras.get("lang"):
+            entry.set(XML_LANG, self.extras["lang"])
+        if self.extras.get("mailto"):
+            etree.SubElement(entry, "link", rel="replies", href=self.extras["mailto"])
+        replies = etree.SubElement(entry, "link", rel="replies", type="text/html", href=self.extras["page"])
+        replies.set(f"{{{THREAD_NS}}}count", str(self.extras["count"]))
+        return entry
+
+
+class _RssItemExtras(BaseEntryExtension):
+    """The number of replies a post has, as `<slash:comments>` (what feed readers show beside `<comments>`)."""
+
+    def __init__(self) -> None:
+        self.extras: dict[str, Any] = {}
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        if self.extras.get("count"):  # the validator wants a positive number here, so none when there is none
+            etree.SubElement(item, f"{{{SLASH_NS}}}comments").text = str(self.extras["count"])
+        return item

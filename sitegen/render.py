@@ -15,9 +15,11 @@ from xml.sax.saxutils import escape
 import jinja2
 
 from .errors import SourceError
-from .feeds import render_feeds
+from .feeds import FEED_FORMATS, FeedSet, feed_links, render_feeds, site_feed_set, tag_feed_set
+from .fingerprint import fingerprinted_path, is_fingerprinted_kind
 from .markdown import pygments_css
-from .site import Site, paginate
+from .netlify import render_redirects
+from .site import FOLLOW_URL, Site, paginate, thanks_url
 from .templates import Theme, absolute_url, template_error
 from .text import text_direction
 
@@ -34,6 +36,8 @@ class PageRoute:
     values: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     """The content file the page shows, if any."""
+    indexed: bool = True
+    """False for pages search engines and the sitemap should leave out (404, thank-you pages)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class Plan:
     """Output path -> function making the file (feeds, sitemap, robots.txt)."""
     copies: dict[str, Path]
     """Output path -> file copied as it is (theme and site static files, post bundles)."""
+    assets: tuple[str, ...] = ()
+    """Stylesheets and scripts of the theme and site (output paths) that a build also writes fingerprinted."""
 
     @property
     def paths(self) -> set[str]:
@@ -77,8 +83,10 @@ def plan_site(site: Site, theme: Theme) -> Plan:
     lang = config.language
     routes: list[PageRoute] = []
     copies: dict[str, Path] = {}
-    for static in [*theme.static_dirs, config.root / "static"]:
-        copies.update(_tree(static))
+    for folder in [*theme.static_dirs, config.root / "static"]:
+        copies.update(_tree(folder))
+    own_redirects = copies.pop("_redirects", None)
+    assets = (*(path for path in copies if is_fingerprinted_kind(path)), "highlight.css")
     for pager in paginate(site.posts, config.posts_per_page, "/"):
         routes.append(PageRoute(pager.url, "index.html", config.title, lang, values={"pager": pager}))
     for post in (*site.posts, *site.pages):
@@ -87,30 +95,48 @@ def plan_site(site: Site, theme: Theme) -> Plan:
                                 source=post.doc.path))
         copies.update(_bundle(post.doc.source.bundle, post.doc.path, post.url))
     routes.append(PageRoute("/tags/", "tags.html", None, lang))
+    tag_feeds = {tag.name: feed_links(config, tag_feed_set(site, tag)) for tag in site.tags}
     for tag in site.tags:
         for pager in paginate(tag.posts, config.posts_per_page, tag.url):
-            routes.append(PageRoute(pager.url, "tag.html", tag.name, lang, values={"tag": tag, "pager": pager}))
+            routes.append(PageRoute(pager.url, "tag.html", tag.name, lang,
+                                    values={"tag": tag, "pager": pager, "tag_feeds": tag_feeds[tag.name]}))
     routes.append(PageRoute("/archive/", "archive.html", None, lang))
-    routes.append(PageRoute("/404.html", "404.html", None, lang))
+    routes.append(PageRoute(FOLLOW_URL, "follow.html", None, lang, values={"tag_feeds": tag_feeds}))
+    for language in site.languages:
+        routes.append(PageRoute(thanks_url(config, language), "thanks.html", None, language, indexed=False))
+    routes.append(PageRoute("/404.html", "404.html", None, lang, indexed=False))
     pages = {url_to_path(r.url): r for r in routes}
-    sitemap_urls = sorted(r.url for r in routes if r.url != "/404.html")
-    feeds = _once(lambda: render_feeds(site))
-    generated: dict[str, Callable[[], bytes]] = {
-        "feed.xml": lambda: feeds()["feed.xml"],
-        "atom.xml": lambda: feeds()["atom.xml"],
-        "sitemap.xml": lambda: render_sitemap(site, sitemap_urls),
-        "robots.txt": lambda: render_robots(site),
-        "highlight.css": lambda: pygments_css().encode(),
-    }
-    return Plan(pages, generated, copies)
+    sitemap_urls = sorted(r.url for r in routes if r.indexed)
+    generated: dict[str, Callable[[], bytes]] = {}
+    for feed_set in [site_feed_set(site), *(tag_feed_set(site, tag) for tag in site.tags)]:
+        generated.update(_feed_files(site, feed_set))
+    generated["sitemap.xml"] = lambda: render_sitemap(site, sitemap_urls)
+    generated["robots.txt"] = lambda: render_robots(site)
+    generated["highlight.css"] = lambda: pygments_css().encode()
+    if own_redirects is not None or any(p.aliases for p in (*site.posts, *site.pages)):
+        existing = own_redirects.read_bytes() if own_redirects else b""
+        generated["_redirects"] = lambda: render_redirects(site, existing)
+    return Plan(pages, generated, copies, assets)
 
 
-def render_page(route: PageRoute, site: Site, env: jinja2.Environment) -> str:
-    """Render one page; a template failure raises TemplateFailure carrying its file and line."""
+def _feed_files(site: Site, feed_set: FeedSet) -> dict[str, Callable[[], bytes]]:
+    """The three feed files of a feed set, made together the first time one of them is asked for."""
+    made = _once(lambda: render_feeds(site, feed_set))
+    folder = feed_set.page.lstrip("/")
+    return {folder + name: (lambda path=folder + name: made()[path]) for name in FEED_FORMATS}
+
+
+def render_page(route: PageRoute, site: Site, env: jinja2.Environment,
+                asset_urls: dict[str, str] | None = None) -> str:
+    """Render one page; a template failure raises TemplateFailure carrying its file and line.
+
+    `asset_urls` maps '/style.css' to its fingerprinted URL (a build); without it, pages link the plain names.
+    """
     lang = route.lang
     context = dict(site=site, url=route.url, title=route.title,
                    description=route.description or site.config.description, lang=lang, dir=text_direction(lang),
-                   canonical=absolute_url(site.config, route.url), **route.values)
+                   canonical=absolute_url(site.config, route.url), indexed=route.indexed,
+                   feeds=feed_links(site.config), asset_urls=asset_urls or {}, **route.values)
     try:
         return env.get_template(route.template).render(context)
     except Exception as exc:  # any template failure becomes a located diagnostic
@@ -131,11 +157,17 @@ class TemplateFailure(Exception):
 def render_site(site: Site, env: jinja2.Environment, theme: Theme) -> Output:
     """Render the whole plan; each distinct template error is reported once, however many pages it breaks."""
     plan = plan_site(site, theme)
-    out = Output(copies=dict(plan.copies))
+    out = Output(copies=dict(plan.copies), errors=list(site.problems))
+    asset_urls = {}
+    for path in plan.assets:
+        data = plan.generated[path]() if path in plan.generated else plan.copies[path].read_bytes()
+        fingerprinted = fingerprinted_path(path, data)
+        out.files[fingerprinted] = data
+        asset_urls["/" + path] = "/" + fingerprinted
     seen: set[tuple[str, int | None, str]] = set()
     for path, route in plan.pages.items():
         try:
-            out.files[path] = render_page(route, site, env).encode("utf-8")
+            out.files[path] = render_page(route, site, env, asset_urls).encode("utf-8")
         except TemplateFailure as failure:
             key = (failure.error.path.as_posix(), failure.error.line, failure.error.message)
             if key not in seen:

@@ -17,6 +17,8 @@ from babel.numbers import format_decimal
 
 from .config import Config
 from .errors import SourceError
+from .replies import reply_mailto
+from .site import FOLLOW_URL, Post, thanks_url
 
 DEFAULT_THEME = "default"
 
@@ -71,7 +73,14 @@ def create_environment(config: Config, theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     strings = load_translations(theme)
-    env.globals.update(config=config, t=_translator(strings, config.language))
+    env.globals.update(
+        config=config,
+        t=_translator(strings, config.language),
+        asset=_asset_url,
+        reply_mailto=lambda post: post_reply_mailto(config, post),
+        thanks_url=lambda lang: thanks_url(config, lang),
+        follow_url=FOLLOW_URL,
+    )
     env.filters.update(
         date=_format_date,
         isodate=lambda value: value.isoformat() if value else "",
@@ -79,6 +88,18 @@ def create_environment(config: Config, theme: Theme) -> jinja2.Environment:
         number=_format_number,
     )
     return env
+
+
+@jinja2.pass_context
+def _asset_url(context: jinja2.runtime.Context, name: str) -> str:
+    """A static file's URL: fingerprinted ('/_immutable/style.1a2b3c4d5e.css') in a build, plain in the preview."""
+    path = "/" + name.lstrip("/")
+    return str(context.get("asset_urls", {}).get(path, path))
+
+
+def post_reply_mailto(config: Config, post: Post) -> str:
+    """The post's reply-by-email link ('' when the author has no email address)."""
+    return reply_mailto(config.author.email, post.title, absolute_url(config, post.url))
 
 
 def absolute_url(config: Config, url: str) -> str:

@@ -1,13 +1,28 @@
-"""The golden site's feeds, read back by feedparser as a feed reader would."""
+"""The golden site's feeds, read back by feedparser as a feed reader would, and feeds of arbitrary text."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
 import feedparser
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from sitegen.config import Author, Config
+from sitegen.content import Document, SourceFile
+from sitegen.feeds import feed_links, render_feeds, site_feed_set, tag_feed_set, xml_text
+from sitegen.markdown import render_markdown
+from sitegen.site import assemble_site, make_post
 
 from .conftest import ROOT
 
 EXPECTED = ROOT / "tests" / "sites" / "basic" / "expected"
+TAG_FOLDERS = ["tags/شبكات", "tags/مهنة", "tags/b2b", "tags/career"]
 
 
 @pytest.mark.parametrize(("name", "version"), [("feed.xml", "rss20"), ("atom.xml", "atom10")])
@@ -27,6 +42,19 @@ def test_feed_is_read_completely(name: str, version: str) -> None:
         assert entry.content[0].value.strip()
 
 
+@pytest.mark.parametrize("folder", TAG_FOLDERS)
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
+def test_every_tag_feed_is_read_completely_and_carries_only_its_posts(folder: str, name: str) -> None:
+    feed = feedparser.parse((EXPECTED / folder / name).read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    tag = unquote(folder.split("/")[1])
+    assert feed.feed.title.endswith(f" · {tag}") or feed.feed.title.lower().endswith(f" · {tag}")
+    assert feed.entries
+    for entry in feed.entries:
+        assert entry.title and entry.link and entry.id and entry.published_parsed and entry.content[0].value
+        assert tag.lower() in {t.term.lower() for t in entry.tags}
+
+
 def test_feed_content_has_absolute_links_and_arabic_urls_are_encoded() -> None:
     feed = feedparser.parse((EXPECTED / "atom.xml").read_bytes())
     english, relations, networking = feed.entries
@@ -41,3 +69,108 @@ def test_feed_times_keep_their_zone() -> None:
     relations = feed.entries[1]
     assert relations.published == "2025-02-01T09:30:00+03:00"
     assert relations.updated == "2025-03-01T00:00:00+03:00"
+
+
+def test_an_english_post_in_an_arabic_feed_says_its_language() -> None:
+    root = etree.fromstring((EXPECTED / "atom.xml").read_bytes())
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert root.get(lang) == "ar"
+    assert [e.get(lang) for e in entries] == ["en", None, None]
+    items = json.loads((EXPECTED / "feed.json").read_text(encoding="utf-8"))["items"]
+    assert [i["language"] for i in items] == ["en", "ar", "ar"]
+
+
+def _mailto_parts(href: str) -> tuple[str, str, str]:
+    parts = urlsplit(href)
+    query = parse_qs(parts.query)
+    return unquote(parts.path), query["subject"][0], query["body"][0]
+
+
+def test_every_item_carries_the_reply_by_email_link() -> None:
+    rss = feedparser.parse((EXPECTED / "feed.xml").read_bytes())
+    atom = feedparser.parse((EXPECTED / "atom.xml").read_bytes())
+    for item, entry in zip(rss.entries, atom.entries, strict=True):
+        address, subject, body = _mailto_parts(item.comments)
+        assert (address, subject, body) == ("sara@example.org", f"Re: {item.title}", item.link)
+        replies = [link for link in entry.links if link.rel == "replies"]
+        assert replies[0].href == item.comments
+        assert replies[1].href == entry.link + "#replies"
+    assert rss.entries[1].slash_comments == "2"  # the two accepted replies
+
+
+def test_feeds_are_linked_from_every_page_and_tag_pages_link_their_own() -> None:
+    for page in EXPECTED.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for href in ("https://blog.example.org/feed.xml", "https://blog.example.org/atom.xml",
+                     "https://blog.example.org/feed.json"):
+            assert f'href="{href}"' in html, page
+    tag_page = (EXPECTED / "tags/شبكات/index.html").read_text(encoding="utf-8")
+    for suffix in ("feed.xml", "atom.xml", "feed.json"):
+        url = f"https://blog.example.org/tags/%D8%B4%D8%A8%D9%83%D8%A7%D8%AA/{suffix}"
+        assert '<link rel="alternate" type="' in tag_page and f'href="{url}"' in tag_page
+
+
+def test_the_json_feed_is_json_feed_1_1() -> None:
+    feed = json.loads((EXPECTED / "feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["feed_url"] == "https://blog.example.org/feed.json"
+    assert [item["title"] for item in feed["items"]] == ["English post with an image", "بناء علاقات حقيقية في B2B",
+                                                         "ما هي الشبكات المهنية؟"]
+    assert feed["items"][2]["summary"] == "مقدمة قصيرة عن الشبكات المهنية & LinkedIn."  # not &amp;
+    assert feed["items"][1]["date_modified"] == "2025-03-01T00:00:00+03:00"
+
+
+# Arbitrary text in every field a feed carries: XML-forbidden characters, markup characters, Arabic, emoji.
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from("<>&\"'\x00\x0b\ufffe؟"), min_size=1,
+               max_size=40).filter(lambda s: s.strip())
+
+
+def _site(tmp: Path, posts: list[tuple[str, str, str]], limit: int = 20):
+    config = Config(root=tmp, title="مدونة <&> \x01", base_url="https://blog.example.org/", feed_limit=limit,
+                    author=Author(name="سارة & <Co>", email="sara@example.org"))
+    made = []
+    for n, (title, body, tag) in enumerate(posts):
+        source = SourceFile(tmp / "content" / "posts" / f"p{n}.md", "posts")
+        doc = Document(source=source, title=title, slug=f"p{n}", date=datetime(2025, 1, 1 + n, 9, tzinfo=UTC),
+                       updated=None, tags=(tag,), description=None, draft=False, lang=None, aliases=(), author=None,
+                       image=None, template=None, body=body, body_line=1)
+        made.append(make_post(doc, render_markdown(body, title=title), config))
+    return assemble_site(config, made, replies={})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(posts=st.lists(st.tuples(TEXT, TEXT, TEXT), min_size=1, max_size=4))
+def test_any_text_makes_feeds_every_reader_reads_back_exactly(tmp_path: Path, posts) -> None:
+    site = _site(tmp_path, posts)
+    files = render_feeds(site)
+    titles = [xml_text(t).strip() or f"p{n}" for n, (t, _, _) in reversed(list(enumerate(posts)))]
+    for name, path in (("feed.xml", "channel/item/title"), ("atom.xml", "{*}entry/{*}title")):
+        feed = feedparser.parse(files[name])
+        assert not feed.bozo, (name, feed.get("bozo_exception"))
+        assert len(feed.entries) == len(posts) and all(e.title and e.link and e.id for e in feed.entries)
+        # newest first, titles exactly as written (minus what XML cannot carry): nothing double-escaped. Compared
+        # as an XML parser reads them, since feedparser "repairs" text that looks like mojibake ('Â¡' -> '¡').
+        assert [e.text for e in etree.fromstring(files[name]).iterfind(path)] == titles
+    document = json.loads(files["feed.json"])
+    assert [item["title"] for item in document["items"]] == titles
+    for tag in site.tags:
+        tag_files = render_feeds(site, tag_feed_set(site, tag))
+        assert not feedparser.parse(tag_files[f"{tag.url.lstrip('/')}atom.xml"]).bozo
+
+
+def test_feeds_carry_the_newest_posts_up_to_the_limit(tmp_path: Path) -> None:
+    site = _site(tmp_path, [(f"t{n}", "x", "tag") for n in range(5)], limit=3)
+    assert [p.title for p in site_feed_set(site).posts] == ["t4", "t3", "t2"]
+    feed = feedparser.parse(render_feeds(site)["feed.xml"])
+    assert [e.title for e in feed.entries] == ["t4", "t3", "t2"]
+    links = feed_links(site.config, tag_feed_set(site, site.tags[0]))
+    assert [link.url for link in links] == ["https://blog.example.org/tags/tag/feed.xml",
+                                            "https://blog.example.org/tags/tag/atom.xml",
+                                            "https://blog.example.org/tags/tag/feed.json"]
+
+
+def test_ids_do_not_change_between_builds(tmp_path: Path) -> None:
+    first = render_feeds(_site(tmp_path, [("a", "b", "c")]))
+    second = render_feeds(_site(tmp_path, [("a", "b", "c")]))
+    assert first == second
