@@ -24,7 +24,8 @@ class Server:
         match = re.search(r"at (http://\S+/)", line)
         if not match:
             self.process.kill()
-            raise RuntimeError(f"sitegen serve did not start: {line}{self.process.stdout.read() if self.process.stdout else ''}")
+            rest = self.process.stdout.read() if self.process.stdout else ""
+            raise RuntimeError(f"sitegen serve did not start: {line}{rest}")
         self.url = match.group(1)
         self.site = site
 
