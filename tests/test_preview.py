@@ -172,3 +172,19 @@ def test_adding_and_deleting_posts_updates_lists_and_feeds(server: Server) -> No
     (server.site / "content/posts/renamed-post.md").unlink()
     assert wait_until(lambda: "مقال جديد تمامًا" not in get(server, "/")[2].decode())
     assert get(server, quote("/tags/جديد/"))[0] == 404
+
+
+def test_ctrl_c_stops_cleanly_even_with_a_tab_connected(site_copy) -> None:
+    import signal
+
+    running = Server(site_copy("basic"))
+    received: list[dict[str, object]] = []
+    stop = threading.Event()
+    threading.Thread(target=events, args=(running, "/", received, stop), daemon=True).start()
+    assert wait_until(lambda: get(running, "/")[0] == 200)
+    running.process.send_signal(signal.SIGINT)
+    output, _ = running.process.communicate(timeout=10)
+    stop.set()
+    assert running.process.returncode == 0
+    assert output.strip().endswith("stopped")
+    assert "Traceback" not in output
