@@ -96,11 +96,10 @@ def _site_title(config: Config) -> str:
     return _title(config.title, urlsplit(config.base_url).netloc)
 
 
-def feed_links(config: Config, feeds: FeedSet | None = None, *, title: str | None = None,
-               page: str = "/") -> tuple[FeedLink, ...]:
-    """The three feeds of a feed set (or of the folder `page`, titled `title`), RSS first."""
-    page = feeds.page if feeds else page
-    title = feeds.title if feeds else (title or config.title)
+def feed_links(config: Config, feeds: FeedSet | None = None) -> tuple[FeedLink, ...]:
+    """The three feeds of a feed set (the whole site's by default), RSS first."""
+    page = feeds.page if feeds else "/"
+    title = feeds.title if feeds else _site_title(config)
     return tuple(FeedLink(absolute_url(config, page + name), page + name, media, fmt, f"{title} ({fmt})")
                  for name, (media, fmt) in FEED_FORMATS.items())
 
@@ -211,8 +210,8 @@ def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
     for term in _terms(post):
         entry.category(term=term)
     mailto = reply_mailto(config.author.email, _title(post.title, post.slug), url)
-    if mailto:
-        entry.comments(mailto)
+    if mailto or config.reply_form:  # without an address to write to, the post's reply form is the way to reply
+        entry.comments(mailto or f"{url}#replies")
     extras = {"mailto": mailto, "page": f"{url}#replies", "count": len(post.replies),
               "lang": post.lang if post.lang != config.language else None}
     entry.sitegen_atom.extras = extras

@@ -174,3 +174,10 @@ def test_ids_do_not_change_between_builds(tmp_path: Path) -> None:
     first = render_feeds(_site(tmp_path, [("a", "b", "c")]))
     second = render_feeds(_site(tmp_path, [("a", "b", "c")]))
     assert first == second
+
+
+def test_without_an_email_address_items_point_at_the_reply_form(tmp_path: Path) -> None:
+    site = _site(tmp_path, [("a", "b", "c")])
+    site = assemble_site(Config(root=tmp_path, base_url="https://blog.example.org/"), list(site.posts), replies={})
+    item = feedparser.parse(render_feeds(site)["feed.xml"]).entries[0]
+    assert item.comments == "https://blog.example.org/posts/p0/#replies"
