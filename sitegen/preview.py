@@ -55,7 +55,7 @@ class Generation:
         if data is None:
             source = self.plan.copies.get(path)
             return f"{source}:{source.stat().st_mtime_ns}" if source and source.exists() else None
-        return hashlib.blake2b(data, digest_size=16).hexdigest()
+        return page_digest(data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +86,8 @@ class Preview:
         self.current: Generation | None = None
         self.errors: tuple[SourceError, ...] = ()
         self._count = 0
+        self._stylesheet_history: list[tuple[int, tuple[str, ...]]] = []
+        """(generation, stylesheets changed by the rebuild that made it), for tabs that connect late."""
         self._lock = threading.Lock()
 
     def rebuild(self, changed: set[Path] | None = None) -> Rebuild:
@@ -99,8 +101,14 @@ class Preview:
             self.errors = tuple(diagnostics.errors)
             if generation is not None:
                 self.current = generation
-        return Rebuild(generation, self.errors, self._stylesheets(changed_set), self._urls_of(changed_set),
-                       time.perf_counter() - started)
+            sheets = self._stylesheets(changed_set)
+            if sheets and self.current is not None:
+                self._stylesheet_history = [*self._stylesheet_history[-50:], (self.current.number, sheets)]
+        return Rebuild(generation, self.errors, sheets, self._urls_of(changed_set), time.perf_counter() - started)
+
+    def stylesheets_since(self, generation: int) -> tuple[str, ...]:
+        """Stylesheets changed by the rebuilds after `generation`."""
+        return tuple(sorted({s for number, sheets in self._stylesheet_history if number > generation for s in sheets}))
 
     def _forget(self, changed: set[Path] | None) -> None:
         """Drop what the changed files invalidate."""
@@ -142,6 +150,9 @@ class Preview:
         if self.env is None:
             self.env = create_environment(self.config, self.theme)
         site = assemble_site(self.config, posts)
+        diagnostics.extend(list(site.problems))  # replies to unknown posts, bad reply files
+        if diagnostics.errors:
+            return None
         self._count += 1
         return Generation(self._count, site, plan_site(site, self.theme), self.env)
 
@@ -157,6 +168,11 @@ class Preview:
             return ()
         site = self.current.site
         return tuple(p.url for p in (*site.posts, *site.pages) if p.doc.path in changed)
+
+
+def page_digest(data: bytes) -> str:
+    """The fingerprint of a page's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _absolute(path: Path) -> Path:

@@ -15,13 +15,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import SourceError
-from .preview import Generation, Preview, Rebuild, request_path
+from .preview import Generation, Preview, Rebuild, page_digest, request_path
 from .render import TemplateFailure
 
 LIVE_SCRIPT = (Path(__file__).parent / "assets" / "live.js").read_bytes()
 EVENTS = "/__sitegen/events"
 SCRIPT = "/__sitegen/live.js"
-_INJECT = b'<script src="/__sitegen/live.js"></script>'
 
 
 @dataclass(eq=False, slots=True)
@@ -90,7 +89,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self, head: bool = False) -> None:
         url = urlsplit(self.path)
         if url.path == EVENTS:
-            self._events(parse_qs(url.query).get("path", ["/"])[0])
+            query = {key: values[0] for key, values in parse_qs(url.query).items()}
+            number = query.get("generation", "")
+            self._events(query.get("path", "/"), query.get("digest", ""), int(number) if number.isdigit() else 0)
             return
         if url.path == SCRIPT:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", LIVE_SCRIPT, head)
@@ -138,7 +139,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: HTTPStatus, content_type: str, data: bytes, head: bool = False) -> None:
         if content_type.startswith("text/html"):
-            data = inject_script(data)
+            current = self.server.preview.current
+            data = inject_script(data, current.number if current else 0)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -155,11 +157,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _events(self, page: str) -> None:
+    def _events(self, page: str, served_digest: str, served_generation: int) -> None:
         preview = self.server.preview
         generation = preview.current
         path = request_path(page) or "index.html"
-        client = Client(path, generation.digest(path) if generation else None)
+        client = Client(path, served_digest or None)
+        if generation is not None and served_generation and served_generation < generation.number:
+            # the tab was served before the latest rebuilds: catch it up
+            if sheets := preview.stylesheets_since(served_generation):
+                client.messages.put({"type": "css", "paths": list(sheets)})
+            if served_digest and generation.digest(path) != served_digest:
+                client.messages.put({"type": "reload"})
+        elif not served_digest:
+            client.digest = generation.digest(path) if generation else None
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -189,10 +199,13 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-def inject_script(html: bytes) -> bytes:
-    """Add the live-reload script to an HTML page, before </body> (or at the end)."""
+def inject_script(html: bytes, generation: int = 0) -> bytes:
+    """Add the live-reload script to an HTML page, before </body> (or at the end). It carries the generation and
+    the fingerprint of what it was served, so a tab connecting late still learns of what changed meanwhile."""
+    tag = (f'<script src="{SCRIPT}" data-generation="{generation}" '
+           f'data-digest="{page_digest(html)}"></script>').encode()
     index = html.rfind(b"</body>")
-    return html[:index] + _INJECT + html[index:] if index >= 0 else html + _INJECT
+    return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
 
 def format_errors(errors: tuple[SourceError, ...] | list[SourceError], root: Path) -> str:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from sitegen.preview import request_path
+from sitegen.preview import page_digest, request_path
 from sitegen.serve import inject_script
 
 from .preview_helpers import Server, edit, wait_until
@@ -42,8 +42,9 @@ def test_request_paths() -> None:
 
 
 def test_inject_script_before_body_end() -> None:
-    assert inject_script(b"<p>x</p></body></html>") == \
-        b'<p>x</p><script src="/__sitegen/live.js"></script></body></html>'
+    page = b"<p>x</p></body></html>"
+    assert inject_script(page, 7) == (b'<p>x</p><script src="/__sitegen/live.js" data-generation="7" data-digest="'
+                                      + page_digest(page).encode() + b'"></script></body></html>')
 
 
 def test_pages_are_served_with_the_script_and_built_files_stay_clean(server: Server) -> None:
@@ -111,11 +112,11 @@ def test_port_in_use_is_a_clear_error(site_copy) -> None:
     assert "Traceback" not in result.stderr
 
 
-def events(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event) -> None:
+def events(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event, extra: str = "") -> None:
     """Collect the server's messages for a tab showing `page`."""
     host, port = server.url.split("//")[1].rstrip("/").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=15)
-    connection.request("GET", "/__sitegen/events?path=" + quote(page))
+    connection.request("GET", "/__sitegen/events?path=" + quote(page) + extra)
     response = connection.getresponse()
     while not stop.is_set():
         line = response.fp.readline()
@@ -188,3 +189,32 @@ def test_ctrl_c_stops_cleanly_even_with_a_tab_connected(site_copy) -> None:
     assert running.process.returncode == 0
     assert output.strip().endswith("stopped")
     assert "Traceback" not in output
+
+
+def test_a_tab_that_connects_after_a_rebuild_catches_up(site_copy) -> None:
+    import re
+
+    site = site_copy("basic")
+    (site / "static").mkdir()
+    (site / "static" / "extra.css").write_text("p { color: red; }")
+    running = Server(site)
+    try:
+        _, _, page = get(running, "/posts/networking/")
+        served = re.search(rb'data-generation="(\d+)" data-digest="(\w+)"', page)
+        assert served
+        watcher: list[dict[str, object]] = []
+        stop = threading.Event()
+        threading.Thread(target=events, args=(running, "/about/", watcher, stop), daemon=True).start()
+        assert wait_until(lambda: get(running, "/")[0] == 200)
+        (site / "static" / "extra.css").write_text("p { color: blue; }")
+        edit(site / "content/posts/2025-01-10-networking.md", "فرص عمل", "فرص عمل كثيرة")
+        assert wait_until(lambda: any(m["type"] == "css" for m in watcher))
+        assert wait_until(lambda: "كثيرة" in get(running, "/posts/networking/")[2].decode())
+        late: list[dict[str, object]] = []
+        extra = f"&generation={served[1].decode()}&digest={served[2].decode()}"
+        threading.Thread(target=events, args=(running, "/posts/networking/", late, stop, extra), daemon=True).start()
+        assert wait_until(lambda: {"type": "reload"} in late)
+        assert {"type": "css", "paths": ["extra.css"]} in late
+        stop.set()
+    finally:
+        running.stop()

@@ -4,6 +4,7 @@
 (() => {
   "use strict";
   const here = location.pathname;
+  const served = document.currentScript ? document.currentScript.dataset : {};
   const scrollKey = "sitegen-scroll:" + here;
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
@@ -54,7 +55,8 @@
   };
   const clearError = () => document.getElementById(OVERLAY)?.remove();
 
-  const events = new EventSource("/__sitegen/events?path=" + encodeURIComponent(here));
+  const events = new EventSource("/__sitegen/events?path=" + encodeURIComponent(here) +
+    "&generation=" + encodeURIComponent(served.generation || "") + "&digest=" + encodeURIComponent(served.digest || ""));
   events.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
     switch (message.type) {
