@@ -121,6 +121,11 @@ def parse_source(source: SourceFile, config: Config, md: MarkdownIt) -> tuple[Po
         if document is None:
             return None, errors
         rendered = render_markdown(document.body, md, title=document.title)
+        if rendered.too_deep_at is not None:
+            return None, [*errors, SourceError(
+                document.path, "lists or quotes nest too deeply here; what lies deeper would be lost",
+                document.body_line + rendered.too_deep_at - 1, hint="nest them less deeply (at most 49 lists or 99 "
+                "quotes)")]
         return make_post(document, rendered, config), errors
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.gfm import gfm_plugin
@@ -18,6 +20,13 @@ from pygments.util import ClassNotFound
 from .text import count_words, slugify
 
 MORE_MARKER = "<!--more-->"
+MAX_NESTING = 100
+"""How deep blocks may nest (a list level counts two); markdown-it drops what lies deeper, so a document that
+reaches it is refused (`too_deep`) rather than published with its end missing. Deep enough for any real outline,
+shallow enough for Python's recursion limit."""
+AUTOLINK_WINDOW = 2048
+"""The longest bare URL or email address recognised as a link."""
+_PROTOCOLS = ("http", "https", "mailto", "xmpp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +63,59 @@ class RenderedMarkdown:
     links: tuple[Link, ...]
     first_heading: str | None
     """Text of a leading level-1 heading (a fallback title), which is then left out of `html`."""
+    too_deep_at: int | None = None
+    """1-based body line where blocks nest as deep as the parser goes; what lies deeper is missing from `html`."""
 
 
 def create_parser() -> MarkdownIt:
     """CommonMark with GFM tables, strikethrough, task lists, autolinks, footnotes, heading ids and highlighting."""
-    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "highlight": highlight_code})
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "highlight": highlight_code,
+                                   "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
+    _bound_autolinks(md)
     return md
+
+
+def too_deep(tokens: list[Token]) -> int | None:
+    """The 1-based body line where blocks nest as deep as markdown-it goes (it drops everything deeper, and
+    sometimes the rest of the document), or None."""
+    for token in tokens:
+        if token.level >= MAX_NESTING - 1 and token.nesting != -1:
+            return (token.map[0] + 1) if token.map else 1
+    return None
+
+
+def _bound_autolinks(md: MarkdownIt) -> None:
+    """Keep GFM autolinking linear. mdit-py-plugins' rules copy the rest of the paragraph at every ':', '@' and
+    'www.', and search all the text since the last token at every ':'; in one long paragraph (a poem or an imported
+    text file without blank lines) that is quadratic: a 180 KB paragraph with many colons took a minute. Each rule
+    now sees at most AUTOLINK_WINDOW characters ahead, and the protocol rule runs only after a protocol name."""
+    rules = md.inline.ruler.__rules__
+    for rule in rules:
+        if rule.name in ("gfm_autolink_www", "gfm_autolink_protocol", "gfm_autolink_email"):
+            rule.fn = _windowed(rule.fn, protocol=rule.name == "gfm_autolink_protocol")
+    md.inline.ruler.__cache__ = None
+
+
+def _windowed(rule: Callable[[StateInline, bool], bool], *, protocol: bool) -> Callable[[StateInline, bool], bool]:
+    def bounded(state: StateInline, silent: bool) -> bool:
+        if protocol:
+            if not state.pending.endswith(_PROTOCOLS):
+                return False  # the rule wants a protocol name just before the ':'
+            if len(state.pending) > 64:  # it searches all of it: pass the text before on as its own token
+                tail = state.pending[-64:]
+                state.pending = state.pending[:-64]
+                state.pushPending()
+                state.pending = tail
+        pos_max = state.posMax
+        state.posMax = min(pos_max, state.pos + AUTOLINK_WINDOW)
+        try:
+            return rule(state, silent)
+        finally:
+            state.posMax = pos_max
+
+    return bounded
 
 
 def render_markdown(source: str, md: MarkdownIt | None = None, *, title: str | None = None) -> RenderedMarkdown:
@@ -83,6 +137,7 @@ def render_markdown(source: str, md: MarkdownIt | None = None, *, title: str | N
         words=count_words(body),
         links=tuple(_links(tokens)),
         first_heading=first_heading,
+        too_deep_at=too_deep(tokens),
     )
 
 

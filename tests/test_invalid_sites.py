@@ -197,6 +197,25 @@ CASES: dict[str, tuple[Files, str]] = {
         "     4 | x: !!python/object/apply:os.system [echo hi]\n"
         "       |    ^\n",
     ),
+    # Markdown that would lose text (markdown-it drops what nests deeper than it goes, and sometimes all after it)
+    "lists nested 10,000 levels deep": (
+        {"content/posts/x.md": POST + "---\nintro\n\n" + "- " * 10_000 + "x\n\nafter\n"},
+        "content/posts/x.md:7: error: lists or quotes nest too deeply here; what lies deeper would be lost\n"
+        "     7 | " + "- " * 100 + "\n"
+        "  hint: nest them less deeply (at most 49 lists or 99 quotes)\n",
+    ),
+    "quotes nested 10,000 levels deep": (
+        {"content/posts/x.md": POST + "---\n" + ">" * 10_000 + " x\n"},
+        "content/posts/x.md:5: error: lists or quotes nest too deeply here; what lies deeper would be lost\n"
+        "     5 | " + ">" * 200 + "\n"
+        "  hint: nest them less deeply (at most 49 lists or 99 quotes)\n",
+    ),
+    "lists nested 200 levels deep by indentation": (
+        {"content/posts/x.md": POST + "---\n" + "".join("  " * i + "- x\n" for i in range(200))},
+        "content/posts/x.md:53: error: lists or quotes nest too deeply here; what lies deeper would be lost\n"
+        "    53 | " + "  " * 48 + "- x\n"
+        "  hint: nest them less deeply (at most 49 lists or 99 quotes)\n",
+    ),
     # slugs, aliases, templates named by a post
     "slug with a slash": (
         {"content/posts/x.md": POST + "slug: a/b\n---\n"},
