@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,11 @@ class Site:
     """Newest year first."""
     problems: tuple[SourceError, ...] = ()
     """What assembling found wrong (replies to posts that do not exist); the render stage reports them."""
+    _index: _SiteIndex = field(init=False, repr=False, compare=False)
+    """Positions of posts in the site's and each tag's list, made once so neighbours and related posts are cheap."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _SiteIndex.of(self.posts, self.tags))
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -118,13 +123,64 @@ class Site:
         return tuple(dict.fromkeys(langs))
 
     def tag(self, name: str) -> Tag | None:
-        return next((t for t in self.tags if t.name == name), None)
+        return self._index.tags.get(name)
+
+    def newer(self, post: Post) -> Post | None:
+        """The post published just after `post` (None for the newest post and for pages)."""
+        at = self._index.positions.get(post.url)
+        return self.posts[at - 1] if at else None
+
+    def older(self, post: Post) -> Post | None:
+        """The post published just before `post` (None for the oldest post and for pages)."""
+        at = self._index.positions.get(post.url)
+        return self.posts[at + 1] if at is not None and at + 1 < len(self.posts) else None
+
+    def related(self, post: Post, limit: int = 3) -> tuple[Post, ...]:
+        """Up to `limit` other posts sharing tags with `post`: most shared tags first, then the nearest in date.
+
+        Candidates are the posts near `post` in each of its tags' lists (RELATED_WINDOW either side), so a tag
+        holding thousands of posts costs no more than a small one.
+        """
+        mine = set(post.tag_names)
+        candidates: dict[str, Post] = {}
+        for name in mine:
+            tag = self._index.tags.get(name)
+            at = self._index.tag_positions.get((name, post.url))
+            if tag is None or at is None:
+                continue
+            for other in tag.posts[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1]:
+                if other.url != post.url:
+                    candidates[other.url] = other
+
+        def rank(other: Post) -> tuple[int, float, str]:
+            distance = abs(post.date.timestamp() - other.date.timestamp()) if post.date and other.date else 1e12
+            return (-len(mine.intersection(other.tag_names)), distance, other.url)
+
+        return tuple(sorted(candidates.values(), key=rank)[:limit])
 
     @property
     def latest(self) -> datetime | None:
         """The newest date or update among posts, the site's 'last changed' for feeds and sitemaps."""
         stamps = [p.updated or p.date for p in self.posts if p.date]
         return max(stamps, default=None)
+
+
+RELATED_WINDOW = 12
+"""How many posts either side of a post in each of its tags are considered for its related posts."""
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteIndex:
+    positions: dict[str, int]
+    """Post URL -> its place in `Site.posts` (newest first)."""
+    tags: dict[str, Tag]
+    tag_positions: dict[tuple[str, str], int]
+    """(tag name, post URL) -> the post's place in the tag's list."""
+
+    @classmethod
+    def of(cls, posts: tuple[Post, ...], tags: tuple[Tag, ...]) -> _SiteIndex:
+        return cls({p.url: i for i, p in enumerate(posts)}, {t.name: t for t in tags},
+                   {(t.name, p.url): i for t in tags for i, p in enumerate(t.posts)})
 
 
 def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post:
