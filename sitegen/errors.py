@@ -95,6 +95,9 @@ class Diagnostics:
             raise BuildError(self.items)  # the warnings too: a compiler shows them beside the errors
 
 
+_PACKAGE = Path(__file__).parent
+
+
 class InternalError(Exception):
     """An unexpected exception (a bug in sitegen, not a mistake in the site), with the file being processed."""
 
@@ -108,12 +111,11 @@ class InternalError(Exception):
 
     def where(self) -> str:
         """The innermost line of sitegen's own code in the traceback ('sitegen/feeds.py:88'), for the report."""
-        frames = [f for f in traceback.extract_tb(self.cause.__traceback__) if "sitegen" in Path(f.filename).parts]
-        if not frames:
-            return ""
-        frame = frames[-1]
-        parts = Path(frame.filename).parts
-        return "/".join(parts[len(parts) - 1 - parts[::-1].index("sitegen"):]) + f":{frame.lineno}"
+        for frame in reversed(traceback.extract_tb(self.cause.__traceback__)):
+            path = Path(frame.filename)
+            if path.is_relative_to(_PACKAGE):
+                return f"sitegen/{path.relative_to(_PACKAGE).as_posix()}:{frame.lineno}"
+        return ""
 
     def format(self, root: Path | None = None) -> str:
         """'sitegen: internal error while reading content/posts/x.md: ValueError: ...' (no traceback)."""

@@ -99,6 +99,7 @@ _BIDI_TO_ISOLATE = str.maketrans({"\u202a": "\u2066", "\u202b": "\u2067", "\u202
 _UNWANTED = re.compile(f"{CONTROL_CHARS.pattern}|{BIDI_OVERRIDES.pattern}")
 _ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")
 _ISOLATE_CLOSE = "\u2069"
+_ISOLATES = re.compile("[\u2066-\u2069]")
 
 
 def find_unwanted(text: str) -> re.Match[str] | None:
@@ -115,9 +116,12 @@ def clean_inline(text: str) -> str:
     """A title, tag or other one-line value made safe: `clean_text`, then the isolates balanced, so the value
     cannot change the direction of the text it is shown next to (an unmatched close is dropped, an unclosed
     isolate is closed at the end)."""
+    text = clean_text(text)
+    if not _ISOLATES.search(text):
+        return text
     out: list[str] = []
     depth = 0
-    for char in clean_text(text):
+    for char in text:
         if char in _ISOLATE_OPEN:
             depth += 1
         elif char == _ISOLATE_CLOSE:

@@ -144,10 +144,8 @@ def _clean_value(value: Any, key: str, changed: dict[str, tuple[str, str]]) -> A
     """`value` with every string cleaned by `clean_inline`; the first change under each top-level key is noted
     in `changed` as (dotted key, character)."""
     if isinstance(value, str):
-        found = find_unwanted(value)
-        if found is None:
-            return value
-        changed.setdefault(key.split(".")[0], (key, found.group()))
+        if found := find_unwanted(value):
+            changed.setdefault(key.split(".")[0], (key, found.group()))
         return clean_inline(value)
     if isinstance(value, list):
         return [_clean_value(item, f"{key}.{i}", changed) for i, item in enumerate(value)]
