@@ -1,0 +1,221 @@
+"""Faults during a build: a crash, Ctrl-C, a full disk or a kill -9 in the middle of writing leaves the output
+folder holding the old site or the new one, never a mix, and the next build cleans up what a killed one left."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import sitegen.output
+from sitegen.output import recover_interrupted
+
+from .conftest import FIXED_EPOCH, ROOT, run_sitegen
+from .test_golden_sites import read_tree
+from .test_invalid_sites import run_cli
+
+
+def hidden_leftovers(site: Path) -> list[str]:
+    """Staging or moved-aside folders beside public/."""
+    return sorted(p.name for p in site.iterdir() if p.name.startswith(".public"))
+
+
+@pytest.fixture
+def old_and_new(site_copy) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """A site built once (the old tree), then edited; the new tree is what a whole build of the edit gives."""
+    site = site_copy("basic")
+    assert run_cli("build", "--source", site)[0] == 0
+    old = read_tree(site / "public")
+    post = site / "content/posts/relations.md"
+    post.write_text(post.read_text().replace("date: 2025-02-01 09:30", "date: 2025-02-02 09:30"))
+    assert run_cli("build", "--source", site, "--output", site / "expected-new")[0] == 0
+    new = read_tree(site / "expected-new")
+    assert new != old
+    return site, old, new
+
+
+def failing_after(count: int, error: BaseException):  # type: ignore[no-untyped-def]
+    """A stand-in for writing one file that fails on the `count`-th file."""
+    calls = {"n": 0}
+    real = sitegen.output._write_file
+
+    def write(dest: Path, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == count:
+            raise error
+        real(dest, data)
+
+    return write
+
+
+def test_a_crash_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, old, _new = old_and_new
+    monkeypatch.setattr(sitegen.output, "_write_file", failing_after(5, RuntimeError("disk on fire")))
+    code, _, stderr = run_cli("build", "--source", site)
+    assert code == 70
+    assert stderr.startswith("sitegen: internal error while writing public: RuntimeError: disk on fire "
+                             "(at sitegen/output.py:")
+    assert read_tree(site / "public") == old
+    assert hidden_leftovers(site) == []
+
+
+def test_a_full_disk_is_an_error_naming_the_file(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, old, _new = old_and_new
+    staging = site / f".public.tmp-{os.getpid()}"
+    full = OSError(errno.ENOSPC, "No space left on device", str(staging / "posts/networking/index.html"))
+    monkeypatch.setattr(sitegen.output, "_write_file", failing_after(5, full))
+    code, _, stderr = run_cli("build", "--source", site)
+    assert code == 1
+    assert stderr == ("public/posts/networking/index.html: error: cannot write the site: No space left on device\n"
+                      f"build failed with 1 problem; {(site / 'public').as_posix()} was left as it was\n")
+    assert read_tree(site / "public") == old
+    assert hidden_leftovers(site) == []
+
+
+def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, old, _new = old_and_new
+    monkeypatch.setattr(sitegen.output, "_write_file", failing_after(5, KeyboardInterrupt()))
+    code, _, stderr = run_cli("build", "--source", site)
+    assert code == 130
+    assert stderr == (f"\nsitegen: interrupted; {(site / 'public').as_posix()} holds a whole site, the previous one "
+                      "or (if the build had finished) the new one\n")
+    assert read_tree(site / "public") == old
+    assert hidden_leftovers(site) == []
+
+
+def killed_build(site: Path, when: str) -> subprocess.CompletedProcess[str]:
+    """Run `sitegen build` in a process that SIGKILLs itself at `when`: 'writing' (the 5th file), 'swapped'
+    (just after the new site was swapped in) or 'between renames' (no atomic exchange: after the old site was
+    moved aside, before the new one was moved in)."""
+    script = f"""
+import os, signal, sys
+from pathlib import Path
+import sitegen.output as output
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+when = {when!r}
+calls = []
+real_write, real_exchange, real_rename = output._write_file, output._exchange, Path.rename
+
+def write(dest, data):
+    calls.append(dest)
+    if when == "writing" and len(calls) == 5:
+        die()
+    real_write(dest, data)
+
+def exchange(first, second):
+    if when == "between renames":
+        return False
+    done = real_exchange(first, second)
+    if when == "swapped":
+        if not done:  # no RENAME_EXCHANGE here: the two-rename path, killed after both renames
+            real_rename(second, second.parent / (".public.old-" + str(os.getpid())))
+            real_rename(first, second)
+        die()
+    return done
+
+def rename(self, target):
+    result = real_rename(self, target)
+    if when == "between renames" and Path(target).name.startswith(".public.old-"):
+        die()
+    return result
+
+output._write_file, output._exchange, Path.rename = write, exchange, rename
+from sitegen.cli import main
+sys.exit(main(["build", "--source", {str(site)!r}]))
+"""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(old_and_new) -> None:
+    site, old, new = old_and_new
+    result = killed_build(site, "writing")
+    assert result.returncode == -signal.SIGKILL
+    assert read_tree(site / "public") == old
+    assert [name.split("-")[0] for name in hidden_leftovers(site)] == [".public.tmp"]  # the killed build's
+    assert run_sitegen("build", "--source", site).returncode == 0
+    assert read_tree(site / "public") == new
+    assert hidden_leftovers(site) == []
+
+
+def test_kill_9_just_after_the_swap_leaves_the_new_site(old_and_new) -> None:
+    site, _old, new = old_and_new
+    result = killed_build(site, "swapped")
+    assert result.returncode == -signal.SIGKILL
+    assert read_tree(site / "public") == new
+    assert len(hidden_leftovers(site)) == 1  # the old site, not yet removed
+    assert run_sitegen("build", "--source", site).returncode == 0
+    assert read_tree(site / "public") == new
+    assert hidden_leftovers(site) == []
+
+
+def test_kill_9_between_two_renames_is_repaired_to_the_old_site(old_and_new) -> None:
+    """Where the system cannot exchange two folders in one step, a kill can fall between the two renames: the
+    next build (here its first step alone) puts the old site back before anything else."""
+    site, old, _new = old_and_new
+    result = killed_build(site, "between renames")
+    assert result.returncode == -signal.SIGKILL
+    assert not (site / "public").exists()
+    recover_interrupted(site / "public")
+    assert read_tree(site / "public") == old
+    assert hidden_leftovers(site) == []
+
+
+def test_the_two_rename_swap_works_where_exchange_is_missing(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, _old, new = old_and_new
+    monkeypatch.setattr(sitegen.output, "_exchange", lambda first, second: False)
+    assert run_cli("build", "--source", site)[0] == 0
+    assert read_tree(site / "public") == new
+    assert hidden_leftovers(site) == []
+
+
+def test_a_stale_staging_folder_of_a_killed_build_is_removed(site_copy) -> None:
+    site = site_copy("basic")
+    (site / ".public.tmp-99999/posts").mkdir(parents=True)
+    (site / ".public.old-99998").mkdir()
+    (site / "public").mkdir()
+    assert run_sitegen("build", "--source", site).returncode == 0
+    assert hidden_leftovers(site) == []
+
+
+def test_builds_into_one_folder_take_turns(old_and_new) -> None:
+    site, _old, new = old_and_new
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(run_sitegen("build", "--source", site).returncode))
+               for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [0, 0, 0]
+    assert read_tree(site / "public") == new
+    assert hidden_leftovers(site) == []
+
+
+def test_a_linked_output_folder_stays_a_link(old_and_new, tmp_path: Path) -> None:
+    site, _old, new = old_and_new
+    real = tmp_path / "www"
+    (site / "public").rename(real)
+    (site / "public").symlink_to(real)
+    assert run_sitegen("build", "--source", site).returncode == 0
+    assert (site / "public").is_symlink()
+    assert read_tree(real) == new
+
+
+def test_an_output_path_that_is_a_file_is_refused(site_copy) -> None:
+    site = site_copy("basic")
+    (site / "out").write_text("not a folder")
+    result = run_sitegen("build", "--source", site, "--output", site / "out")
+    assert result.returncode == 1
+    assert result.stderr.startswith("out: error: the output folder is a file\n"
+                                    "  hint: remove it, or pass another --output\n")
+    assert (site / "out").read_text() == "not a folder"
