@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -68,21 +69,26 @@ class Document:
 
 
 def discover_sources(root: Path) -> list[SourceFile]:
-    """Every post and page under `root/content`, in a stable order."""
+    """Every post and page under `root/content`, in a stable order (one directory scan, no stat per file)."""
     found: list[SourceFile] = []
     for kind in KINDS:
         folder = root / CONTENT_DIR / kind
-        if not folder.is_dir():
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        for entry in sorted(folder.iterdir()):
-            if entry.name.startswith((".", "_")):
+        for entry in entries:
+            name = entry.name
+            if name.startswith((".", "_")):
                 continue
-            if entry.is_file() and entry.suffix.lower() in MARKDOWN_SUFFIXES:
-                found.append(SourceFile(entry, kind))
+            if entry.is_file() and os.path.splitext(name)[1].lower() in MARKDOWN_SUFFIXES:
+                found.append(SourceFile(folder / name, kind))
             elif entry.is_dir():
-                index = next((entry / f"index{s}" for s in MARKDOWN_SUFFIXES if (entry / f"index{s}").is_file()), None)
+                bundle = folder / name
+                index = next((bundle / f"index{s}" for s in MARKDOWN_SUFFIXES if (bundle / f"index{s}").is_file()),
+                             None)
                 if index is not None:
-                    found.append(SourceFile(index, kind, bundle=entry))
+                    found.append(SourceFile(index, kind, bundle=bundle))
     return found
 
 
