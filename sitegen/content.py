@@ -222,7 +222,8 @@ class _Fields:
     def flag(self, key: str) -> bool:
         value = self.doc.values.get(key, False)
         if not isinstance(value, bool):
-            self._error(key, f"'{key}' must be true or false, not {value!r}")
+            shown = _kind(value) if isinstance(value, (list, dict)) else repr(value)
+            self._error(key, f"'{key}' must be true or false, not {shown}")
             return False
         return value
 
@@ -232,8 +233,9 @@ class _Fields:
             return None
         parsed = _to_datetime(value)
         if parsed is None:
-            self._error(key, f"{key} {str(value)!r} is not a date", "use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an "
-                        "optional time zone such as +03:00")
+            wrong = f"{key} {str(value)!r} is not a date" if isinstance(value, (str, int, float)) else (
+                f"'{key}' must be a date, not {_kind(value)}")
+            self._error(key, wrong, "use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00")
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
 

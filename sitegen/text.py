@@ -100,6 +100,7 @@ _UNWANTED = re.compile(f"{CONTROL_CHARS.pattern}|{BIDI_OVERRIDES.pattern}")
 _ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")
 _ISOLATE_CLOSE = "\u2069"
 _ISOLATES = re.compile("[\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def find_unwanted(text: str) -> re.Match[str] | None:
@@ -108,7 +109,11 @@ def find_unwanted(text: str) -> re.Match[str] | None:
 
 
 def clean_text(text: str) -> str:
-    """Body text made safe to publish: control characters removed, bidi embeddings and overrides made isolates."""
+    """Body text made safe to publish: control characters removed, bidi embeddings and overrides made isolates,
+    and surrogates (YAML's "\\ud83d\\ude00" escapes give them) paired into the character they mean, or replaced
+    by U+FFFD when alone, since UTF-8 cannot carry them."""
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return CONTROL_CHARS.sub("", text).translate(_BIDI_TO_ISOLATE)
 
 
@@ -133,11 +138,13 @@ def clean_inline(text: str) -> str:
 
 
 def describe_char(char: str) -> str:
-    """'U+202E RIGHT-TO-LEFT OVERRIDE', 'control character U+0007', 'noncharacter U+FFFE'."""
+    """'U+202E RIGHT-TO-LEFT OVERRIDE', 'control character U+0007', 'noncharacter U+FFFE', 'lone surrogate
+    U+D800'."""
     code = f"U+{ord(char):04X}"
     if name := unicodedata.name(char, ""):
         return f"{code} {name}"
-    return f"{'control character' if unicodedata.category(char) == 'Cc' else 'noncharacter'} {code}"
+    kind = {"Cc": "control character", "Cs": "lone surrogate"}.get(unicodedata.category(char), "noncharacter")
+    return f"{kind} {code}"
 
 
 _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
@@ -152,18 +159,24 @@ def read_source_text(raw: bytes, path: Path) -> tuple[str | None, list[SourceErr
         if raw.startswith(bom):
             return None, [SourceError(path, f"the file is {name} text; sitegen reads UTF-8",
                                       hint="save the file as UTF-8 in your editor")]
-    if b"\x00" in raw[:8192]:
-        return None, [SourceError(path, "this is a binary file, not Markdown text", hint="move it out of content/, "
-                                  "or into a post's own folder to publish it beside the post")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if b"\x00" in raw[:8192]:
+            return None, [_binary(path)]
         line = raw[: exc.start].count(b"\n") + 1
         column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
         return None, [SourceError(path, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column,
                                   hint="save the file as UTF-8 in your editor")]
+    if raw[:8192].count(b"\x00") > 80:  # UTF-8 all right, but hardly text (a stray NUL is removed as a control)
+        return None, [_binary(path)]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return clean_text(text), _invisible_characters(text, path)
+
+
+def _binary(path: Path) -> SourceError:
+    return SourceError(path, "this is a binary file, not Markdown text", hint="move it out of content/, or into a "
+                       "post's own folder to publish it beside the post")
 
 
 def _invisible_characters(text: str, path: Path) -> list[SourceError]:

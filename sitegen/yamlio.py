@@ -133,7 +133,11 @@ def parse_yaml_mapping(text: str, path: Path, first_line: int = 1,
         elif key in values:
             clean[clean_inline(key)] = _clean_value(values[key], key, changed)
     for key, char in changed.values():
-        done = "replaced by an isolate" if "\u202a" <= char <= "\u202e" else "removed"
+        done = "removed"
+        if "\u202a" <= char <= "\u202e":
+            done = "replaced by an isolate"
+        elif "\ud800" <= char <= "\udfff":
+            done = "replaced by U+FFFD"
         errors.append(SourceError(path, f"'{key}' contains {describe_char(char)}; {done}", lines.get(key), 1,
                                   hint="invisible characters can make text read differently from what it is",
                                   severity="warning"))
@@ -144,9 +148,12 @@ def _clean_value(value: Any, key: str, changed: dict[str, tuple[str, str]]) -> A
     """`value` with every string cleaned by `clean_inline`; the first change under each top-level key is noted
     in `changed` as (dotted key, character)."""
     if isinstance(value, str):
+        cleaned = clean_inline(value)
         if found := find_unwanted(value):
             changed.setdefault(key.split(".")[0], (key, found.group()))
-        return clean_inline(value)
+        elif "\ufffd" in cleaned and "\ufffd" not in value:  # a lone surrogate ("\\ud800") was replaced
+            changed.setdefault(key.split(".")[0], (key, next(c for c in value if "\ud800" <= c <= "\udfff")))
+        return cleaned
     if isinstance(value, list):
         return [_clean_value(item, f"{key}.{i}", changed) for i, item in enumerate(value)]
     if isinstance(value, dict):

@@ -360,3 +360,10 @@ def test_end_to_end_through_the_real_cli(tmp_path: Path) -> None:
     strict = run_sitegen("build", "--source", root, "--strict")
     assert strict.returncode == 1
     assert "content/posts/x.md:5: warning: link to /nowhere/ leads to no page or file of this site" in strict.stderr
+
+
+def test_surrogate_escapes_in_yaml_become_the_character_they_mean(tmp_path: Path) -> None:
+    front = "---\ntitle: \"a\\ud800b \\ud83d\\ude00\"\ndate: 2025-03-01\n---\n"
+    root = make_site(tmp_path, {"content/posts/x.md": front})
+    assert run_cli("build", "--source", root)[0] == 0
+    assert h1_of(root / "public/posts/x/index.html") == "a\ufffdb \U0001f600"

@@ -135,6 +135,12 @@ CASES: dict[str, tuple[Files, str]] = {
         "     4 | updated: soon\n"
         "       | ^\n" + DATE_HINT,
     ),
+    "date is a list": (
+        {"content/posts/x.md": "---\ntitle: a\ndate: [2025-03-01]\n---\n"},
+        "content/posts/x.md:3:1: error: 'date' must be a date, not a list\n"
+        "     3 | date: [2025-03-01]\n"
+        "       | ^\n" + DATE_HINT,
+    ),
     "title is a list": (
         {"content/posts/x.md": "---\ntitle: [a, b]\ndate: 2025-03-01\n---\n"},
         "content/posts/x.md:2:1: error: 'title' must be text, not a list\n"
@@ -485,6 +491,18 @@ WARNINGS: dict[str, tuple[Files, str]] = {
         {"content/posts/x.md": "---\ntitle: \"exe.\\u202etxt\"\ndate: 2025-03-01\n---\n"},
         "content/posts/x.md:2:1: warning: 'title' contains U+202E RIGHT-TO-LEFT OVERRIDE; replaced by an isolate\n"
         "     2 | title: \"exe.\\u202etxt\"\n"
+        "       | ^\n" + INVISIBLE_HINT,
+    ),
+    "a stray NUL in the text": (
+        {"content/posts/x.md": POST + "---\nنص\x00 هنا\n"},
+        "content/posts/x.md:5:3: warning: control character U+0000 removed\n"
+        "     5 | نص\ufffd هنا\n"
+        "       |   ^\n" + INVISIBLE_HINT,
+    ),
+    "a lone surrogate escape in YAML": (
+        {"content/posts/x.md": "---\ntitle: \"a\\ud800b \\ud83d\\ude00\"\ndate: 2025-03-01\n---\n"},
+        "content/posts/x.md:2:1: warning: 'title' contains lone surrogate U+D800; replaced by U+FFFD\n"
+        "     2 | title: \"a\\ud800b \\ud83d\\ude00\"\n"
         "       | ^\n" + INVISIBLE_HINT,
     ),
     "broken links": (
