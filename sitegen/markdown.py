@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -17,7 +18,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .text import count_words, slugify
+from .text import clean_text, count_words, find_unwanted, slugify
 
 MORE_MARKER = "<!--more-->"
 MAX_NESTING = 100
@@ -74,8 +75,22 @@ def create_parser() -> MarkdownIt:
     md.use(gfm_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
     _bound_autolinks(md)
+    md.core.ruler.push("sitegen_clean_entities", _clean_entities)
     return md
 
+
+def _clean_entities(state: StateCore) -> None:
+    """Character references (`&#x202E;`, `&#12;`) are decoded after sitegen cleaned the source: clean what they
+    gave in text and in link and image titles, as the source was (raw HTML is the author's and stays as written)."""
+    pending = [child for token in state.tokens for child in token.children or ()]
+    while pending:
+        child = pending.pop()
+        if child.type == "text" and find_unwanted(child.content):
+            child.content = clean_text(child.content)
+        title = child.attrs.get("title")
+        if isinstance(title, str) and find_unwanted(title):
+            child.attrs["title"] = clean_text(title)
+        pending.extend(child.children or ())  # an image's alt text
 
 def too_deep(tokens: list[Token]) -> int | None:
     """The 1-based body line where blocks nest as deep as markdown-it goes (it drops everything deeper, and

@@ -111,6 +111,7 @@ HOSTILE_TAGS = ["tag<b>\"]]>\x02", "وسم\u202e"]
 HOSTILE_FRONT = (f"---\ntitle: {json.dumps(HOSTILE_TITLE)}\ndate: 2025-03-01\n"
                  f"description: {json.dumps(HOSTILE_DESCRIPTION)}\ntags: {json.dumps(HOSTILE_TAGS)}\n---\n")
 HOSTILE_BODY = ("نص ]]> و & و < و \x04 و \u202eمعكوس\u202c و \u200fعلامة.\n\n"
+                "By reference: &#x202E;كيان&#x202C; &#12; &#1; ![صو&#x202e;رة](x.png \"t&#x202e;\")\n\n"
                 "`]]> </script>` and [a link](https://example.com/\"onmouseover=\"x) and <https://e.com/a?b=\"c\">\n\n"
                 "## Heading ]]> \u202e <&>\n\n```\n]]> \x05 </pre>\n```\n")
 CLEAN_TITLE = "A <script>alert(1)</script> \"q\" 's' ]]> &amp;  bidi\u2067evil\u2069 \u2066ok\u2069 rlm\u200f"
