@@ -107,7 +107,8 @@ class InternalError(Exception):
         """The file sitegen was working on, when known."""
         self.doing = doing
         """What it was doing: 'reading', 'rendering', 'writing'."""
-        super().__init__(f"{doing} {path}: {type(cause).__name__}: {cause}")
+        target = f" {path}" if path is not None else ""
+        super().__init__(f"internal error while {doing}{target}: {type(cause).__name__}: {cause}")
 
     def where(self) -> str:
         """The innermost line of sitegen's own code in the traceback ('sitegen/feeds.py:88'), for the report."""

@@ -219,3 +219,19 @@ def test_an_output_path_that_is_a_file_is_refused(site_copy) -> None:
     assert result.stderr.startswith("out: error: the output folder is a file\n"
                                     "  hint: remove it, or pass another --output\n")
     assert (site / "out").read_text() == "not a folder"
+
+
+def test_a_folder_that_holds_no_site_is_not_replaced(site_copy, tmp_path: Path) -> None:
+    site = site_copy("basic")
+    documents = tmp_path / "Documents"
+    (documents / "taxes").mkdir(parents=True)
+    (documents / "taxes/2025.pdf").write_bytes(b"%PDF")
+    result = run_sitegen("build", "--source", site, "--output", documents)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"{documents.as_posix()}: error: the output folder holds files but no site (no index.html); a build "
+        "replaces the whole folder, so sitegen will not use this one\n  hint: empty it, or pass another --output\n")
+    assert read_tree(documents) == {"taxes/2025.pdf": b"%PDF"}
+    (documents / "taxes/2025.pdf").unlink()
+    (documents / "taxes").rmdir()
+    assert run_sitegen("build", "--source", site, "--output", documents).returncode == 0  # empty: fine
