@@ -17,8 +17,11 @@ from babel.numbers import format_decimal
 
 from .config import Config
 from .errors import SourceError
+from .markdown import TocEntry
+from .metadata import Image, blog, blog_posting, default_image, og_locale, post_image, script_json
 from .replies import reply_mailto
-from .site import FOLLOW_URL, Post, thanks_url
+from .site import FOLLOW_URL, Post, Site, thanks_url
+from .text import text_direction
 
 DEFAULT_THEME = "default"
 
@@ -80,14 +83,48 @@ def create_environment(config: Config, theme: Theme) -> jinja2.Environment:
         reply_mailto=lambda post: post_reply_mailto(config, post),
         thanks_url=lambda lang: thanks_url(config, lang),
         follow_url=FOLLOW_URL,
+        share_image=_share_image(config, theme),
+        blog_posting=_blog_posting,
+        blog=lambda site: blog(site, lambda url: absolute_url(config, url), author_url(site)),
+        author_url=author_url,
+        direction=text_direction,
     )
     env.filters.update(
         date=_format_date,
         isodate=lambda value: value.isoformat() if value else "",
         absolute=lambda url: absolute_url(config, url),
         number=_format_number,
+        jsonld=script_json,
+        og_locale=og_locale,
+        toc_size=toc_size,
     )
     return env
+
+
+def _share_image(config: Config, theme: Theme):  # type: ignore[no-untyped-def]
+    fallback = default_image(config, theme.static_dirs, lambda url: absolute_url(config, url))
+
+    def share_image(post: Post | None = None) -> Image | None:
+        """The image sharing services show for a page: the post's `image:`, else the site's default."""
+        own = post_image(post, lambda url: absolute_url(config, url)) if post is not None else None
+        return own or fallback
+
+    return share_image
+
+
+def _blog_posting(site: Site, post: Post, image: Image | None) -> dict[str, Any]:
+    return blog_posting(site, post, lambda url: absolute_url(site.config, url), image, author_url(site))
+
+
+def author_url(site: Site) -> str:
+    """Where the author is presented: the absolute URL of the about page (slug 'about'), else of the home page."""
+    about = next((p.url for p in site.pages if p.slug == "about"), "/")
+    return absolute_url(site.config, about)
+
+
+def toc_size(entries: tuple[TocEntry, ...]) -> int:
+    """How many headings a table of contents holds, at every level."""
+    return sum(1 + toc_size(entry.children) for entry in entries)
 
 
 @jinja2.pass_context

@@ -30,7 +30,10 @@ def test_site_matches_golden_tree(name: str, site_copy) -> None:
     expected = read_tree(expected_dir)
     assert sorted(built) == sorted(expected)
     for path, data in expected.items():
-        assert built[path].decode() == data.decode(), f"{path} differs from the golden file"
+        if path.endswith((".png", ".jpg", ".webp", ".ico")):  # binary theme files: compared as bytes
+            assert built[path] == data, f"{path} differs from the golden file"
+        else:
+            assert built[path].decode() == data.decode(), f"{path} differs from the golden file"
 
 
 @pytest.mark.parametrize("name", GOLDEN)

@@ -93,6 +93,10 @@ def test_pages_link_fingerprinted_stylesheets_that_exist_and_match_their_content
     assert [p.read_bytes() for p in twins] == [(EXPECTED / "style.css").read_bytes()]  # the plain name stays too
 
 
+DATA_BLOCKS = {"application/ld+json"}
+"""<script> types that are data, never run, so script-src does not apply to them (HTML's "data block")."""
+
+
 class _Inline(HTMLParser):
     """Everything a page has that a strict CSP (no 'unsafe-inline') would block or that leaves the site."""
 
@@ -104,7 +108,7 @@ class _Inline(HTMLParser):
         values = dict(attrs)
         if tag == "style":
             self.problems.append("<style> element")
-        if tag == "script" and not values.get("src"):
+        if tag == "script" and not values.get("src") and values.get("type") not in DATA_BLOCKS:
             self.problems.append("inline <script>")
         if "style" in values:
             self.problems.append(f"style attribute on <{tag}>")
