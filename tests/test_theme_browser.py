@@ -1,0 +1,268 @@
+"""The default theme in a real browser: Debian's Chromium driven by Playwright, the sample blog and the golden site
+served as Netlify would serve them (netlify.toml's headers, so the real Content-Security-Policy, and gzip).
+
+axe-core finds no accessibility violation; every page has the right direction; nothing overflows at 320 px; the
+CSP blocks nothing and nothing is fetched from elsewhere; arrows, rules and code face the right way; dark, print,
+reduced motion and keyboard focus work. CI installs Chromium (apt) and axe-core (npm ci --prefix tests/js); there a
+missing one is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tools.browser import CHROMIUM, CHROMIUM_ARGS
+from tools.static_server import build_sample_blog, serve
+
+from .conftest import ROOT
+
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+GOLDEN = ROOT / "tests" / "sites" / "basic" / "expected"
+
+if not CHROMIUM.exists() or not AXE.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium (apt-get install chromium) and axe-core "
+                           "(npm ci --prefix tests/js) for the theme's browser tests")
+    pytest.skip("chromium or tests/js/node_modules (npm ci --prefix tests/js) missing", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+HOME, ABOUT, TAG = "/", "/about/", "/tags/الشبكات-المهنية/"
+ARABIC_POST, ENGLISH_POST = "/posts/ما-هي-الشبكات/", "/posts/networking-at-tech-meetups/"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = build_sample_blog(tmp_path_factory.mktemp("theme-browser") / "public")
+    yield out
+    shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def sites(sample: Path):
+    """Base URLs of the sample blog and the golden site, each on its own local server."""
+    with serve(sample) as sample_url, serve(GOLDEN) as golden_url:
+        yield {"sample": (sample_url, sample), "golden": (golden_url, GOLDEN)}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def page_urls(folder: Path) -> list[str]:
+    """Every page of a built site as a URL path ('/posts/x/', '/404.html')."""
+    urls = []
+    for path in sorted(folder.rglob("*.html")):
+        relative = path.relative_to(folder).as_posix()
+        urls.append("/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
+    return urls
+
+
+def url_of(base: str, path: str) -> str:
+    return base + quote(path.lstrip("/"))
+
+
+def run_axe(page) -> list[dict]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the driver, so the page's CSP does not apply
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: "
+                           "['violations']})", AXE_TAGS)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", [HOME, ARABIC_POST, ENGLISH_POST, TAG, ABOUT, "/tags/", "/archive/", "/follow/",
+                                  "/404.html", "/page/2/"])
+def test_axe_finds_no_accessibility_violations(browser, sites, path: str, scheme: str) -> None:
+    base, folder = sites["sample"]
+    if path == "/page/2/" and not (folder / "page/2").is_dir():
+        base, folder = sites["golden"]  # the golden site has two posts a page
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url_of(base, path))
+    violations = run_axe(page)
+    context.close()
+    assert violations == [], f"{path} ({scheme}): {violations}"
+
+
+@pytest.mark.parametrize("path", ["/posts/بناء-علاقات/", "/posts/bundle-post/", "/posts/networking/", "/follow/"])
+def test_axe_on_the_golden_site_with_replies_code_and_images(browser, sites, path: str) -> None:
+    base, _ = sites["golden"]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url_of(base, path))
+    violations = run_axe(page)
+    context.close()
+    assert violations == [], f"{path}: {violations}"
+
+
+DIRECTION = """() => ({
+  dir: document.dir,
+  lang: document.documentElement.lang,
+  html: getComputedStyle(document.documentElement).direction,
+  body: getComputedStyle(document.body).direction,
+  main: getComputedStyle(document.querySelector('main')).direction,
+  pre: [...document.querySelectorAll('pre')].map(e => getComputedStyle(e).direction),
+  marked: [...document.querySelectorAll('main [dir="ltr"], main [dir="rtl"]')]
+            .map(e => [e.getAttribute('dir'), getComputedStyle(e).direction]),
+  width: document.documentElement.scrollWidth,
+})"""
+
+
+@pytest.mark.parametrize("site", ["sample", "golden"])
+def test_every_page_has_the_right_direction_and_no_horizontal_scroll_at_320px(browser, sites, site: str) -> None:
+    base, folder = sites[site]
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    seen = set()
+    for path in page_urls(folder):
+        page.goto(url_of(base, path))
+        found = page.evaluate(DIRECTION)
+        expected = "ltr" if found["lang"].startswith("en") else "rtl"
+        seen.add(expected)
+        assert found["dir"] == found["html"] == found["body"] == found["main"] == expected, (path, found)
+        assert set(found["pre"]) <= {"ltr"}, f"{path}: code must read left to right"
+        assert all(attr == computed for attr, computed in found["marked"]), (path, found["marked"])
+        assert found["width"] <= 320, f"{path} is {found['width']} px wide at 320 px"
+    context.close()
+    assert seen == {"rtl", "ltr"}
+
+
+def test_mixed_direction_words_keep_their_own_direction(browser, sites) -> None:
+    base, _ = sites["sample"]
+    page = browser.new_page()
+    page.goto(url_of(base, ARABIC_POST))
+    tags = page.evaluate("[...document.querySelectorAll('a.tag')].map(a => [a.textContent, getComputedStyle(a)"
+                         ".direction])")
+    assert dict(tags) == {"الشبكات المهنية": "rtl", "مسار مهني": "rtl", "LinkedIn": "ltr"}
+    page.goto(url_of(base, HOME))
+    english = page.evaluate("""() => {
+      const article = document.querySelector('article[lang="en"]');
+      const title = article.querySelector('h2').getBoundingClientRect();
+      const box = article.getBoundingClientRect();
+      return [getComputedStyle(article).direction, Math.round(title.left - box.left)];
+    }""")
+    assert english == ["ltr", 0]  # the English title starts at the left in the Arabic list
+    page.close()
+
+
+ARROWS = """() => {
+  const content = (selector, pseudo) => {
+    const element = document.querySelector(selector);
+    return element ? getComputedStyle(element, pseudo).content : null;
+  };
+  const quote = document.querySelector('blockquote');
+  return {
+    readMore: content('.read-more', '::after'),
+    older: content('.post-nav-older .post-nav-label', '::before'),
+    newer: content('.post-nav-newer .post-nav-label', '::after'),
+    quote: quote && [getComputedStyle(quote).borderRightWidth, getComputedStyle(quote).borderLeftWidth],
+    bullet: (() => {
+      const li = document.querySelector('.post-body ul li, .summary-text ul li');
+      if (!li) return null;
+      const list = li.parentElement.getBoundingClientRect(), item = li.getBoundingClientRect();
+      return [Math.round(list.right - item.right), Math.round(item.left - list.left)];
+    })(),
+  };
+}"""
+
+
+def test_arrows_quote_rules_and_list_markers_are_mirrored(browser, sites) -> None:
+    base, _ = sites["sample"]
+    page = browser.new_page()
+    page.goto(url_of(base, HOME))
+    assert page.evaluate(ARROWS)["readMore"] == '" ←" / ""'
+    page.goto(url_of(base, "/posts/القواعد-الذهبية-للعلاقات-المهنية/"))
+    rtl = page.evaluate(ARROWS)
+    assert (rtl["older"], rtl["newer"]) == ('"→ " / ""', '" ←" / ""')
+    assert rtl["quote"] == ["3px", "0px"]  # the rule stands where Arabic lines start: on the right
+    assert rtl["bullet"][0] > 0 and rtl["bullet"][1] == 0  # indented from the right
+    page.goto(url_of(base, ENGLISH_POST))
+    ltr = page.evaluate(ARROWS)
+    assert (ltr["older"], ltr["newer"]) == ('"← " / ""', '" →" / ""')
+    assert ltr["bullet"][0] == 0 and ltr["bullet"][1] > 0
+    page.close()
+
+
+def test_the_csp_blocks_nothing_and_nothing_is_fetched_from_elsewhere(browser, sites) -> None:
+    base, folder = sites["sample"]
+    context = browser.new_context()
+    context.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                            "(window.cspViolations = window.cspViolations || []).push(e.violatedDirective))")
+    page = context.new_page()
+    requests, problems = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: message.type in ("error", "warning") and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    for path in [*page_urls(folder), "/no/such/page/"]:
+        response = page.goto(url_of(base, path))
+        missing = path == "/no/such/page/"
+        assert response.status == (404 if missing else 200), path
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert page.evaluate("window.cspViolations || []") == [], path
+        assert page.evaluate("document.styleSheets.length") == 2, path  # both stylesheets applied
+        if missing:  # the browser reports the page's own 404, as it should
+            assert problems == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+            problems.clear()
+        assert problems == [], path
+    context.close()
+    assert requests and all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
+
+
+def test_the_home_page_transfers_less_than_100_kb(browser, sites) -> None:
+    base, _ = sites["sample"]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base, wait_until="load")
+    sizes = page.evaluate("""() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const other = performance.getEntriesByType('resource').filter(r => r.initiatorType !== 'img');
+      return {transferred: [nav, ...other].reduce((sum, r) => sum + r.transferSize, 0),
+              decoded: [nav, ...other].reduce((sum, r) => sum + r.decodedBodySize, 0),
+              requests: 1 + other.length};
+    }""")
+    context.close()
+    assert sizes["transferred"] < 100 * 1024 and sizes["decoded"] < 100 * 1024, sizes
+
+
+def test_dark_print_reduced_motion_and_keyboard_focus(browser, sites) -> None:
+    base, _ = sites["sample"]
+    light = browser.new_context(color_scheme="light")
+    dark = browser.new_context(color_scheme="dark", reduced_motion="reduce")
+    backgrounds = []
+    for context in (light, dark):
+        page = context.new_page()
+        page.goto(url_of(base, ARABIC_POST))
+        backgrounds.append(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+        backgrounds.append(page.evaluate("getComputedStyle(document.documentElement).scrollBehavior"))
+    assert backgrounds[0] != backgrounds[2] and (backgrounds[1], backgrounds[3]) == ("smooth", "auto")
+    dark.close()
+
+    page = light.new_page()
+    page.goto(url_of(base, ARABIC_POST))
+    page.keyboard.press("Tab")
+    skip = page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+      return [e.className, r.top >= 0 && r.bottom <= innerHeight && r.width > 0,
+              getComputedStyle(e).outlineStyle]; }""")
+    assert skip == ["skip-link", True, "solid"]
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")  # the skip link skipped the header
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+    page.emulate_media(media="print")
+    hidden = page.evaluate("['.site-nav', '.reply-box', '.follow-box', '.post-nav', '.toc']"
+                           ".map(s => getComputedStyle(document.querySelector(s)).display)")
+    assert hidden == ["none"] * 5
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    light.close()
