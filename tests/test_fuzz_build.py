@@ -124,7 +124,8 @@ def markdown_file(draw: st.DrawFn) -> bytes:
 NAMES = st.sampled_from(["p0.md", "p1.md", "2025-01-02-dated.md", "عربي.md", "b/index.md", "x y.md", "_hidden.md"])
 SITES = st.dictionaries(NAMES, markdown_file(), min_size=1, max_size=3)
 SITE_TITLES = st.one_of(st.just("t"), WORDS)
-LOCATION = re.compile(r"^(?!/)[^\n]+?(:\d+(:\d+)?)?: (error|warning): \S")
+LOCATION = re.compile(r"^[^\n]+?(:\d+(:\d+)?)?: (error|warning): \S")
+"""`path[:line[:col]]: error: message`; the path relative to the site, or absolute outside it (a packaged theme)."""
 
 
 def write_site(root: Path, files: dict[str, bytes], title: str) -> None:
