@@ -210,7 +210,8 @@ def test_the_csp_blocks_nothing_and_nothing_is_fetched_from_elsewhere(browser, s
         assert response.status == (404 if missing else 200), path
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert page.evaluate("window.cspViolations || []") == [], path
-        assert page.evaluate("document.styleSheets.length") == 2, path  # both stylesheets applied
+        linked = page.evaluate("document.querySelectorAll('link[rel=stylesheet]').length")
+        assert page.evaluate("document.styleSheets.length") == linked >= 1, path  # every stylesheet applied
         if missing:  # the browser reports the page's own 404, as it should
             assert problems == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
             problems.clear()

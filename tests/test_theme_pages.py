@@ -134,6 +134,11 @@ def test_titles_in_another_language_are_marked_with_it(built: Path) -> None:
     archive = parse(built / "archive/index.html")
     link = next(a for a in archive.iter("a") if a.get("href") == "/posts/networking-at-tech-meetups/")
     assert (link.get("lang"), link.get("dir")) == ("en", "ltr")
+    home = parse(built / "index.html")
+    summary = next(a for a in find_class(home, "article", "summary") if a.get("lang") == "en")
+    assert summary.get("dir") == "ltr"  # and its words are English, like its text
+    assert [text(e) for e in summary.iter() if e.tag == "time" or "read-more" in classes(e)] == \
+        ["February 15, 2026", "Read more: Networking at tech meetups without feeling like a salesperson"]
     for tag in find_class(parse(built / "posts/ما-هي-الشبكات/index.html"), "a", "tag"):
         assert tag.get("dir") == "auto"  # 'LinkedIn' reads left to right inside the Arabic list
 
@@ -242,7 +247,7 @@ def test_the_home_page_weighs_less_than_100_kb_before_images(built: Path) -> Non
     files = page_resources(built, "index.html")
     raw = sum(f.stat().st_size for f in files)
     gzipped = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
-    assert len(files) == 4  # the page, two stylesheets, the icon
+    assert len(files) == 3  # the page, its stylesheet, the icon (the highlighter's only on pages with code)
     assert raw < WEIGHT_LIMIT, f"home page: {raw} bytes uncompressed"
     assert gzipped < WEIGHT_LIMIT / 4, f"home page: {gzipped} bytes gzipped"
 
@@ -261,4 +266,6 @@ def test_no_page_asks_for_anything_outside_the_site(built: Path, folder: str) ->
                 continue
             assert not urlsplit(ref).netloc and not ref.startswith("//"), (path, ref)
         css = "".join((root / p).read_text() for p in ("style.css", "highlight.css"))
+        assert ('class="highlight"' in path.read_text()) == ("highlight." in "".join(
+            link.get("href") for link in page.iter("link") if link.get("rel") == "stylesheet")), path
         assert "@import" not in css and not re.search(r"url\(\s*['\"]?(https?:)?//", css)
