@@ -99,6 +99,8 @@ def _heading_ids(state: StateCore) -> None:
 def _clean_entities(state: StateCore) -> None:
     """Character references (`&#x202E;`, `&#12;`) are decoded after sitegen cleaned the source: clean what they
     gave in text and in link and image titles, as the source was (raw HTML is the author's and stays as written)."""
+    if "&#" not in state.src:  # no named reference decodes to a control character or an override
+        return
     pending = [child for token in state.tokens for child in token.children or ()]
     while pending:
         child = pending.pop()
