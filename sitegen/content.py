@@ -22,6 +22,8 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _UNSAFE_SLUG = re.compile(r"[/\\?#%<>:\"|*\x00-\x1f\x7f]|^\.|\.\.")
 _UNSAFE_ALIAS = re.compile(r"[\s\\\x00-\x1f\x7f]")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
+"""A well-formed BCP 47 tag (it goes into lang="", xml:lang and hreflang attributes)."""
 MAX_SLUG_BYTES = 200
 """A slug is a folder name, which file systems cap at 255 bytes."""
 _KNOWN_KEYS = frozenset({"title", "date", "updated", "slug", "tags", "keywords", "categories", "description",
@@ -149,7 +151,7 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         tags=fields.tags(),
         description=fields.text("description"),
         draft=fields.flag("draft"),
-        lang=fields.text("lang"),
+        lang=fields.language(),
         aliases=fields.aliases(),
         author=fields.text("author"),
         image=fields.text("image"),
@@ -270,6 +272,13 @@ class _Fields:
             elif value is not None:
                 tags.extend(self.strings(key))
         return tuple(dict.fromkeys(" ".join(tag.split()) for tag in tags))
+
+    def language(self) -> str | None:
+        value = self.text("lang")
+        if value is not None and not _LANGUAGE_TAG.fullmatch(value):
+            self._error("lang", f"lang {value!r} is not a language code", "such as ar, en or fr-CA")
+            return None
+        return value
 
     def template(self) -> str | None:
         value = self.text("template")

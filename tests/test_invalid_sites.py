@@ -141,6 +141,13 @@ CASES: dict[str, tuple[Files, str]] = {
         "     3 | date: [2025-03-01]\n"
         "       | ^\n" + DATE_HINT,
     ),
+    "lang that is not a language code": (
+        {"content/posts/x.md": POST + "lang: arabic please\n---\n"},
+        "content/posts/x.md:4:1: error: lang 'arabic please' is not a language code\n"
+        "     4 | lang: arabic please\n"
+        "       | ^\n"
+        "  hint: such as ar, en or fr-CA\n",
+    ),
     "title is a list": (
         {"content/posts/x.md": "---\ntitle: [a, b]\ndate: 2025-03-01\n---\n"},
         "content/posts/x.md:2:1: error: 'title' must be text, not a list\n"
