@@ -4,6 +4,7 @@ and JSON-LD made safe to embed in a page whatever the author wrote."""
 from __future__ import annotations
 
 import json
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,9 @@ DEFAULT_IMAGE = "social.png"
 
 FACEBOOK_LOCALES = {"ar": "ar_AR"}
 """Open Graph locales whose usual name is not language_<likely region>."""
-_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                                "\u2029": "\\u2029"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +41,8 @@ def script_json(data: Any) -> Markup:
     """JSON to put inside `<script type="application/ld+json">`: '<', '>' and '&' escaped as \\u003c..., so no
     `</script>` or `<!--` can end or confuse the element; U+2028/U+2029 escaped for JavaScript readers, and lone
     surrogates (which UTF-8 cannot carry) escaped too."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup("".join(_SCRIPT_UNSAFE.get(char) or (f"\\u{ord(char):04x}" if "\ud800" <= char <= "\udfff" else char)
-                          for char in text))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_UNSAFE)
+    return Markup(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def og_locale(lang: str) -> str:

@@ -160,12 +160,12 @@ class Site:
 
     @property
     def latest(self) -> datetime | None:
-        """The newest date or update among posts, the site's 'last changed' for feeds and sitemaps."""
-        stamps = [p.updated or p.date for p in self.posts if p.date]
-        return max(stamps, default=None)
+        """The newest date or update among posts, the site's 'last changed' for feeds and sitemaps (computed once:
+        every page's footer asks for it)."""
+        return self._index.latest
 
 
-RELATED_WINDOW = 12
+RELATED_WINDOW = 8
 """How many posts either side of a post in each of its tags are considered for its related posts."""
 
 
@@ -176,11 +176,13 @@ class _SiteIndex:
     tags: dict[str, Tag]
     tag_positions: dict[tuple[str, str], int]
     """(tag name, post URL) -> the post's place in the tag's list."""
+    latest: datetime | None
 
     @classmethod
     def of(cls, posts: tuple[Post, ...], tags: tuple[Tag, ...]) -> _SiteIndex:
         return cls({p.url: i for i, p in enumerate(posts)}, {t.name: t for t in tags},
-                   {(t.name, p.url): i for t in tags for i, p in enumerate(t.posts)})
+                   {(t.name, p.url): i for t in tags for i, p in enumerate(t.posts)},
+                   max((p.updated or p.date for p in posts if p.date), default=None))
 
 
 def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -61,6 +62,9 @@ def find_theme(config: Config) -> tuple[Theme, list[SourceError]]:
                                                        hint="fix 'theme:' in sitegen.yaml or add the theme folder")]
         if found not in folders:
             folders.append(found)
+    shipped = packaged_themes() / DEFAULT_THEME  # the last fallback, even when the site has a partial themes/default
+    if shipped.is_dir() and shipped.resolve() not in {f.resolve() for f in folders}:
+        folders.append(shipped)
     return Theme(tuple(folders)), []
 
 
@@ -171,10 +175,18 @@ def _translator(strings: dict[str, dict[str, Any]], site_language: str):  # type
 
 
 def _plural_form(lang: str, count: int) -> str:
-    try:
-        return Locale.parse(lang).plural_form(count)
-    except (UnknownLocaleError, ValueError):
+    locale = _parsed_locale(lang)
+    if locale is None:
         return "one" if count == 1 else "other"
+    return str(locale.plural_form(count))
+
+
+@lru_cache(maxsize=64)
+def _parsed_locale(lang: str) -> Locale | None:
+    try:
+        return Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return None
 
 
 @jinja2.pass_context
@@ -191,9 +203,14 @@ def _format_number(context: jinja2.runtime.Context, value: int | float | None) -
 
 
 def _locale(context: jinja2.runtime.Context) -> str:
-    lang = str(context.get("lang") or context["config"].language).replace("-", "_")
+    return _locale_name(str(context.get("lang") or context["config"].language))
+
+
+@lru_cache(maxsize=64)
+def _locale_name(lang: str) -> str:
+    """Babel's name for a page language ('ar', 'en_GB'), 'en' when Babel does not know it; parsed once per language."""
     try:
-        return str(Locale.parse(lang))
+        return str(Locale.parse(lang.replace("-", "_")))
     except (UnknownLocaleError, ValueError):
         return "en"
 

@@ -269,3 +269,19 @@ def test_no_page_asks_for_anything_outside_the_site(built: Path, folder: str) ->
         assert ('class="highlight"' in path.read_text()) == ("highlight." in "".join(
             link.get("href") for link in page.iter("link") if link.get("rel") == "stylesheet")), path
         assert "@import" not in css and not re.search(r"url\(\s*['\"]?(https?:)?//", css)
+
+
+# --- one stylesheet for both directions -----------------------------------------------------------------------------
+
+PHYSICAL = re.compile(r"(?<![-\w])(margin|padding|border)-(left|right)\b|(?<![-\w])(left|right)\s*:|"
+                      r"float\s*:\s*(left|right)|text-align\s*:\s*(left|right)|clear\s*:\s*(left|right)")
+
+
+def test_the_stylesheet_uses_logical_properties_only() -> None:
+    """`margin-inline-start`, `inset-inline-end`, `text-align: start`...: the same rule serves Arabic and English. The
+    one exception is code, which reads left to right in both (`pre { direction: ltr; text-align: left }`)."""
+    css = (ROOT / "themes/default/static/style.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    found = [m.group(0) for m in PHYSICAL.finditer(css)]
+    assert found == ["text-align: left"]
+    assert re.search(r"pre \{[^}]*direction: ltr;[^}]*text-align: left;", css)
