@@ -91,6 +91,7 @@ def create_environment(config: Config, theme: Theme) -> jinja2.Environment:
         blog_posting=_blog_posting,
         blog=lambda site: blog(site, lambda url: absolute_url(config, url), author_url(site)),
         author_url=author_url,
+        author_page=author_page,
         direction=text_direction,
     )
     env.filters.update(
@@ -120,10 +121,14 @@ def _blog_posting(site: Site, post: Post, image: Image | None) -> dict[str, Any]
     return blog_posting(site, post, lambda url: absolute_url(site.config, url), image, author_url(site))
 
 
+def author_page(site: Site) -> str:
+    """Where the author is presented: the about page (slug 'about'), else the home page."""
+    return next((p.url for p in site.pages if p.slug == "about"), "/")
+
+
 def author_url(site: Site) -> str:
-    """Where the author is presented: the absolute URL of the about page (slug 'about'), else of the home page."""
-    about = next((p.url for p in site.pages if p.slug == "about"), "/")
-    return absolute_url(site.config, about)
+    """The absolute URL of the author's page, for JSON-LD and Open Graph."""
+    return absolute_url(site.config, author_page(site))
 
 
 def toc_size(entries: tuple[TocEntry, ...]) -> int:
