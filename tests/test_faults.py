@@ -92,7 +92,7 @@ def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.M
 def killed_build(site: Path, when: str) -> subprocess.CompletedProcess[str]:
     """Run `sitegen build` in a process that SIGKILLs itself at `when`: 'writing' (the 5th file), 'swapped'
     (just after the new site was swapped in) or 'between renames' (no atomic exchange: after the old site was
-    moved aside, before the new one was moved in)."""
+    moved aside, before the new one was moved in); or that gets a SIGINT (Ctrl-C) at the 5th file: 'ctrl-c'."""
     script = f"""
 import os, signal, sys
 from pathlib import Path
@@ -109,6 +109,8 @@ def write(dest, data):
     calls.append(dest)
     if when == "writing" and len(calls) == 5:
         die()
+    if when == "ctrl-c" and len(calls) == 5:
+        os.kill(os.getpid(), signal.SIGINT)
     real_write(dest, data)
 
 def exchange(first, second):
@@ -144,6 +146,16 @@ def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(o
     assert [name.split("-")[0] for name in hidden_leftovers(site)] == [".public.tmp"]  # the killed build's
     assert run_sitegen("build", "--source", site).returncode == 0
     assert read_tree(site / "public") == new
+    assert hidden_leftovers(site) == []
+
+
+def test_a_real_ctrl_c_while_writing_leaves_the_old_site_and_nothing_else(old_and_new) -> None:
+    site, old, _new = old_and_new
+    result = killed_build(site, "ctrl-c")
+    assert result.returncode == 130
+    assert result.stderr.endswith("holds a whole site, the previous one or (if the build had finished) the new one\n")
+    assert "Traceback" not in result.stderr
+    assert read_tree(site / "public") == old
     assert hidden_leftovers(site) == []
 
 
