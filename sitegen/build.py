@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 
-from .config import Config, load_config
+from .cache import CACHE_DIR, BuildCache, code_fingerprint
+from .config import Config, find_config, load_config
 from .content import SourceFile, discover_sources, load_document
 from .errors import BuildError, Diagnostics, SourceError, processing
 from .markdown import create_parser, render_markdown
-from .output import check_output_dir, check_output_paths, write_output
-from .render import Output, render_site, url_to_path
+from .output import check_output_dir, check_output_paths, staged_output
+from .parallel import map_chunks
+from .progress import Progress, Stopwatch
+from .render import Output, Plan, plan_site, render_site, url_to_path
 from .site import Post, Site, assemble_site, find_url_collisions, is_published, make_post
 from .templates import create_environment, find_theme
+from .write import write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,16 +40,24 @@ class BuildOptions:
     """Treat warnings (such as broken links) as errors."""
     now: datetime | None = None
     """The build's clock; defaults to $SOURCE_DATE_EPOCH or the current time."""
+    use_cache: bool = True
+    """Keep parsed posts and page digests in .sitegen-cache/ beside the site."""
+    workers: int | None = None
+    """Worker processes (default: one per core)."""
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     pages: int
-    """HTML pages written."""
+    """HTML pages in the site."""
     files: int
-    """All files written."""
+    """All files in the site."""
     seconds: float
     warnings: tuple[SourceError, ...]
+    rendered: int = 0
+    """Pages rendered by this build (the others were carried over unchanged)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage, for --profile."""
 
 
 def build_clock() -> datetime:
@@ -53,17 +68,54 @@ def build_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Build the site; raise BuildError with every problem found, leaving the old output untouched."""
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the site; raise BuildError with every problem found, leaving the old output untouched.
+
+    Sources are parsed in worker processes, or taken from the cache when their bytes did not change; pages whose
+    inputs did not change are carried over from the previous output; files whose bytes did not change are linked,
+    not rewritten."""
     started = time.perf_counter()
+    timings: dict[str, float] = {}
+    clock = Stopwatch(timings)
+    progress = progress or Progress()
     diagnostics = Diagnostics()
-    _site, output = generate(options, diagnostics)
-    if options.strict and diagnostics.warnings:
-        raise BuildError(diagnostics.items)
-    with processing(options.output, "writing"):
-        write_output(output, options.output)
-    pages = sum(1 for path in output.files if path.endswith(".html"))
-    return BuildResult(pages, len(output.paths), time.perf_counter() - started, tuple(diagnostics.warnings))
+    root = options.source
+    with clock("configuration"), processing(root / "sitegen.yaml", "reading"):
+        config, config_errors = load_config(root)
+        diagnostics.extend(config_errors)
+        if error := check_output_dir(options.output, root):
+            diagnostics.add(error)
+        theme, theme_errors = find_theme(config)
+        diagnostics.extend(theme_errors)
+        diagnostics.raise_if_errors()
+    cache = open_cache(config, options)
+    try:
+        with clock("parsing"):
+            posts, post_keys = load_posts_cached(config, options, diagnostics, cache, progress)
+        diagnostics.raise_if_errors()
+        with clock("assembling"), processing(None, "assembling the site"):
+            site = assemble_site(config, posts)
+            diagnostics.extend(site.problems)
+            diagnostics.raise_if_errors()
+            env = create_environment(config, theme)
+            plan = plan_site(site, theme)
+            diagnostics.extend(check_plan_paths(plan))
+            diagnostics.raise_if_errors()
+        with clock("rendering and writing"), processing(options.output, "writing"), \
+                staged_output(options.output) as stage:
+            written = write_site(site, env, plan, stage, cache, post_keys, theme, progress, diagnostics,
+                                 options.output, options.workers)
+            diagnostics.raise_if_errors()
+            diagnostics.extend(check_links(site, written.paths))
+            if options.strict and diagnostics.warnings:
+                raise BuildError(diagnostics.items)
+        if cache is not None:
+            cache.save_page_digests(options.output, written.digests)
+    finally:
+        if cache is not None:
+            cache.close()
+    return BuildResult(written.pages, len(written.paths), time.perf_counter() - started,
+                       tuple(diagnostics.warnings), written.rendered, timings)
 
 
 def generate(options: BuildOptions, diagnostics: Diagnostics) -> tuple[Site, Output]:
@@ -85,8 +137,102 @@ def generate(options: BuildOptions, diagnostics: Diagnostics) -> tuple[Site, Out
     diagnostics.extend(output.errors)
     diagnostics.extend(check_output_paths(output))
     diagnostics.raise_if_errors()
-    diagnostics.extend(check_links(site, output))
+    diagnostics.extend(check_links(site, output.paths))
     return site, output
+
+
+def open_cache(config: Config, options: BuildOptions) -> BuildCache | None:
+    """The persistent cache beside the site, keyed to sitegen's code and the configuration file's bytes."""
+    if not options.use_cache:
+        return None
+    digest = hashlib.blake2b(code_fingerprint(), digest_size=16)
+    config_file = find_config(config.root)
+    digest.update(config_file.read_bytes() if config_file else b"")
+    digest.update(repr((options.drafts, options.future)).encode())
+    try:
+        return BuildCache(config.root / CACHE_DIR, digest.digest())
+    except (OSError, sqlite3.Error):
+        return None  # a read-only site or a damaged cache: build without one
+
+
+def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagnostics, cache: BuildCache | None,
+                      progress: Progress) -> tuple[list[Post], dict[Path, bytes]]:
+    """Every source parsed, from the cache where its bytes did not change, the rest in worker processes.
+    Returns the published posts and each source's cache key (what its pages are made from)."""
+    now = options.now or build_clock()
+    sources = discover_sources(config.root)
+    raws: list[bytes | None] = []
+    for source in sources:
+        try:
+            raws.append(source.path.read_bytes())
+        except OSError:
+            raws.append(None)  # parse_source reports it
+    keys = [cache.source_key(s.path.relative_to(config.root).as_posix(), raw) if cache and raw is not None
+            else b"" for s, raw in zip(sources, raws, strict=True)]
+    found = cache.get_parsed([k for k in keys if k]) if cache is not None else {}
+    results: dict[int, tuple[Post | None, list[SourceError]]] = {}
+    for index, (source, key) in enumerate(zip(sources, keys, strict=True)):
+        hit = found.get(key)
+        if hit is not None and _still_valid(hit, source):
+            results[index] = hit[0], hit[1]
+    misses = [i for i in range(len(sources)) if i not in results]
+    progress.start("parsing", len(misses))
+    md_holder: list[MarkdownIt] = []
+
+    def parse_chunk(indexes: Sequence[int]) -> list[tuple[Post | None, list[SourceError], int | None]]:
+        if not md_holder:
+            md_holder.append(create_parser())
+        out = []
+        for i in indexes:
+            post, errors = parse_source(sources[i], config, md_holder[0], raws[i])
+            out.append((post, errors, _mtime_dependency(errors, sources[i])))
+        return out
+
+    parsed = map_chunks(parse_chunk, misses, workers=options.workers, on_done=progress.advance)
+    fresh: dict[bytes, tuple[Post | None, list[SourceError], int | None]] = {}
+    for index, (post, errors, mtime) in zip(misses, parsed, strict=True):
+        results[index] = post, errors
+        if keys[index]:
+            fresh[keys[index]] = (post, errors, mtime)
+    if cache is not None:
+        cache.put_parsed(fresh)
+        cache.keep_only_parsed({k for k in keys if k})
+    posts: list[Post] = []
+    post_keys: dict[Path, bytes] = {}
+    for index, source in enumerate(sources):
+        post, errors = results[index]
+        diagnostics.extend(errors)
+        post_keys[source.path] = keys[index]
+        if post is not None and is_published(post, now, drafts=options.drafts, future=options.future):
+            posts.append(post)
+    diagnostics.extend(find_url_collisions(_claims(posts), config.root))
+    return posts, post_keys
+
+
+def _mtime_dependency(errors: list[SourceError], source: SourceFile) -> int | None:
+    """A post dated by its file's modification time depends on it; None for every other post."""
+    if not any("modification time" in e.message for e in errors):
+        return None
+    try:
+        return source.path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _still_valid(hit: tuple[Post | None, list[SourceError], int | None], source: SourceFile) -> bool:
+    mtime = hit[2]
+    if mtime is None:
+        return True
+    try:
+        return source.path.stat().st_mtime_ns == mtime
+    except OSError:
+        return False
+
+
+def check_plan_paths(plan: Plan) -> list[SourceError]:
+    """Every path stays inside the output folder, and no path is claimed twice."""
+    out = Output(files=dict.fromkeys([*plan.pages, *plan.generated], b""), copies=dict(plan.copies))
+    return check_output_paths(out)
 
 
 ParseCache = dict[Path, tuple["Post | None", list[SourceError]]]
@@ -114,10 +260,11 @@ def load_posts(config: Config, options: BuildOptions, diagnostics: Diagnostics,
     return posts
 
 
-def parse_source(source: SourceFile, config: Config, md: MarkdownIt) -> tuple[Post | None, list[SourceError]]:
-    """One source file to a post: front matter validated, Markdown rendered."""
+def parse_source(source: SourceFile, config: Config, md: MarkdownIt,
+                 raw: bytes | None = None) -> tuple[Post | None, list[SourceError]]:
+    """One source file (its bytes, when already read) to a post: front matter validated, Markdown rendered."""
     with processing(source.path, "reading"):
-        document, errors = load_document(source, config.zone)
+        document, errors = load_document(source, config.zone, raw)
         if document is None:
             return None, errors
         rendered = render_markdown(document.body, md, title=document.title)
@@ -135,9 +282,8 @@ def _claims(posts: list[Post]) -> list[tuple[str, Path, str]]:
     return claims
 
 
-def check_links(site: Site, output: Output) -> list[SourceError]:
+def check_links(site: Site, paths: set[str]) -> list[SourceError]:
     """Warn about links and images in posts that point at no page or file of this site."""
-    paths = output.paths
     warnings = []
     for post in (*site.posts, *site.pages):
         for link in post.links:

@@ -16,6 +16,7 @@ from .build import BuildOptions, build, build_clock
 from .config import load_config
 from .content import read_source_text, slug_problem
 from .errors import BuildError, InternalError, SourceError, processing
+from .progress import Progress
 from .text import slugify
 
 ISSUES_URL = "https://github.com/sitegen/sitegen/issues"
@@ -71,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     b.add_argument("--future", action="store_true", help="include posts dated in the future")
     b.add_argument("--strict", action="store_true", help="fail on warnings too (such as broken links)")
+    b.add_argument("--profile", action="store_true", help="print where the time went, stage by stage")
+    b.add_argument("--no-cache", action="store_true", help="ignore .sitegen-cache/ and render everything")
+    b.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     b.set_defaults(run=_build)
 
     s = commands.add_parser("serve", help="preview the site, reloading the browser on every edit",
@@ -111,9 +115,11 @@ def _source_arg(parser: argparse.ArgumentParser) -> None:
 def _build(args: argparse.Namespace) -> int:
     root: Path = args.source
     output = args.output or root / "public"
-    options = BuildOptions(source=root, output=output, drafts=args.drafts, future=args.future, strict=args.strict)
+    options = BuildOptions(source=root, output=output, drafts=args.drafts, future=args.future, strict=args.strict,
+                           use_cache=not args.no_cache, workers=args.jobs)
+    progress = _progress()
     try:
-        result = build(options)
+        result = build(options, progress)
     except BuildError as failure:
         _report(failure.diagnostics, root)
         errors = len([d for d in failure.diagnostics if d.severity == "error"])
@@ -126,9 +132,25 @@ def _build(args: argparse.Namespace) -> int:
         print(f"\nsitegen: interrupted; {_shown(output)} holds a whole site, the previous one or (if the build had "
               "finished) the new one", file=sys.stderr)
         return 130
+    finally:
+        progress.close()
     _report(list(result.warnings), root)
-    print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s -> {_shown(output)}")
+    unchanged = result.pages - result.rendered
+    print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s -> {_shown(output)}"
+          + (f"; {unchanged} unchanged pages carried over" if unchanged > 0 else ""))
+    if args.profile:
+        for stage, seconds in result.timings.items():
+            print(f"  {stage:<24} {seconds:8.3f} s")
     return 0
+
+
+def _progress() -> Progress:
+    """A progress bar when standard error is a terminal; silence otherwise (CI logs, pipes)."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        from .progress import BarProgress
+
+        return BarProgress()
+    return Progress()
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -94,11 +94,13 @@ def discover_sources(root: Path) -> list[SourceFile]:
     return found
 
 
-def load_document(source: SourceFile, zone: ZoneInfo) -> tuple[Document | None, list[SourceError]]:
-    """Read one source file and validate its front matter; every problem in it is returned."""
+def load_document(source: SourceFile, zone: ZoneInfo, raw: bytes | None = None) -> tuple[Document | None,
+                                                                                         list[SourceError]]:
+    """Read one source file (or take its bytes, already read) and validate its front matter; every problem in it
+    is returned."""
     path = source.path
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as exc:
         return None, [SourceError(path, f"cannot read file: {exc.strerror or exc}")]
     text, problems = read_source_text(raw, path)

@@ -269,8 +269,8 @@ def line_of(module: object, text: str) -> int:
 @pytest.mark.parametrize("patch, doing, where", [
     ("render_markdown", "reading content/posts/x.md",
      ("build", "rendered = render_markdown(document.body, md, title=document.title)")),
-    ("render_site", "rendering the site", ("build", "output = render_site(site, env, theme)")),
-    ("write_output", "writing public", ("build", "write_output(output, options.output)")),
+    ("plan_site", "assembling the site", ("build", "plan = plan_site(site, theme)")),
+    ("write_site", "writing public", ("build", "written = write_site(site, env, plan, stage")),
 ])
 def test_an_internal_error_names_the_file_and_shows_no_traceback(
         patch: str, doing: str, where: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,139 @@
+"""The persistent build cache (`.sitegen-cache/` beside the site): parsed posts by the hash of their source, and
+the digest each output page was rendered from, so a rebuild redoes only what changed.
+
+A parsed post is keyed by its source bytes, its path, the configuration and sitegen itself (its version, the hash of
+its code, and the versions of the Markdown and highlighting libraries), so any change to one of those is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".sitegen-cache"
+_SCHEMA = 2
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "babel", "pyyaml", "nh3", "feedgen")
+
+
+def code_fingerprint() -> bytes:
+    """sitegen's version, the bytes of its code and the versions of the libraries that shape its output."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".js") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?".encode())
+    return digest.digest()
+
+
+def files_fingerprint(folders: Iterable[Path]) -> bytes:
+    """A digest of every file under `folders` (templates, the theme's words): names and bytes."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+class BuildCache:
+    """A SQLite file of cached values; one build at a time writes it."""
+
+    def __init__(self, folder: Path, fingerprint: bytes) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        gitignore = folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        self.fingerprint = fingerprint
+        self._db = sqlite3.connect(folder / "cache.sqlite", isolation_level=None, timeout=60)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        if self._db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:  # written by another sitegen: start over
+            self._db.execute("DROP TABLE IF EXISTS parsed")
+            self._db.execute("DROP TABLE IF EXISTS pages")
+            self._db.execute(f"PRAGMA user_version = {_SCHEMA}")
+        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key BLOB PRIMARY KEY, value BLOB)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT, path TEXT, digest BLOB, "
+                         "PRIMARY KEY (output, path))")
+
+    def source_key(self, relative: str, data: bytes) -> bytes:
+        """The key of a parsed source: its path and bytes under this cache's fingerprint."""
+        digest = hashlib.blake2b(self.fingerprint, digest_size=20)
+        digest.update(relative.encode() + b"\0")
+        digest.update(data)
+        return digest.digest()
+
+    def get_parsed(self, keys: list[bytes]) -> dict[bytes, Any]:
+        found: dict[bytes, Any] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            rows = self._db.execute(f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})",
+                                    chunk)
+            for key, value in rows:
+                try:
+                    found[key] = pickle.loads(value)
+                except Exception:  # a cache written by another version: a miss, never an error
+                    continue
+        return found
+
+    def put_parsed(self, items: dict[bytes, Any]) -> None:
+        with self._transaction():
+            self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
+                                 ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()))
+
+    def keep_only_parsed(self, keys: set[bytes]) -> None:
+        """Forget parsed entries no source uses any more, so the cache does not grow for ever."""
+        with self._transaction():
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key BLOB PRIMARY KEY)")
+            self._db.execute("DELETE FROM keep")
+            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+            self._db.execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM keep)")
+
+    def page_digests(self, output: Path) -> dict[str, bytes]:
+        """What each page in the output folder was made from, as of the last build that wrote it."""
+        return dict(self._db.execute("SELECT path, digest FROM pages WHERE output = ?", (_folder(output),)))
+
+    def forget_page_digests(self, output: Path) -> None:
+        """Called before the output folder is replaced: until the new digests are saved, none is trusted."""
+        self._db.execute("DELETE FROM pages WHERE output = ?", (_folder(output),))
+
+    def save_page_digests(self, output: Path, digests: dict[str, bytes]) -> None:
+        folder = _folder(output)
+        with self._transaction():
+            self._db.execute("DELETE FROM pages WHERE output = ?", (folder,))
+            self._db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((folder, p, d) for p, d in digests.items()))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _transaction(self):  # type: ignore[no-untyped-def]
+        return _Transaction(self._db)
+
+
+def _folder(output: Path) -> str:
+    return str(output.resolve())
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN")
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if kind else "COMMIT")

@@ -1,0 +1,53 @@
+"""What each output page was made from, as a digest: a page whose digest did not change since the last build is
+carried over instead of rendered again.
+
+A page is a function of the templates, the configuration, sitegen itself, and the data it is given. The digest of a
+post's own page covers the post's whole source (its cache key) and its replies. Every page may show any post's
+metadata (titles, dates, tags: navigation, related posts, archive), so the digest of every page covers all of it;
+list pages cover the sources of the posts they list (summaries). A theme whose pages show other posts' full text
+on pages that do not list them is the one case this does not see; `--no-cache` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .render import PageRoute, Plan
+from .site import Post, Site
+
+
+def site_shape(site: Site, asset_urls: dict[str, str]) -> bytes:
+    """A digest of what any page may show of the whole site: every post's metadata and the assets' names."""
+    digest = hashlib.blake2b(digest_size=16)
+    for post in (*site.posts, *site.pages):
+        fields = (post.url, post.title, post.date, post.updated, post.tag_names, post.description, post.lang,
+                  post.image, len(post.replies), post.reading_minutes, post.doc.draft)
+        digest.update(repr(fields).encode() + b"\0")
+    digest.update(repr(sorted(asset_urls.items())).encode())
+    return digest.digest()
+
+
+def route_digests(plan: Plan, site: Site, base: bytes, post_keys: dict[Path, bytes]) -> dict[str, bytes]:
+    """The digest of every page of the plan; `base` covers code, configuration, templates and the site's shape."""
+    return {path: _route_digest(route, base, post_keys) for path, route in plan.pages.items()}
+
+
+def _route_digest(route: PageRoute, base: bytes, post_keys: dict[Path, bytes]) -> bytes:
+    digest = hashlib.blake2b(base, digest_size=16)
+    digest.update(f"{route.url}\0{route.template}\0{route.title}\0{route.lang}\0{route.description}".encode())
+    post = route.values.get("post")
+    if isinstance(post, Post):
+        digest.update(_post_key(post, post_keys))
+    pager = route.values.get("pager")
+    if pager is not None:
+        digest.update(f"{pager.number}/{pager.total}".encode())
+        for item in pager.items:
+            digest.update(_post_key(item, post_keys))
+    return digest.digest()
+
+
+def _post_key(post: Post, post_keys: dict[Path, bytes]) -> bytes:
+    key = post_keys.get(post.doc.path)
+    own = key if key is not None else repr((post.content, post.summary)).encode()
+    return own + repr([(r.name, r.url, r.date, r.html) for r in post.replies]).encode()

@@ -1,0 +1,65 @@
+"""Using every core: Markdown parsed and pages rendered in worker processes.
+
+Workers are forked (where the system can fork) after the data they need exists, so nothing large is sent to them:
+they inherit it. Each worker writes the pages it renders straight into the staging folder and sends back only
+small results. Where fork is unavailable, or the work is small, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Set in this process just before forking, read by the forked workers: the task and its shared data.
+_forked: dict[str, Any] = {}
+
+
+def worker_count() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, workers: int | None = None,
+               chunk: int = 64, minimum: int = 96, on_done: Callable[[int], None] | None = None) -> list[R]:
+    """`task` over `items` in chunks, in forked workers when there is enough work; results keep the items' order.
+    `task` runs in the workers as forked, so it may use anything this process holds."""
+    workers = worker_count() if workers is None else workers
+    if workers < 2 or len(items) < minimum or not _can_fork():
+        results: list[R] = []
+        for start in range(0, len(items), chunk):
+            results.extend(task(items[start:start + chunk]))
+            if on_done:
+                on_done(min(chunk, len(items) - start))
+        return results
+    size = max(8, min(chunk, -(-len(items) // (workers * 4))))
+    ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    _forked["task"], _forked["items"] = task, items
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts: list[list[R]] = []
+            for (start, end), part in zip(ranges, pool.map(_run_range, ranges), strict=True):
+                parts.append(part)
+                if on_done:
+                    on_done(end - start)
+    finally:
+        _forked.clear()
+    return [result for part in parts for result in part]
+
+
+def _run_range(bounds: tuple[int, int]) -> list[Any]:
+    start, end = bounds
+    return _forked["task"](_forked["items"][start:end])
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()

@@ -1,0 +1,105 @@
+"""Rendering the planned pages into the staging folder, in worker processes, skipping pages whose inputs did not
+change since the last build."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .cache import BuildCache, files_fingerprint
+from .errors import Diagnostics, SourceError
+from .fingerprint import fingerprinted_path
+from .incremental import route_digests, site_shape
+from .output import Stage
+from .parallel import map_chunks
+from .progress import Progress
+from .render import Plan, TemplateFailure, render_page
+from .site import Site
+from .templates import Theme
+
+
+@dataclass(slots=True)
+class Written:
+    """What a build put in the new site."""
+
+    paths: set[str] = field(default_factory=set)
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """Output path -> the digest its page was made from, for the next build."""
+    pages: int = 0
+    rendered: int = 0
+
+
+def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, cache: BuildCache | None,
+               post_keys: dict, theme: Theme, progress: Progress, diagnostics: Diagnostics, output: Path,
+               workers: int | None = None) -> Written:
+    """Write every file of the plan into `stage`; template errors go to `diagnostics`, each once."""
+    written = Written()
+    asset_urls = _write_assets(plan, stage, written)
+    base = _base_digest(site, theme, cache, asset_urls)
+    digests = route_digests(plan, site, base, post_keys)
+    previous = cache.page_digests(output) if cache is not None else {}
+    to_render = []
+    for path in plan.pages:
+        if previous.get(path) == digests[path] and stage.keep(path):
+            continue
+        to_render.append(path)
+    progress.start("rendering", len(to_render))
+
+    def render_chunk(paths: Sequence[str]) -> list[SourceError | None]:
+        results: list[SourceError | None] = []
+        for path in paths:
+            try:
+                stage.write(path, render_page(plan.pages[path], site, env, asset_urls).encode("utf-8"))
+                results.append(None)
+            except TemplateFailure as failure:
+                results.append(failure.error)
+        return results
+
+    failures = map_chunks(render_chunk, to_render, workers=workers, on_done=progress.advance)
+    seen: set[tuple[str, int | None, str]] = set()
+    for path, error in zip(to_render, failures, strict=True):
+        if error is None:
+            continue
+        digests.pop(path, None)
+        key = (error.path.as_posix(), error.line, error.message)
+        if key not in seen:
+            seen.add(key)
+            diagnostics.add(error)
+    for path, make in plan.generated.items():
+        stage.write(path, make())
+    for path, source in plan.copies.items():
+        stage.copy(path, source)
+    written.paths.update(plan.pages, plan.generated, plan.copies)
+    written.digests = digests
+    written.pages = sum(1 for path in written.paths if path.endswith(".html"))
+    written.rendered = len(to_render)
+    if cache is not None:
+        cache.forget_page_digests(output)  # the folder is about to change; the digests are saved once it has
+    return written
+
+
+def _write_assets(plan: Plan, stage: Stage, written: Written) -> dict[str, str]:
+    """Fingerprinted copies of the stylesheets and scripts; returns '/style.css' -> '/_immutable/style.<hash>.css'."""
+    asset_urls = {}
+    for path in plan.assets:
+        data = plan.generated[path]() if path in plan.generated else plan.copies[path].read_bytes()
+        fingerprinted = fingerprinted_path(path, data)
+        stage.write(fingerprinted, data)
+        written.paths.add(fingerprinted)
+        asset_urls["/" + path] = "/" + fingerprinted
+    return asset_urls
+
+
+def _base_digest(site: Site, theme: Theme, cache: BuildCache | None, asset_urls: dict[str, str]) -> bytes:
+    """What every page depends on: sitegen, the configuration (in the cache's fingerprint), the templates and the
+    theme's words, and the site's shape."""
+    config = site.config
+    folders = [config.root / "templates", *(f / sub for f in theme.folders for sub in ("templates", "i18n"))]
+    digest = hashlib.blake2b(cache.fingerprint if cache is not None else b"", digest_size=16)
+    digest.update(files_fingerprint(folders))
+    digest.update(site_shape(site, asset_urls))
+    return digest.digest()
