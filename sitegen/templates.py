@@ -150,7 +150,12 @@ def post_reply_mailto(config: Config, post: Post) -> str:
 
 def absolute_url(config: Config, url: str) -> str:
     """The full URL of a site path, percent-encoded so it is a valid URI in feeds and sitemaps."""
-    return urljoin(config.base_url, quote(url.lstrip("/"), safe="/#?=&%:~+@"))
+    return _absolute_url(config.base_url, url)
+
+
+@lru_cache(maxsize=65536)
+def _absolute_url(base_url: str, url: str) -> str:
+    return urljoin(base_url, quote(url.lstrip("/"), safe="/#?=&%:~+@"))
 
 
 def load_translations(theme: Theme) -> dict[str, dict[str, Any]]:
@@ -199,12 +204,22 @@ def _format_date(context: jinja2.runtime.Context, value: datetime | None, format
     """A date in the page's language: '22 نوفمبر 2026' or 'November 22, 2026'."""
     if value is None:
         return ""
-    return format_date(value, format=format, locale=_locale(context))
+    return _date_text(value, format, _locale(context))
+
+
+@lru_cache(maxsize=8192)
+def _date_text(value: datetime, format: str, locale: str) -> str:
+    return format_date(value, format=format, locale=locale)
 
 
 @jinja2.pass_context
 def _format_number(context: jinja2.runtime.Context, value: int | float | None) -> str:
-    return "" if value is None else format_decimal(value, locale=_locale(context))
+    return "" if value is None else _number_text(value, _locale(context))
+
+
+@lru_cache(maxsize=4096)
+def _number_text(value: int | float, locale: str) -> str:
+    return format_decimal(value, locale=locale)
 
 
 def _locale(context: jinja2.runtime.Context) -> str:
