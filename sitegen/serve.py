@@ -138,13 +138,21 @@ class Handler(BaseHTTPRequestHandler):
         return any(resolved.is_relative_to(root) for root in roots)
 
     def _send(self, status: HTTPStatus, content_type: str, data: bytes, head: bool = False) -> None:
+        etag = None
         if content_type.startswith("text/html"):
             current = self.server.preview.current
             data = inject_script(data, current.number if current else 0)
+        elif status == HTTPStatus.OK:  # stylesheets, images, feeds: revalidated, so a reload refetches nothing
+            etag = f'"{page_digest(data)}"'
+            if self.headers.get("If-None-Match") == etag:
+                status, data = HTTPStatus.NOT_MODIFIED, b""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        if status != HTTPStatus.NOT_MODIFIED:
+            self.send_header("Content-Length", str(len(data)))
+        if etag:
+            self.send_header("ETag", etag)
+        self.send_header("Cache-Control", "no-cache" if etag else "no-store")
         self.end_headers()
         if not head:
             self.wfile.write(data)

@@ -218,3 +218,16 @@ def test_a_tab_that_connects_after_a_rebuild_catches_up(site_copy) -> None:
         stop.set()
     finally:
         running.stop()
+
+
+def test_static_files_are_revalidated_not_downloaded_again(server: Server) -> None:
+    host, port = server.url.split("//")[1].rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("GET", "/style.css")
+    first = connection.getresponse()
+    body = first.read()
+    assert first.status == 200 and body and first.getheader("Cache-Control") == "no-cache"
+    connection.request("GET", "/style.css", headers={"If-None-Match": first.getheader("ETag")})
+    second = connection.getresponse()
+    assert second.status == 304 and second.read() == b""
+    assert get(server, "/")[1]["Cache-Control"] == "no-store"  # pages are always fresh

@@ -58,8 +58,13 @@ POST = "content/posts/2025-01-10-networking.md"
 
 def test_an_edit_shows_without_touching_the_browser(server: Server, page) -> None:
     open_live(page, server.url + "posts/networking/")
+    page.evaluate("window.before = window.sitegenLive")
     edit(server.site / POST, "## كيف تبدأ", "## كيف تبدأ اليوم")
     page.wait_for_function("document.querySelector('h2#كيف-تبدأ-اليوم') !== null", timeout=WAIT)
+    # updated in place: no reload, and the injected script of the new page did not run a second time
+    assert page.evaluate("window.before === window.sitegenLive")
+    edit(server.site / POST, "title: \"ما هي الشبكات المهنية؟\"", "title: \"ما هي الشبكات المهنية اليوم؟\"")
+    page.wait_for_function("document.title.startsWith('ما هي الشبكات المهنية اليوم؟')", timeout=WAIT)
 
 
 def test_scroll_position_is_kept_on_reload(server: Server, page) -> None:

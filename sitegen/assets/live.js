@@ -1,5 +1,7 @@
 // sitegen preview: injected into pages as they are served (built files stay clean).
-// Reloads this page when what it shows changed (keeping the scroll position), swaps changed stylesheets in place,
+// Updates this page when what it shows changed (fetching it again and swapping its head and body in place, so the
+// scroll position and the stylesheets stay; a full reload when its stylesheets changed), swaps changed stylesheets in
+// place,
 // follows the author to a saved post with --navigate, and shows build errors in an overlay until they are fixed.
 (() => {
   "use strict";
@@ -17,6 +19,35 @@
   const reload = () => {
     sessionStorage.setItem(scrollKey, `${window.scrollX},${window.scrollY}`);
     location.reload();
+  };
+
+  const sheetsOf = (doc) => [...doc.querySelectorAll('link[rel="stylesheet"]')]
+    .map((link) => new URL(link.getAttribute("href"), location.href).pathname).join(" ");
+
+  let updating = null;
+  const update = async () => {
+    if (updating) { updating.again = true; return; }
+    updating = { again: false };
+    try {
+      const response = await fetch(location.href, { cache: "no-store" });
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      if (!doc.body || sheetsOf(doc) !== sheetsOf(document)) { reload(); return; }
+      const keep = (node) => node.matches('link[rel="stylesheet"]');
+      for (const node of [...document.head.children]) if (!keep(node)) node.remove();
+      for (const node of [...doc.head.children]) if (!keep(node)) document.head.append(document.adoptNode(node));
+      for (const name of ["lang", "dir"]) document.documentElement.setAttribute(name, doc.documentElement.getAttribute(name) || "");
+      const [x, y] = [window.scrollX, window.scrollY];
+      document.body.replaceWith(document.adoptNode(doc.body));  // its scripts stay inert: this one keeps running
+      window.scrollTo(x, y);
+      window.dispatchEvent(new CustomEvent("sitegen:updated"));
+    } catch (error) {
+      reload();
+      return;
+    } finally {
+      const again = updating && updating.again;
+      updating = null;
+      if (again) update();
+    }
   };
 
   const swapStylesheets = (paths) => {
@@ -60,9 +91,9 @@
   events.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
     switch (message.type) {
-      case "reload": reload(); break;
+      case "reload": update(); break;
       case "css": swapStylesheets(message.paths); break;
-      case "navigate": if (message.url !== here) location.href = message.url; else reload(); break;
+      case "navigate": if (message.url !== here) location.href = message.url; else update(); break;
       case "error": showError(message.text); break;
       case "ok": clearError(); break;
     }
