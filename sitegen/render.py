@@ -24,7 +24,7 @@ from .templates import Theme, absolute_url, template_error
 from .text import text_direction
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
 class PageRoute:
     """An HTML page to render: its URL, template and what the template sees."""
 
