@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import mimetypes
 import queue
@@ -79,6 +80,7 @@ class LiveServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: LiveServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall per response
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal is for build messages
         pass
@@ -168,7 +170,7 @@ class Handler(BaseHTTPRequestHandler):
     def _events(self, page: str, served_digest: str, served_generation: int) -> None:
         preview = self.server.preview
         generation = preview.current
-        path = request_path(page) or "index.html"
+        path = request_path(unquote(page)) or "index.html"  # location.pathname arrives percent-encoded twice
         client = Client(path, served_digest or None)
         if generation is not None and served_generation and served_generation < generation.number:
             # the tab was served before the latest rebuilds: catch it up
@@ -281,6 +283,8 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
     theme_folders = find_theme(load_config(root)[0])[0].folders
     start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop)
     first = preview.rebuild()
+    gc.collect()
+    gc.freeze()  # the parsed site lives as long as the server: keep full collections from walking it on every edit
     if first.errors:
         err(format_errors(first.errors, root))
     try:

@@ -39,9 +39,9 @@ def watched_paths(root: Path, theme_folders: tuple[Path, ...]) -> list[Path]:
 
 
 def watch_changes(paths: list[Path], ignore: list[Path], stop: threading.Event) -> Iterator[set[Path]]:
-    """Yield each burst of changes as a set of paths (a burst ends after 15 ms without another event), and an
+    """Yield each burst of changes as a set of paths (a burst ends after 5 ms without another event), and an
     empty set every 100 ms without changes, which tells that the watcher is up."""
-    for changes in watch(*paths, watch_filter=SiteFilter(ignore), debounce=400, step=15, stop_event=stop,
+    for changes in watch(*paths, watch_filter=SiteFilter(ignore), debounce=400, step=5, stop_event=stop,
                          rust_timeout=100, yield_on_timeout=True, raise_interrupt=False):
         yield {Path(path) for _, path in changes}
 

@@ -231,3 +231,22 @@ def test_static_files_are_revalidated_not_downloaded_again(server: Server) -> No
     second = connection.getresponse()
     assert second.status == 304 and second.read() == b""
     assert get(server, "/")[1]["Cache-Control"] == "no-store"  # pages are always fresh
+
+
+def test_a_tab_on_an_arabic_url_stays_put_when_another_post_changes(server: Server) -> None:
+    import re
+
+    _, _, page = get(server, quote("/posts/بناء-علاقات/"))
+    served = re.search(rb'data-generation="(\d+)" data-digest="(\w+)"', page)
+    assert served
+    received: list[dict[str, object]] = []
+    stop = threading.Event()
+    extra = f"&generation={served[1].decode()}&digest={served[2].decode()}"
+    # live.js sends encodeURIComponent(location.pathname): the browser's percent-encoded path, encoded once more
+    threading.Thread(target=events, args=(server, quote("/posts/بناء-علاقات/"), received, stop, extra),
+                     daemon=True).start()
+    assert wait_until(lambda: get(server, "/")[0] == 200)
+    edit(server.site / "content/posts/bundle-post/index.md", "beside it", "next to it")
+    assert wait_until(lambda: {"type": "ok"} in received)
+    stop.set()
+    assert {"type": "reload"} not in received
