@@ -563,7 +563,9 @@ def report(runs: list[Run], info: dict[str, str], args: argparse.Namespace, seco
         phase_table(runs),
         "",
         "Server rebuild: the rebuild time the server printed for the edit (sitegen `rebuilt in`, Hugo `Total in`). "
-        "Start-up: from starting the server to its address being printed (initial build included).",
+        "Start-up: from starting the server to its address being printed (initial build included). "
+        "A dash in the second table: the page was updated in place, without a navigation (no unload, no new "
+        "document, stylesheets kept).",
     ]
     return "\n".join(lines)
 
