@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.text import count_words, reading_minutes, resolve_links, slugify, text_direction, truncate
+from sitegen.text import (
+    BIDI_OVERRIDES,
+    CONTROL_CHARS,
+    clean_text,
+    count_words,
+    find_unwanted,
+    reading_minutes,
+    resolve_links,
+    slugify,
+    text_direction,
+    truncate,
+)
 
 ARABIC = st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=30)
 MIXED = st.text(alphabet=st.one_of(st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
@@ -60,3 +72,19 @@ def test_resolve_links_escapes_what_it_writes() -> None:
     html = '<a href="a?x=1&amp;y=&quot;2&quot;">x</a><img src="/abs.png">'
     assert resolve_links(html, "https://s.org/posts/p/") == (
         '<a href="https://s.org/posts/p/a?x=1&amp;y=&quot;2&quot;">x</a><img src="https://s.org/abs.png">')
+
+
+ANY_TEXT = st.text(alphabet=st.one_of(st.characters(codec=None, blacklist_categories=("Cs",)),
+                                      st.sampled_from("\x00\x07\x85\u202a\u202e\ufdd0\ufffe\U0001fffe\U0010ffff😀")))
+
+
+@given(ANY_TEXT)
+def test_fast_cleaning_finds_what_the_full_patterns_find(text: str) -> None:
+    """find_unwanted looks for astral noncharacters only in text holding an astral character; it must agree with the
+    full pattern, and clean_text with the plain rewrite."""
+    isolates = str.maketrans("\u202a\u202b\u202c\u202d\u202e", "\u2066\u2067\u2069\u2066\u2067")
+    expected = CONTROL_CHARS.sub("", text).translate(isolates)
+    full = re.search(f"{CONTROL_CHARS.pattern}|{BIDI_OVERRIDES.pattern}", text)
+    found = find_unwanted(text)
+    assert (found and found.start()) == (full and full.start())
+    assert clean_text(text) == expected
