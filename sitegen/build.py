@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 
@@ -22,7 +21,7 @@ from .markdown import create_parser, render_markdown
 from .output import check_output_dir, check_output_paths, staged_output
 from .parallel import map_chunks
 from .progress import Progress, Stopwatch
-from .render import Output, Plan, plan_site, render_site, url_to_path
+from .render import Output, Plan, plan_site, render_site
 from .site import Post, Site, assemble_site, find_url_collisions, is_published, make_post
 from .templates import create_environment, find_theme
 from .write import write_site
@@ -157,18 +156,15 @@ def open_cache(config: Config, options: BuildOptions) -> BuildCache | None:
 
 def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagnostics, cache: BuildCache | None,
                       progress: Progress) -> tuple[list[Post], dict[Path, bytes]]:
-    """Every source parsed, from the cache where its bytes did not change, the rest in worker processes.
-    Returns the published posts and each source's cache key (what its pages are made from)."""
+    """Every source parsed, from the cache where it did not change, the rest in worker processes. A source whose
+    size and modification time are as when it was last read is not read again. Returns the published posts and each
+    source's cache key (what its pages are made from)."""
     now = options.now or build_clock()
     sources = discover_sources(config.root)
-    raws: list[bytes | None] = []
-    for source in sources:
-        try:
-            raws.append(source.path.read_bytes())
-        except OSError:
-            raws.append(None)  # parse_source reports it
-    keys = [cache.source_key(s.path.relative_to(config.root).as_posix(), raw) if cache and raw is not None
-            else b"" for s, raw in zip(sources, raws, strict=True)]
+    raws: list[bytes | None] = [None] * len(sources)
+    keys: list[bytes] = [b""] * len(sources)
+    if cache is not None:
+        keys = _source_keys(cache, sources, raws, config.root)
     found = cache.get_parsed([k for k in keys if k]) if cache is not None else {}
     results: dict[int, tuple[Post | None, list[SourceError]]] = {}
     for index, (source, key) in enumerate(zip(sources, keys, strict=True)):
@@ -195,7 +191,10 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
         if keys[index]:
             fresh[keys[index]] = (post, errors, mtime)
     if cache is not None:
-        cache.put_parsed(fresh)
+        stored = cache.put_parsed(fresh)  # the parsed bodies go to the cache and leave memory
+        for index in misses:
+            if keys[index] in stored:
+                results[index] = stored[keys[index]], results[index][1]
         cache.keep_only_parsed({k for k in keys if k})
     posts: list[Post] = []
     post_keys: dict[Path, bytes] = {}
@@ -207,6 +206,31 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
             posts.append(post)
     diagnostics.extend(find_url_collisions(_claims(posts), config.root))
     return posts, post_keys
+
+
+def _source_keys(cache: BuildCache, sources: list[SourceFile], raws: list[bytes | None], root: Path) -> list[bytes]:
+    """Each source's cache key, from its recorded digest when its size and modification time did not change, else
+    from its bytes (read into `raws` for the parser). A source that cannot be read gets no key."""
+    known = cache.source_stats()
+    stats: dict[str, tuple[int, int, bytes]] = {}
+    keys = []
+    for index, source in enumerate(sources):
+        relative = source.path.relative_to(root).as_posix()
+        try:
+            info = os.stat(source.path)
+            seen = known.get(relative)
+            if seen is not None and seen[0] == info.st_size and seen[1] == info.st_mtime_ns:
+                digest = seen[2]
+            else:
+                raws[index] = raw = source.path.read_bytes()
+                digest = hashlib.blake2b(raw, digest_size=20).digest()
+        except OSError:
+            keys.append(b"")  # parse_source reports it
+            continue
+        stats[relative] = (info.st_size, info.st_mtime_ns, digest)
+        keys.append(cache.source_key(relative, digest))
+    cache.save_source_stats(stats)
+    return keys
 
 
 def _mtime_dependency(errors: list[SourceError], source: SourceFile) -> int | None:
@@ -286,18 +310,12 @@ def check_links(site: Site, paths: set[str]) -> list[SourceError]:
     """Warn about links and images in posts that point at no page or file of this site."""
     warnings = []
     for post in (*site.posts, *site.pages):
-        for link in post.links:
-            target = urlsplit(urljoin(f"https://site{post.url}", link.target))
-            if target.netloc != "site" or urlsplit(link.target).scheme:
+        for local in post.links:
+            if any(path in paths for path in local.paths):
                 continue
-            path = unquote(target.path).lstrip("/")
-            if not path and not target.path.startswith("/"):
-                continue
-            if url_to_path("/" + path) not in paths and path not in paths:
-                what = "image" if link.is_image else "link"
-                warnings.append(SourceError(
-                    post.doc.path, f"{what} to {link.target} leads to no page or file of this site",
-                    post.doc.body_line + link.line - 1, severity="warning",
-                    hint="fix the address, or remove the link"))
+            link = local.link
+            what = "image" if link.is_image else "link"
+            warnings.append(SourceError(
+                post.doc.path, f"{what} to {link.target} leads to no page or file of this site",
+                post.doc.body_line + link.line - 1, severity="warning", hint="fix the address, or remove the link"))
     return warnings
-

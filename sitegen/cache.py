@@ -7,7 +7,9 @@ its code, and the versions of the Markdown and highlighting libraries), so any c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable
@@ -16,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .site import Body, Post, StoredBody
 
 CACHE_DIR = ".sitegen-cache"
-_SCHEMA = 2
+_SCHEMA = 3
+_NO_BODY = Body("", ())
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "babel", "pyyaml", "nh3", "feedgen")
 
 
@@ -63,21 +67,36 @@ class BuildCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         if self._db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:  # written by another sitegen: start over
-            self._db.execute("DROP TABLE IF EXISTS parsed")
-            self._db.execute("DROP TABLE IF EXISTS pages")
+            for table in ("parsed", "pages", "sources", "generated"):
+                self._db.execute(f"DROP TABLE IF EXISTS {table}")
             self._db.execute(f"PRAGMA user_version = {_SCHEMA}")
-        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key BLOB PRIMARY KEY, value BLOB)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key BLOB PRIMARY KEY, value BLOB, body BLOB)")
         self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT, path TEXT, digest BLOB, "
                          "PRIMARY KEY (output, path))")
+        self._db.execute("CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
+                         "digest BLOB)")
+        self._folder = folder
+        self._reader: tuple[int, sqlite3.Connection] | None = None
+        self._last_body: tuple[bytes, Body] | None = None
 
-    def source_key(self, relative: str, data: bytes) -> bytes:
-        """The key of a parsed source: its path and bytes under this cache's fingerprint."""
-        digest = hashlib.blake2b(self.fingerprint, digest_size=20)
-        digest.update(relative.encode() + b"\0")
-        digest.update(data)
-        return digest.digest()
+    def source_key(self, relative: str, digest: bytes) -> bytes:
+        """The key of a parsed source: its path and the digest of its bytes under this cache's fingerprint."""
+        return hashlib.blake2b(self.fingerprint + relative.encode() + b"\0" + digest, digest_size=20).digest()
+
+    def source_stats(self) -> dict[str, tuple[int, int, bytes]]:
+        """Each source's size, modification time and content digest when last read: a source whose size and time
+        are unchanged is not read again."""
+        return {path: (size, mtime, digest) for path, size, mtime, digest
+                in self._db.execute("SELECT path, size, mtime, digest FROM sources")}
+
+    def save_source_stats(self, stats: dict[str, tuple[int, int, bytes]]) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM sources")
+            self._db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?)",
+                                 ((path, *values) for path, values in stats.items()))
 
     def get_parsed(self, keys: list[bytes]) -> dict[bytes, Any]:
+        """(post, errors, mtime) by key; each post's body stays in the cache until a page shows it."""
         found: dict[bytes, Any] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
@@ -85,15 +104,43 @@ class BuildCache:
                                     chunk)
             for key, value in rows:
                 try:
-                    found[key] = pickle.loads(value)
+                    post, errors, mtime = pickle.loads(value)
                 except Exception:  # a cache written by another version: a miss, never an error
                     continue
+                if post is not None:
+                    post = dataclasses.replace(post, body=StoredBody(self, key))
+                found[key] = post, errors, mtime
         return found
 
-    def put_parsed(self, items: dict[bytes, Any]) -> None:
+    def put_parsed(self, items: dict[bytes, Any]) -> dict[bytes, Post]:
+        """Store (post, errors, mtime) by key; returns each stored post with its body left in the cache."""
+        rows, stored = [], {}
+        for key, (post, errors, mtime) in items.items():
+            body = None
+            if post is not None:
+                body = pickle.dumps(post.read_body(), protocol=pickle.HIGHEST_PROTOCOL)
+                stored[key] = dataclasses.replace(post, body=StoredBody(self, key))
+                post = dataclasses.replace(post, body=_NO_BODY)
+            rows.append((key, pickle.dumps((post, errors, mtime), protocol=pickle.HIGHEST_PROTOCOL), body))
         with self._transaction():
-            self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
-                                 ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()))
+            self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
+        return stored
+
+    def body(self, key: bytes) -> Body:
+        """A post's body, read from the cache (by this process's own connection: workers are forked)."""
+        if self._last_body is not None and self._last_body[0] == key:  # a page asks for content, then toc
+            return self._last_body[1]
+        if self._reader is None or self._reader[0] != os.getpid():
+            self._reader = os.getpid(), sqlite3.connect(self._folder / "cache.sqlite", timeout=60)
+        row = self._reader[1].execute("SELECT body FROM parsed WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] is None:
+            raise LookupError("a post's body is missing from the build cache; run the build with --no-cache")
+        body = pickle.loads(row[0])
+        self._last_body = key, body
+        return body
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a BuildCache stays in the process that opened it (and its forks)")
 
     def keep_only_parsed(self, keys: set[bytes]) -> None:
         """Forget parsed entries no source uses any more, so the cache does not grow for ever."""
@@ -118,6 +165,9 @@ class BuildCache:
             self._db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((folder, p, d) for p, d in digests.items()))
 
     def close(self) -> None:
+        if self._reader is not None and self._reader[0] == os.getpid():
+            self._reader[1].close()
+        self._reader = None
         self._db.close()
 
     def _transaction(self):  # type: ignore[no-untyped-def]

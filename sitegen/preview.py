@@ -15,8 +15,8 @@ from .build import BuildOptions, ParseCache, load_posts
 from .config import CONFIG_NAMES, Config, load_config
 from .content import SourceFile, discover_sources
 from .errors import Diagnostics, SourceError
-from .render import Plan, TemplateFailure, plan_site, render_page, url_to_path
-from .site import Site, assemble_site
+from .render import Plan, TemplateFailure, plan_site, render_page
+from .site import Site, assemble_site, url_to_path
 from .templates import Theme, create_environment, find_theme
 
 

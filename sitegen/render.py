@@ -19,7 +19,7 @@ from .feeds import FEED_FORMATS, FeedSet, feed_links, render_feeds, site_feed_se
 from .fingerprint import fingerprinted_path, is_fingerprinted_kind
 from .markdown import pygments_css
 from .netlify import render_redirects
-from .site import FOLLOW_URL, Site, paginate, thanks_url
+from .site import FOLLOW_URL, Site, paginate, thanks_url, url_to_path
 from .templates import Theme, absolute_url, template_error
 from .text import text_direction
 
@@ -69,12 +69,6 @@ class Output:
     @property
     def paths(self) -> set[str]:
         return set(self.files) | set(self.copies)
-
-
-def url_to_path(url: str) -> str:
-    """'/posts/x/' -> 'posts/x/index.html'; '/feed.xml' -> 'feed.xml'."""
-    path = url.lstrip("/")
-    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def plan_site(site: Site, theme: Theme) -> Plan:

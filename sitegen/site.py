@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import Config
 from .content import Document, discover_sources, load_document
@@ -26,6 +27,37 @@ def thanks_url(config: Config, lang: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Body:
+    """What only a post's own page and full-text feeds show: its HTML and its table of contents."""
+
+    content: str
+    toc: tuple[TocEntry, ...]
+
+
+class BodyStore(Protocol):
+    """Where bodies kept out of memory are read from (the build cache)."""
+
+    def body(self, key: bytes) -> Body: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBody:
+    """A body left in a store until a page shows it, so a build holds the site's metadata, not all its text."""
+
+    store: BodyStore
+    key: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class LocalLink:
+    """A link or image of a post that points into the site, with the output paths that would satisfy it (worked out
+    once, when the post is parsed, so checking links costs a lookup per link)."""
+
+    link: Link
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """A post or page ready for templates."""
 
@@ -41,17 +73,30 @@ class Post:
     dir: str
     """'rtl' or 'ltr', from `lang`."""
     description: str
-    content: str
+    body: Body | StoredBody
     summary: str
     has_more: bool
-    toc: tuple[TocEntry, ...]
     words: int
     reading_minutes: int
     tag_names: tuple[str, ...]
-    links: tuple[Link, ...]
-    """Links and images in the body, for link checking."""
+    links: tuple[LocalLink, ...]
+    """Links and images in the body that point into the site, for link checking."""
     replies: tuple[Reply, ...] = ()
     """Replies the author accepted (content/replies/<slug>/), oldest first."""
+
+    @property
+    def content(self) -> str:
+        """The body's HTML."""
+        return self.read_body().content
+
+    @property
+    def toc(self) -> tuple[TocEntry, ...]:
+        return self.read_body().toc
+
+    def read_body(self) -> Body:
+        """The body, read from its store if it was left there."""
+        body = self.body
+        return body if isinstance(body, Body) else body.store.body(body.key)
 
     @property
     def slug(self) -> str:
@@ -192,7 +237,7 @@ def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post
     title = doc.title or rendered.first_heading or doc.slug.replace("-", " ")
     description = doc.description or truncate(strip_tags(rendered.summary_html))
     return Post(
-        doc=doc,
+        doc=replace(doc, body=""),  # rendered now: the Markdown is not kept
         kind=doc.source.kind,
         title=title,
         url=url,
@@ -201,15 +246,34 @@ def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post
         lang=lang,
         dir=text_direction(lang),
         description=description,
-        content=rendered.html,
+        body=Body(rendered.html, rendered.toc),
         summary=resolve_links(rendered.summary_html, url),
         has_more=rendered.has_more,
-        toc=rendered.toc,
         words=rendered.words,
         reading_minutes=reading_minutes(rendered.words, lang),
         tag_names=doc.tags,
-        links=rendered.links,
+        links=local_links(url, rendered.links),
     )
+
+
+def local_links(url: str, links: tuple[Link, ...]) -> tuple[LocalLink, ...]:
+    """The links of the post at `url` that lead into the site, each with the output paths that would satisfy it."""
+    found = []
+    for link in links:
+        target = urlsplit(urljoin(f"https://site{url}", link.target))
+        if target.netloc != "site" or urlsplit(link.target).scheme:
+            continue
+        path = unquote(target.path).lstrip("/")
+        if not path and not target.path.startswith("/"):
+            continue
+        found.append(LocalLink(link, (url_to_path("/" + path), path)))
+    return tuple(found)
+
+
+def url_to_path(url: str) -> str:
+    """'/posts/x/' -> 'posts/x/index.html'; '/feed.xml' -> 'feed.xml'."""
+    path = url.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def post_url(doc: Document, config: Config) -> str:
