@@ -1,21 +1,33 @@
-"""Writing the site: into a folder beside the output, then swapped in, so a failed build changes nothing.
+"""Writing the site, in one of two modes; either way a failed build changes nothing.
 
-The output folder always holds a whole site, the previous one or the new one, whatever happens: the new site is
-written to `.public.tmp-PID` beside `public/` and exchanged with it in one step where the system can (Linux's
-`renameat2(RENAME_EXCHANGE)`), else moved in with two renames and the old site kept aside until the second is done.
-A build killed midway leaves only hidden folders beside the output, which the next build removes (restoring the old
-site first if the kill fell between the two renames). Builds into the same folder take turns (a lock on the parent
-folder), so one build never removes another's work in progress.
+Full mode (no list of the previous build's files): the new site is written to `.public.tmp-PID` beside `public/`
+and exchanged with it in one step where the system can (Linux's `renameat2(RENAME_EXCHANGE)`), else moved in with
+two renames and the old site kept aside until the second is done. The output folder always holds a whole site, the
+previous one or the new one; unchanged files are hard links to the old ones, so they keep their timestamps.
+
+Patch mode (the caller passes the previous build's complete list of files): only files whose bytes changed are
+written to `.public.tmp-PID`; unchanged files stay where they are, untouched. At the end, a journal naming the files
+to delete is written into the staging folder (under a temporary name, flushed, then renamed), and from then on the
+update is rolled forward: the staged files are moved into `public/` one by one, the stale files deleted and the
+folders they leave empty removed. This is much cheaper for a small change, but not one step: a reader of the folder
+during that short commit can see a mix of old and new files. Ctrl-C and SIGTERM wait for the commit to finish; a
+kill or a crash during it leaves the journal, and the next build completes the update before anything else.
+
+A build killed before its commit leaves only hidden folders beside the output, which the next build removes
+(restoring the old site first if the kill fell between the two renames of full mode). Builds into the same folder
+take turns (a lock on the parent folder), so one build never removes another's work in progress.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import shutil
+import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, SourceError
@@ -23,6 +35,9 @@ from .render import Output
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+_STAGED = "files"
+"""Patch mode: the staging folder's sub-folder of changed files (beside the journal, so no site path can clash)."""
+_JOURNAL = "commit.json"
 
 
 def check_output_dir(target: Path, root: Path) -> SourceError | None:
@@ -54,8 +69,19 @@ def check_output_paths(out: Output) -> list[SourceError]:
     return errors
 
 
+def folder_identity(path: Path) -> tuple[int, int] | None:
+    """`(st_dev, st_ino)` of the folder at `path`, None when there is none: a build records it, and patches the
+    output only while it is still the same folder (not one deleted and made again)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
+
+
 def recover_interrupted(target: Path) -> None:
-    """Clean up after a build killed midway: restore an output moved aside, remove stale staging folders."""
+    """Clean up after a build killed midway: restore an output moved aside, finish a patch whose journal was
+    written (if `target` is still the folder it was for), remove stale staging folders."""
     parent = target.parent
     if not parent.is_dir():
         return
@@ -63,8 +89,14 @@ def recover_interrupted(target: Path) -> None:
     if aside and not os.path.lexists(target):
         aside[-1].rename(target)
         aside = aside[:-1]
-    for stale in [*aside, *parent.glob(f".{target.name}.tmp-*")]:
+    for stale in aside:
         shutil.rmtree(stale, ignore_errors=True)
+    for staging in sorted(parent.glob(f".{target.name}.tmp-*")):
+        journal = _read_journal(staging)
+        if journal is not None and journal[0] == folder_identity(target):
+            _roll_forward(staging, target, journal[1])
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _write_file(dest: Path, data: bytes) -> None:
@@ -160,6 +192,9 @@ class Stage:
             return
         shutil.copyfile(source, dest)
 
+    def finish(self, paths: Collection[str]) -> None:
+        """Name every file of the new site (needed in patch mode; the staging folder already is the whole site)."""
+
     def _old(self, path: str) -> Path | None:
         if self.previous is None:
             return None
@@ -167,10 +202,58 @@ class Stage:
         return old if old.is_file() and not old.is_symlink() else None
 
 
+class PatchStage(Stage):
+    """The files of the new site whose bytes changed, staged to be moved into the output folder, where the others
+    stay untouched (same inode, same timestamps). Safe to use from forked worker processes (`write`, `copy`); the
+    parent calls `finish` with every file of the new site before the block ends."""
+
+    def __init__(self, staging: Path, target: Path) -> None:
+        super().__init__(staging, target)
+        self.target = target
+        self.paths: frozenset[str] | None = None
+
+    def write(self, path: str, data: bytes) -> None:
+        """Stage generated bytes, unless the output folder's file already holds them."""
+        old = self.target / path
+        if _regular_size(old) == len(data) and old.read_bytes() == data:
+            return
+        dest = self.root / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _write_file(dest, data)
+
+    def keep(self, path: str) -> bool:
+        """Leave the output folder's file as it is; False when there is none."""
+        return _regular_size(self.target / path) is not None
+
+    def copy(self, path: str, source: Path) -> None:
+        """Stage a copy of `source`, unless the output folder's file already holds its bytes."""
+        old = self.target / path
+        if _regular_size(old) == source.stat().st_size and old.read_bytes() == source.read_bytes():
+            return
+        dest = self.root / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, dest)
+
+    def finish(self, paths: Collection[str]) -> None:
+        """Name every file of the new site: the previous build's files not among them are deleted."""
+        self.paths = frozenset(paths)
+
+    def stale_paths(self, previous_paths: Collection[str]) -> list[str]:
+        """The previous build's files that the new site does not have."""
+        if self.paths is None:
+            raise RuntimeError("staged_output: patch mode needs Stage.finish(paths) before the block ends; without "
+                               "it the stale files are unknown, so the output folder was left as it was")
+        return sorted(set(previous_paths) - self.paths)
+
+
 @contextlib.contextmanager
-def staged_output(target: Path) -> Iterator[Stage]:
-    """Build the new site in a folder beside `target` and swap it in when the block ends without an error; on an
-    error the staging folder is removed and `target` stays as it was."""
+def staged_output(target: Path, previous_paths: Collection[str] | None = None) -> Iterator[Stage]:
+    """Build the new site in a folder beside `target` and put it in place when the block ends without an error; on
+    an error the staging folder is removed and `target` stays as it was.
+
+    Without `previous_paths`, or when `target` is not a folder, the whole site is staged and swapped in. With it
+    (every file of the build that made `target`), only changed files are staged and then moved into `target`, and
+    files of `previous_paths` missing from the Stage's `finish` list are deleted (patch mode)."""
     if target.is_symlink():
         target = target.resolve()
     parent = target.parent
@@ -181,19 +264,32 @@ def staged_output(target: Path) -> Iterator[Stage]:
     with _turn(parent):
         recover_interrupted(target)
         staging = parent / f".{target.name}.tmp-{os.getpid()}"
+        patch = previous_paths is not None and target.is_dir()
+        stage = PatchStage(staging / _STAGED, target) if patch else Stage(staging, target)
+        stale: list[str] = []
         try:
             staging.mkdir()
-            yield Stage(staging, target)
-            _swap(staging, target)
+            yield stage
+            if isinstance(stage, PatchStage):
+                stale = stage.stale_paths(previous_paths or ())
+                _write_journal(staging, folder_identity(target), stale)
+            else:
+                _swap(staging, target)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             where = Path(exc.filename) if isinstance(exc.filename, str) else target
-            if where.is_relative_to(staging):
-                where = target / where.relative_to(staging)
+            if where.is_relative_to(stage.root):
+                where = target / where.relative_to(stage.root)
             raise BuildError([SourceError(where, f"cannot write the site: {exc.strerror or exc}")]) from exc
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        if patch:
+            try:
+                _roll_forward(staging, target, stale)
+            except KeyboardInterrupt:
+                _roll_forward(staging, target, stale)  # finish what the journal promised, then stop
+                raise
 
 
 def _link(old: Path, dest: Path) -> bool:
@@ -202,3 +298,106 @@ def _link(old: Path, dest: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def _regular_size(path: Path) -> int | None:
+    """The size of the regular file at `path`; None when it is missing, a link or not a file."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def _write_journal(staging: Path, folder: tuple[int, int] | None, stale: list[str]) -> None:
+    """Record the patch's deletions in `staging`; once the journal has its final name the patch is rolled forward,
+    by this build or, if it is killed, by the next."""
+    temporary = staging / f"{_JOURNAL}.partial"
+    with open(temporary, "wb") as handle:
+        handle.write(json.dumps({"folder": folder, "delete": stale}).encode("utf-8"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.rename(temporary, staging / _JOURNAL)
+    with contextlib.suppress(OSError):  # the rename made durable too, where a folder can be synced
+        folder_fd = os.open(staging, os.O_RDONLY)
+        try:
+            os.fsync(folder_fd)
+        finally:
+            os.close(folder_fd)
+
+
+def _read_journal(staging: Path) -> tuple[tuple[int, int], list[str]] | None:
+    """The output folder's identity and the paths to delete, from a complete journal; None when there is none."""
+    try:
+        data = json.loads((staging / _JOURNAL).read_bytes())
+        folder, stale = data["folder"], data["delete"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(folder, list) and len(folder) == 2 and all(isinstance(n, int) for n in folder)
+            and isinstance(stale, list) and all(isinstance(p, str) for p in stale)):
+        return None
+    return (folder[0], folder[1]), stale
+
+
+def _roll_forward(staging: Path, target: Path, stale: list[str]) -> None:
+    """Move the staged files into `target`, delete the stale ones and the folders they leave empty, then remove
+    `staging`. Safe to run again after an interruption: a file already moved or deleted is skipped."""
+    files = staging / _STAGED
+    try:
+        for folder, _folders, names in os.walk(files):
+            for name in names:
+                source = os.path.join(folder, name)
+                _move_into(source, target, PurePosixPath(Path(source).relative_to(files).as_posix()))
+        for path in stale:
+            _delete_stale(target, path)
+    except OSError as exc:
+        where = Path(exc.filename) if isinstance(exc.filename, str) else target
+        raise BuildError([SourceError(where, f"cannot finish updating the site: {exc.strerror or exc}",
+                                      hint=f"{staging.name} beside it holds the rest; the next build finishes the "
+                                      "update")]) from exc
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_into(source: str, target: Path, path: PurePosixPath) -> None:
+    """Move a staged file to `target/path`, making its folders; what stands in the way (a file where a folder is
+    needed, a folder where the file goes) is not part of the new site and is removed."""
+    dest = target / path
+    try:
+        os.replace(source, dest)
+        return
+    except IsADirectoryError:
+        shutil.rmtree(dest)
+    except (FileNotFoundError, NotADirectoryError):
+        _make_folders(target, path.parent)
+    os.replace(source, dest)
+
+
+def _make_folders(target: Path, folder: PurePosixPath) -> None:
+    current = target
+    for part in folder.parts:
+        current = current / part
+        if os.path.isdir(current) and not os.path.islink(current):
+            continue
+        if os.path.lexists(current):
+            current.unlink()
+        current.mkdir()
+
+
+def _delete_stale(target: Path, path: str) -> None:
+    """Delete `target/path` unless it is already gone, then the folders above it that are left empty (never
+    `target`)."""
+    pure = PurePosixPath(path)
+    if not path or pure.is_absolute() or ".." in pure.parts:
+        return
+    try:
+        os.unlink(target / pure)
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # deleted already, or a new file took the place of its folder
+    except OSError:
+        if not os.path.isdir(target / pure):  # a new folder took its place
+            raise
+    for folder in pure.parents[:-1]:
+        try:
+            os.rmdir(target / folder)
+        except OSError:
+            break
