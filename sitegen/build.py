@@ -18,7 +18,7 @@ from .config import Config, find_config, load_config
 from .content import SourceFile, discover_sources, load_document
 from .errors import BuildError, Diagnostics, SourceError, processing
 from .markdown import create_parser, render_markdown
-from .output import check_output_dir, check_output_paths, staged_output
+from .output import check_output_dir, check_output_paths, folder_identity, staged_output
 from .parallel import map_chunks
 from .progress import Progress, Stopwatch
 from .render import Output, Plan, plan_site, render_site
@@ -100,16 +100,18 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             plan = plan_site(site, theme)
             diagnostics.extend(check_plan_paths(plan))
             diagnostics.raise_if_errors()
+        previous = _previous_output(cache, options.output)
         with clock("rendering and writing"), processing(options.output, "writing"), \
-                staged_output(options.output) as stage:
+                staged_output(options.output, previous.keys() if previous else None) as stage:
             written = write_site(site, env, plan, stage, cache, post_keys, theme, progress, diagnostics,
-                                 options.output, options.workers)
+                                 options.output, previous, options.workers)
             diagnostics.raise_if_errors()
             diagnostics.extend(check_links(site, written.paths))
             if options.strict and diagnostics.warnings:
                 raise BuildError(diagnostics.items)
+            stage.finish(written.paths)
         if cache is not None:
-            cache.save_page_digests(options.output, written.digests)
+            cache.save_page_digests(options.output, written.digests, folder_identity(options.output))
     finally:
         if cache is not None:
             cache.close()
@@ -138,6 +140,17 @@ def generate(options: BuildOptions, diagnostics: Diagnostics) -> tuple[Site, Out
     diagnostics.raise_if_errors()
     diagnostics.extend(check_links(site, output.paths))
     return site, output
+
+
+def _previous_output(cache: BuildCache | None, output: Path) -> dict[str, bytes]:
+    """What the last build wrote to `output` (each file's digest), when the folder is still the one it wrote; an
+    empty dict means the whole site is written afresh."""
+    if cache is None:
+        return {}
+    identity = folder_identity(output)
+    if identity is None or cache.output_identity(output) != identity:
+        return {}
+    return cache.page_digests(output)
 
 
 def open_cache(config: Config, options: BuildOptions) -> BuildCache | None:

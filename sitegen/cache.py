@@ -67,12 +67,13 @@ class BuildCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         if self._db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:  # written by another sitegen: start over
-            for table in ("parsed", "pages", "sources", "generated"):
+            for table in ("parsed", "pages", "sources", "outputs"):
                 self._db.execute(f"DROP TABLE IF EXISTS {table}")
             self._db.execute(f"PRAGMA user_version = {_SCHEMA}")
         self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key BLOB PRIMARY KEY, value BLOB, body BLOB)")
         self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT, path TEXT, digest BLOB, "
                          "PRIMARY KEY (output, path))")
+        self._db.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, device INTEGER, inode INTEGER)")
         self._db.execute("CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
                          "digest BLOB)")
         self._folder = folder
@@ -156,13 +157,25 @@ class BuildCache:
 
     def forget_page_digests(self, output: Path) -> None:
         """Called before the output folder is replaced: until the new digests are saved, none is trusted."""
-        self._db.execute("DELETE FROM pages WHERE output = ?", (_folder(output),))
+        with self._transaction():
+            self._db.execute("DELETE FROM pages WHERE output = ?", (_folder(output),))
+            self._db.execute("DELETE FROM outputs WHERE output = ?", (_folder(output),))
 
-    def save_page_digests(self, output: Path, digests: dict[str, bytes]) -> None:
+    def output_identity(self, output: Path) -> tuple[int, int] | None:
+        """The (device, inode) of the output folder when its digests were saved."""
+        row = self._db.execute("SELECT device, inode FROM outputs WHERE output = ?", (_folder(output),)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_page_digests(self, output: Path, digests: dict[str, bytes], identity: tuple[int, int] | None) -> None:
+        """Every file of the output folder with the digest it was made from (empty for copied files), and the
+        folder's identity: the next build updates the folder in place only if it is still the same folder."""
         folder = _folder(output)
         with self._transaction():
             self._db.execute("DELETE FROM pages WHERE output = ?", (folder,))
+            self._db.execute("DELETE FROM outputs WHERE output = ?", (folder,))
             self._db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((folder, p, d) for p, d in digests.items()))
+            if identity is not None:
+                self._db.execute("INSERT INTO outputs VALUES (?, ?, ?)", (folder, *identity))
 
     def close(self) -> None:
         if self._reader is not None and self._reader[0] == os.getpid():

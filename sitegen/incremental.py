@@ -33,6 +33,19 @@ def route_digests(plan: Plan, site: Site, base: bytes, post_keys: dict[Path, byt
     return {path: _route_digest(route, base, post_keys) for path, route in plan.pages.items()}
 
 
+def generated_digests(plan: Plan, base: bytes, post_keys: dict[Path, bytes]) -> dict[str, bytes]:
+    """The digest of every generated file (feeds, sitemap, robots.txt): `base`, its path, and the posts and files
+    it is made from."""
+    digests = {}
+    for path in plan.generated:
+        digest = hashlib.blake2b(base, digest_size=16)
+        digest.update(path.encode() + b"\0")
+        for item in plan.generated_from.get(path, ()):
+            digest.update(_post_key(item, post_keys) if isinstance(item, Post) else item.read_bytes())
+        digests[path] = digest.digest()
+    return digests
+
+
 def _route_digest(route: PageRoute, base: bytes, post_keys: dict[Path, bytes]) -> bytes:
     digest = hashlib.blake2b(base, digest_size=16)
     digest.update(f"{route.url}\0{route.template}\0{route.title}\0{route.lang}\0{route.description}".encode())

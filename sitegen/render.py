@@ -19,7 +19,7 @@ from .feeds import FEED_FORMATS, FeedSet, feed_links, render_feeds, site_feed_se
 from .fingerprint import fingerprinted_path, is_fingerprinted_kind
 from .markdown import pygments_css
 from .netlify import render_redirects
-from .site import FOLLOW_URL, Site, paginate, thanks_url, url_to_path
+from .site import FOLLOW_URL, Post, Site, paginate, thanks_url, url_to_path
 from .templates import Theme, absolute_url, template_error
 from .text import text_direction
 
@@ -52,6 +52,9 @@ class Plan:
     """Output path -> file copied as it is (theme and site static files, post bundles)."""
     assets: tuple[str, ...] = ()
     """Stylesheets and scripts of the theme and site (output paths) that a build also writes fingerprinted."""
+    generated_from: dict[str, tuple[Post | Path, ...]] = field(default_factory=dict)
+    """Output path of a generated file -> the posts whose text it shows and the files it reads, beyond what every
+    page shows of the site (titles, dates, URLs), so a build can tell when it need not make the file again."""
 
     @property
     def paths(self) -> set[str]:
@@ -102,15 +105,19 @@ def plan_site(site: Site, theme: Theme) -> Plan:
     pages = {url_to_path(r.url): r for r in routes}
     sitemap_urls = sorted(r.url for r in routes if r.indexed)
     generated: dict[str, Callable[[], bytes]] = {}
+    generated_from: dict[str, tuple[Post | Path, ...]] = {}
     for feed_set in [site_feed_set(site), *(tag_feed_set(site, tag) for tag in site.tags)]:
-        generated.update(_feed_files(site, feed_set))
+        files = _feed_files(site, feed_set)
+        generated.update(files)
+        generated_from.update(dict.fromkeys(files, feed_set.posts))
     generated["sitemap.xml"] = lambda: render_sitemap(site, sitemap_urls)
     generated["robots.txt"] = lambda: render_robots(site)
     generated["highlight.css"] = lambda: pygments_css().encode()
     if own_redirects is not None or any(p.aliases for p in (*site.posts, *site.pages)):
         existing = own_redirects.read_bytes() if own_redirects else b""
         generated["_redirects"] = lambda: render_redirects(site, existing)
-    return Plan(pages, generated, copies, assets)
+        generated_from["_redirects"] = (own_redirects,) if own_redirects else ()
+    return Plan(pages, generated, copies, assets, generated_from)
 
 
 def _feed_files(site: Site, feed_set: FeedSet) -> dict[str, Callable[[], bytes]]:

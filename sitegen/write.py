@@ -13,7 +13,7 @@ import jinja2
 from .cache import BuildCache, files_fingerprint
 from .errors import Diagnostics, SourceError
 from .fingerprint import fingerprinted_path
-from .incremental import route_digests, site_shape
+from .incremental import generated_digests, route_digests, site_shape
 from .output import Stage
 from .parallel import map_chunks
 from .progress import Progress
@@ -35,13 +35,13 @@ class Written:
 
 def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, cache: BuildCache | None,
                post_keys: dict, theme: Theme, progress: Progress, diagnostics: Diagnostics, output: Path,
-               workers: int | None = None) -> Written:
-    """Write every file of the plan into `stage`; template errors go to `diagnostics`, each once."""
+               previous: dict[str, bytes], workers: int | None = None) -> Written:
+    """Write every file of the plan into `stage`; template errors go to `diagnostics`, each once. `previous` holds
+    the digest of each file of the previous output (pages and generated files), so unchanged ones are kept."""
     written = Written()
     asset_urls = _write_assets(plan, stage, written)
     base = _base_digest(site, theme, cache, asset_urls)
     digests = route_digests(plan, site, base, post_keys)
-    previous = cache.page_digests(output) if cache is not None else {}
     to_render = []
     for path in plan.pages:
         if previous.get(path) == digests[path] and stage.keep(path):
@@ -69,12 +69,16 @@ def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, ca
         if key not in seen:
             seen.add(key)
             diagnostics.add(error)
+    generated = generated_digests(plan, base, post_keys)
     for path, make in plan.generated.items():
+        if previous.get(path) == generated[path] and stage.keep(path):
+            continue
         stage.write(path, make())
+    digests.update(generated)
     for path, source in plan.copies.items():
         stage.copy(path, source)
     written.paths.update(plan.pages, plan.generated, plan.copies)
-    written.digests = digests
+    written.digests = dict.fromkeys(written.paths, b"") | digests  # every path, so the next build knows the folder
     written.pages = sum(1 for path in written.paths if path.endswith(".html"))
     written.rendered = len(to_render)
     if cache is not None:

@@ -66,13 +66,21 @@ def test_a_crash_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.
 
 
 def test_a_full_disk_is_an_error_naming_the_file(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The error names the file as it would be in the output folder, not in the staging folder it was written to."""
     site, old, _new = old_and_new
-    staging = site / f".public.tmp-{os.getpid()}"
-    full = OSError(errno.ENOSPC, "No space left on device", str(staging / "posts/networking/index.html"))
-    monkeypatch.setattr(sitegen.output, "_write_file", failing_after(5, full))
+    failed: list[Path] = []
+
+    def write(dest: Path, data: bytes) -> None:
+        failed.append(dest)
+        if len(failed) == 5:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dest))
+
+    monkeypatch.setattr(sitegen.output, "_write_file", write)
     code, _, stderr = run_cli("build", "--source", site)
     assert code == 1
-    assert stderr == ("public/posts/networking/index.html: error: cannot write the site: No space left on device\n"
+    shown = failed[-1].as_posix().split("/.public.tmp-")[1].split("/", 1)[1].removeprefix("files/")
+    assert (site / "public" / shown).is_file()
+    assert stderr == (f"public/{shown}: error: cannot write the site: No space left on device\n"
                       f"build failed with 1 problem; {(site / 'public').as_posix()} was left as it was\n")
     assert read_tree(site / "public") == old
     assert hidden_leftovers(site) == []
@@ -89,10 +97,11 @@ def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.M
     assert hidden_leftovers(site) == []
 
 
-def killed_build(site: Path, when: str) -> subprocess.CompletedProcess[str]:
+def killed_build(site: Path, when: str, *options: str) -> subprocess.CompletedProcess[str]:
     """Run `sitegen build` in a process that SIGKILLs itself at `when`: 'writing' (the 5th file), 'swapped'
-    (just after the new site was swapped in) or 'between renames' (no atomic exchange: after the old site was
-    moved aside, before the new one was moved in); or that gets a SIGINT (Ctrl-C) at the 5th file: 'ctrl-c'."""
+    (just after the new site was swapped in), 'between renames' (no atomic exchange: after the old site was
+    moved aside, before the new one was moved in) or 'committing' (an update in place, after its first file was
+    moved in); or that gets a SIGINT (Ctrl-C) at the 5th file: 'ctrl-c'."""
     script = f"""
 import os, signal, sys
 from pathlib import Path
@@ -103,7 +112,7 @@ def die():
 
 when = {when!r}
 calls = []
-real_write, real_exchange, real_rename = output._write_file, output._exchange, Path.rename
+real_write, real_exchange, real_rename, real_replace = output._write_file, output._exchange, Path.rename, os.replace
 
 def write(dest, data):
     calls.append(dest)
@@ -130,17 +139,29 @@ def rename(self, target):
         die()
     return result
 
+def replace(source, target):
+    real_replace(source, target)
+    if when == "committing" and "/.public.tmp-" in str(source):
+        die()
+
 output._write_file, output._exchange, Path.rename = write, exchange, rename
+output.os.replace = replace
 from sitegen.cli import main
-sys.exit(main(["build", "--source", {str(site)!r}]))
+sys.exit(main(["build", "--source", {str(site)!r}, *{list(options)!r}]))
 """
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(old_and_new) -> None:
+# A rebuild with the cache updates the output folder in place; without it (and on a first build) it writes a new
+# folder and swaps it in. Faults while writing must leave the old site in both.
+MODES = pytest.mark.parametrize("mode", [(), ("--no-cache",)], ids=["in place", "swapped in"])
+
+
+@MODES
+def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(old_and_new, mode) -> None:
     site, old, new = old_and_new
-    result = killed_build(site, "writing")
+    result = killed_build(site, "writing", *mode)
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == old
     assert [name.split("-")[0] for name in hidden_leftovers(site)] == [".public.tmp"]  # the killed build's
@@ -149,9 +170,10 @@ def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(o
     assert hidden_leftovers(site) == []
 
 
-def test_a_real_ctrl_c_while_writing_leaves_the_old_site_and_nothing_else(old_and_new) -> None:
+@MODES
+def test_a_real_ctrl_c_while_writing_leaves_the_old_site_and_nothing_else(old_and_new, mode) -> None:
     site, old, _new = old_and_new
-    result = killed_build(site, "ctrl-c")
+    result = killed_build(site, "ctrl-c", *mode)
     assert result.returncode == 130
     assert result.stderr.endswith("holds a whole site, the previous one or (if the build had finished) the new one\n")
     assert "Traceback" not in result.stderr
@@ -159,9 +181,22 @@ def test_a_real_ctrl_c_while_writing_leaves_the_old_site_and_nothing_else(old_an
     assert hidden_leftovers(site) == []
 
 
+def test_kill_9_while_updating_in_place_is_completed_by_the_next_build(old_and_new) -> None:
+    """A kill after the journal was written (the first changed file moved in): the folder is a mix until the next
+    build, whose first step completes the update before anything else."""
+    site, old, new = old_and_new
+    result = killed_build(site, "committing")
+    assert result.returncode == -signal.SIGKILL
+    assert read_tree(site / "public") not in (old, new)
+    assert [name.split("-")[0] for name in hidden_leftovers(site)] == [".public.tmp"]
+    recover_interrupted(site / "public")
+    assert read_tree(site / "public") == new
+    assert hidden_leftovers(site) == []
+
+
 def test_kill_9_just_after_the_swap_leaves_the_new_site(old_and_new) -> None:
     site, _old, new = old_and_new
-    result = killed_build(site, "swapped")
+    result = killed_build(site, "swapped", "--no-cache")
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == new
     assert len(hidden_leftovers(site)) == 1  # the old site, not yet removed
@@ -174,7 +209,7 @@ def test_kill_9_between_two_renames_is_repaired_to_the_old_site(old_and_new) -> 
     """Where the system cannot exchange two folders in one step, a kill can fall between the two renames: the
     next build (here its first step alone) puts the old site back before anything else."""
     site, old, _new = old_and_new
-    result = killed_build(site, "between renames")
+    result = killed_build(site, "between renames", "--no-cache")
     assert result.returncode == -signal.SIGKILL
     assert not (site / "public").exists()
     recover_interrupted(site / "public")
@@ -185,7 +220,7 @@ def test_kill_9_between_two_renames_is_repaired_to_the_old_site(old_and_new) -> 
 def test_the_two_rename_swap_works_where_exchange_is_missing(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
     site, _old, new = old_and_new
     monkeypatch.setattr(sitegen.output, "_exchange", lambda first, second: False)
-    assert run_cli("build", "--source", site)[0] == 0
+    assert run_cli("build", "--source", site, "--no-cache")[0] == 0
     assert read_tree(site / "public") == new
     assert hidden_leftovers(site) == []
 
