@@ -242,7 +242,7 @@ def _source_keys(cache: BuildCache, sources: list[SourceFile], raws: list[bytes 
             continue
         stats[relative] = (info.st_size, info.st_mtime_ns, digest)
         keys.append(cache.source_key(relative, digest))
-    cache.save_source_stats(stats)
+    cache.save_source_stats(stats, known)
     return keys
 
 

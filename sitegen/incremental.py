@@ -30,37 +30,51 @@ def site_shape(site: Site, asset_urls: dict[str, str]) -> bytes:
 
 def route_digests(plan: Plan, site: Site, base: bytes, post_keys: dict[Path, bytes]) -> dict[str, bytes]:
     """The digest of every page of the plan; `base` covers code, configuration, templates and the site's shape."""
-    return {path: _route_digest(route, base, post_keys) for path, route in plan.pages.items()}
+    keys = _PostKeys(post_keys)
+    return {path: _route_digest(route, base, keys) for path, route in plan.pages.items()}
 
 
 def generated_digests(plan: Plan, base: bytes, post_keys: dict[Path, bytes]) -> dict[str, bytes]:
     """The digest of every generated file (feeds, sitemap, robots.txt): `base`, its path, and the posts and files
     it is made from."""
     digests = {}
+    keys = _PostKeys(post_keys)
     for path in plan.generated:
         digest = hashlib.blake2b(base, digest_size=16)
         digest.update(path.encode() + b"\0")
         for item in plan.generated_from.get(path, ()):
-            digest.update(_post_key(item, post_keys) if isinstance(item, Post) else item.read_bytes())
+            digest.update(keys(item) if isinstance(item, Post) else item.read_bytes())
         digests[path] = digest.digest()
     return digests
 
 
-def _route_digest(route: PageRoute, base: bytes, post_keys: dict[Path, bytes]) -> bytes:
+def _route_digest(route: PageRoute, base: bytes, keys: _PostKeys) -> bytes:
     digest = hashlib.blake2b(base, digest_size=16)
     digest.update(f"{route.url}\0{route.template}\0{route.title}\0{route.lang}\0{route.description}".encode())
     post = route.values.get("post")
     if isinstance(post, Post):
-        digest.update(_post_key(post, post_keys))
+        digest.update(keys(post))
     pager = route.values.get("pager")
     if pager is not None:
         digest.update(f"{pager.number}/{pager.total}".encode())
         for item in pager.items:
-            digest.update(_post_key(item, post_keys))
+            digest.update(keys(item))
     return digest.digest()
 
 
-def _post_key(post: Post, post_keys: dict[Path, bytes]) -> bytes:
-    key = post_keys.get(post.doc.path)
-    own = key if key is not None else repr((post.content, post.summary)).encode()
-    return own + repr([(r.name, r.url, r.date, r.html) for r in post.replies]).encode()
+class _PostKeys:
+    """What a page shows of a post, as bytes: its cache key (its source) and its replies; worked out once per post
+    however many pages list it."""
+
+    def __init__(self, post_keys: dict[Path, bytes]) -> None:
+        self.post_keys = post_keys
+        self.known: dict[str, bytes] = {}
+
+    def __call__(self, post: Post) -> bytes:
+        known = self.known.get(post.url)
+        if known is None:
+            key = self.post_keys.get(post.doc.path)
+            own = key if key is not None else repr((post.content, post.summary)).encode()
+            known = own + repr([(r.name, r.url, r.date, r.html) for r in post.replies]).encode()
+            self.known[post.url] = known
+        return known

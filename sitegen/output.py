@@ -60,8 +60,7 @@ def check_output_paths(out: Output) -> list[SourceError]:
     """Every path stays inside the output folder, and no path is claimed by a page and a copied file."""
     errors = []
     for path in sorted(out.paths):
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or ".." in pure.parts or not path:
+        if not path or path.startswith("/") or ".." in path.split("/"):
             errors.append(SourceError(Path(path), "refusing to write outside the output folder"))
     for path in sorted(set(out.files) & set(out.copies)):
         errors.append(SourceError(out.copies[path], f"this file would overwrite the generated /{path}",
