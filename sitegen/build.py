@@ -188,26 +188,27 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
     progress.start("parsing", len(misses))
     md_holder: list[MarkdownIt] = []
 
-    def parse_chunk(indexes: Sequence[int]) -> list[tuple[Post | None, list[SourceError], int | None]]:
+    def parse_chunk(indexes: Sequence[int]) -> list[bytes | tuple[Post | None, list[SourceError]]]:
+        """Parse sources; those with a cache key go to the cache (from the worker: the bodies never travel), and
+        what was stored of them comes back."""
         if not md_holder:
             md_holder.append(create_parser())
-        out = []
+        done: dict[int, tuple[Post | None, list[SourceError], int | None]] = {}
         for i in indexes:
             post, errors = parse_source(sources[i], config, md_holder[0], raws[i])
-            out.append((post, errors, _mtime_dependency(errors, sources[i])))
-        return out
+            done[i] = post, errors, _mtime_dependency(errors, sources[i])
+        stored = cache.put_parsed({keys[i]: done[i] for i in indexes if keys[i]}) if cache is not None else {}
+        return [stored[keys[i]] if keys[i] in stored else done[i][:2] for i in indexes]
 
     parsed = map_chunks(parse_chunk, misses, workers=options.workers, on_done=progress.advance)
-    fresh: dict[bytes, tuple[Post | None, list[SourceError], int | None]] = {}
-    for index, (post, errors, mtime) in zip(misses, parsed, strict=True):
-        results[index] = post, errors
-        if keys[index]:
-            fresh[keys[index]] = (post, errors, mtime)
+    for index, item in zip(misses, parsed, strict=True):
+        if isinstance(item, bytes):
+            assert cache is not None
+            post, errors, _ = cache.load_parsed(keys[index], item)
+            results[index] = post, errors
+        else:
+            results[index] = item
     if cache is not None:
-        stored = cache.put_parsed(fresh)  # the parsed bodies go to the cache and leave memory
-        for index in misses:
-            if keys[index] in stored:
-                results[index] = stored[keys[index]], results[index][1]
         cache.keep_only_parsed({k for k in keys if k})
     posts: list[Post] = []
     post_keys: dict[Path, bytes] = {}

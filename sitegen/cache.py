@@ -123,8 +123,21 @@ class BuildCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
                          "digest BLOB)")
         self._folder = folder
-        self._reader: tuple[int, sqlite3.Connection] | None = None
+        self._pid = os.getpid()
+        self._forked: tuple[int, sqlite3.Connection] | None = None
         self._last_body: tuple[bytes, Body] | None = None
+
+    def _conn(self) -> sqlite3.Connection:
+        """This process's connection: a forked worker opens its own (an SQLite connection must not cross a fork;
+        the parent's is left alone, never closed, in the worker)."""
+        pid = os.getpid()
+        if pid == self._pid:
+            return self._db
+        if self._forked is None or self._forked[0] != pid:
+            db = sqlite3.connect(self._folder / "cache.sqlite", isolation_level=None, timeout=60)
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._forked = pid, db
+        return self._forked[1]
 
     def source_key(self, relative: str, digest: bytes) -> bytes:
         """The key of a parsed source: its path and the digest of its bytes under this cache's fingerprint."""
@@ -134,7 +147,7 @@ class BuildCache:
         """Each source's size, modification time and content digest when last read: a source whose size and time
         are unchanged is not read again."""
         return {path: (size, mtime, digest) for path, size, mtime, digest
-                in self._db.execute("SELECT path, size, mtime, digest FROM sources")}
+                in self._conn().execute("SELECT path, size, mtime, digest FROM sources")}
 
     def save_source_stats(self, stats: dict[str, tuple[int, int, bytes]], known: dict[str, tuple[int, int, bytes]]
                           ) -> None:
@@ -142,8 +155,8 @@ class BuildCache:
         if stats == known:
             return
         with self._transaction():
-            self._db.execute("DELETE FROM sources")
-            self._db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?)",
+            self._conn().execute("DELETE FROM sources")
+            self._conn().executemany("INSERT INTO sources VALUES (?, ?, ?, ?)",
                                  ((path, *values) for path, values in stats.items()))
 
     def get_parsed(self, keys: list[bytes]) -> dict[bytes, Any]:
@@ -151,36 +164,39 @@ class BuildCache:
         found: dict[bytes, Any] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
-            rows = self._db.execute(f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})",
+            rows = self._conn().execute(f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})",
                                     chunk)
             for key, value in rows:
                 try:
-                    found[key] = _PostLoader(value, StoredBody(self, key)).load()
+                    found[key] = self.load_parsed(key, value)
                 except Exception:  # a cache written by another version: a miss, never an error
                     continue
         return found
 
-    def put_parsed(self, items: dict[bytes, Any]) -> dict[bytes, Post]:
-        """Store (post, errors, mtime) by key; returns each stored post with its body left in the cache."""
+    def put_parsed(self, items: dict[bytes, Any]) -> dict[bytes, bytes]:
+        """Store (post, errors, mtime) by key, each post's body in a column of its own. Returns what was stored of
+        each, without the body, for `load_parsed`. Worker processes call this for what they parsed."""
         rows, stored = [], {}
         for key, (post, errors, mtime) in items.items():
             body = None
             if post is not None:
                 body = _dumps(post.read_body())
-                stored[key] = dataclasses.replace(post, body=StoredBody(self, key))
                 post = dataclasses.replace(post, body=_NO_BODY)
-            rows.append((key, _dumps((post, errors, mtime)), body))
+            stored[key] = _dumps((post, errors, mtime))
+            rows.append((key, stored[key], body))
         with self._transaction():
-            self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
+            self._conn().executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
         return stored
+
+    def load_parsed(self, key: bytes, stored: bytes) -> tuple[Post | None, list[SourceError], int | None]:
+        """(post, errors, mtime) from what `put_parsed` returned; the post's body stays in the cache."""
+        return _PostLoader(stored, StoredBody(self, key)).load()
 
     def body(self, key: bytes) -> Body:
         """A post's body, read from the cache (by this process's own connection: workers are forked)."""
         if self._last_body is not None and self._last_body[0] == key:  # a page asks for content, then toc
             return self._last_body[1]
-        if self._reader is None or self._reader[0] != os.getpid():
-            self._reader = os.getpid(), sqlite3.connect(self._folder / "cache.sqlite", timeout=60)
-        row = self._reader[1].execute("SELECT body FROM parsed WHERE key = ?", (key,)).fetchone()
+        row = self._conn().execute("SELECT body FROM parsed WHERE key = ?", (key,)).fetchone()
         if row is None or row[0] is None:
             raise LookupError("a post's body is missing from the build cache; run the build with --no-cache")
         body = pickle.loads(row[0])
@@ -193,24 +209,24 @@ class BuildCache:
     def keep_only_parsed(self, keys: set[bytes]) -> None:
         """Forget parsed entries no source uses any more, so the cache does not grow for ever."""
         with self._transaction():
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key BLOB PRIMARY KEY)")
-            self._db.execute("DELETE FROM keep")
-            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
-            self._db.execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM keep)")
+            self._conn().execute("CREATE TEMP TABLE IF NOT EXISTS keep (key BLOB PRIMARY KEY)")
+            self._conn().execute("DELETE FROM keep")
+            self._conn().executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+            self._conn().execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM keep)")
 
     def page_digests(self, output: Path) -> dict[str, bytes]:
         """What each page in the output folder was made from, as of the last build that wrote it."""
-        return dict(self._db.execute("SELECT path, digest FROM pages WHERE output = ?", (_folder(output),)))
+        return dict(self._conn().execute("SELECT path, digest FROM pages WHERE output = ?", (_folder(output),)))
 
     def forget_page_digests(self, output: Path) -> None:
         """Called before the output folder is replaced: until the new digests are saved, none is trusted."""
         with self._transaction():
-            self._db.execute("DELETE FROM pages WHERE output = ?", (_folder(output),))
-            self._db.execute("DELETE FROM outputs WHERE output = ?", (_folder(output),))
+            self._conn().execute("DELETE FROM pages WHERE output = ?", (_folder(output),))
+            self._conn().execute("DELETE FROM outputs WHERE output = ?", (_folder(output),))
 
     def output_identity(self, output: Path) -> tuple[int, int] | None:
         """The (device, inode) of the output folder when its digests were saved."""
-        row = self._db.execute("SELECT device, inode FROM outputs WHERE output = ?", (_folder(output),)).fetchone()
+        row = self._conn().execute("SELECT device, inode FROM outputs WHERE output = ?", (_folder(output),)).fetchone()
         return (row[0], row[1]) if row else None
 
     def save_page_digests(self, output: Path, digests: dict[str, bytes], identity: tuple[int, int] | None) -> None:
@@ -218,20 +234,18 @@ class BuildCache:
         folder's identity: the next build updates the folder in place only if it is still the same folder."""
         folder = _folder(output)
         with self._transaction():
-            self._db.execute("DELETE FROM pages WHERE output = ?", (folder,))
-            self._db.execute("DELETE FROM outputs WHERE output = ?", (folder,))
-            self._db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((folder, p, d) for p, d in digests.items()))
+            self._conn().execute("DELETE FROM pages WHERE output = ?", (folder,))
+            self._conn().execute("DELETE FROM outputs WHERE output = ?", (folder,))
+            self._conn().executemany("INSERT INTO pages VALUES (?, ?, ?)", ((folder, p, d) for p, d in digests.items()))
             if identity is not None:
-                self._db.execute("INSERT INTO outputs VALUES (?, ?, ?)", (folder, *identity))
+                self._conn().execute("INSERT INTO outputs VALUES (?, ?, ?)", (folder, *identity))
 
     def close(self) -> None:
-        if self._reader is not None and self._reader[0] == os.getpid():
-            self._reader[1].close()
-        self._reader = None
+        """Close the connection (the opening process's; a worker's closes when the worker ends)."""
         self._db.close()
 
     def _transaction(self):  # type: ignore[no-untyped-def]
-        return _Transaction(self._db)
+        return _Transaction(self._conn())
 
 
 def _folder(output: Path) -> str:
