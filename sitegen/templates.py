@@ -68,10 +68,13 @@ def find_theme(config: Config) -> tuple[Theme, list[SourceError]]:
     return Theme(tuple(folders)), []
 
 
-def create_environment(config: Config, theme: Theme) -> jinja2.Environment:
-    """A Jinja2 environment whose loader prefers `templates/` in the site root, then the theme's templates."""
+def create_environment(config: Config, theme: Theme, *, auto_reload: bool = True) -> jinja2.Environment:
+    """A Jinja2 environment whose loader prefers `templates/` in the site root, then the theme's templates.
+    Without `auto_reload` (a build: templates do not change while it runs) templates are not checked for changes
+    each time a page asks for one."""
     search = [config.root / "templates", *theme.template_dirs]
     env = jinja2.Environment(
+        auto_reload=auto_reload,
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,

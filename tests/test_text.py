@@ -88,3 +88,17 @@ def test_fast_cleaning_finds_what_the_full_patterns_find(text: str) -> None:
     found = find_unwanted(text)
     assert (found and found.start()) == (full and full.start())
     assert clean_text(text) == expected
+
+
+def _words_by_removal(markup: str) -> int:
+    """The plain statement of the rule: drop marks, then every character but letters, digits and spaces; count the
+    space-separated runs left."""
+    from sitegen.text import _ARABIC_MARKS, _CODE_BLOCK, strip_tags
+    text = _ARABIC_MARKS.sub("", strip_tags(_CODE_BLOCK.sub(" ", markup)))
+    return len(re.sub(r"[^\w\s]|_", "", text).split())
+
+
+@given(st.text(alphabet=st.one_of(st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+                                  st.sampled_from(string.printable + "\u00a0\u200f—ـ«»"))))
+def test_word_count_agrees_with_the_plain_rule(markup: str) -> None:
+    assert count_words(markup) == _words_by_removal(markup)
