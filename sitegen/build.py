@@ -96,7 +96,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             site = assemble_site(config, posts)
             diagnostics.extend(site.problems)
             diagnostics.raise_if_errors()
-            env = create_environment(config, theme, auto_reload=False)
+            env = create_environment(config, theme, auto_reload=False,
+                                     compiled=cache.compiled if cache is not None else None)
             plan = plan_site(site, theme)
             diagnostics.extend(check_plan_paths(plan))
             diagnostics.raise_if_errors()

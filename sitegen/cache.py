@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import sqlite3
 from collections.abc import Iterable
 from importlib import metadata
@@ -104,7 +105,13 @@ class BuildCache:
     """A SQLite file of cached values; one build at a time writes it."""
 
     def __init__(self, folder: Path, fingerprint: bytes) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        self.compiled = folder / "templates" / fingerprint.hex()[:20]
+        """Compiled templates (Jinja's bytecode cache), per fingerprint: how templates compile depends on sitegen's
+        code, which Jinja's own key (the template's source) does not see."""
+        self.compiled.mkdir(parents=True, exist_ok=True)
+        for other in self.compiled.parent.iterdir():
+            if other != self.compiled:
+                shutil.rmtree(other, ignore_errors=True)
         gitignore = folder / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n")
@@ -122,7 +129,7 @@ class BuildCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, device INTEGER, inode INTEGER)")
         self._db.execute("CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
                          "digest BLOB)")
-        self._folder = folder
+        self.folder = folder
         self._pid = os.getpid()
         self._forked: tuple[int, sqlite3.Connection] | None = None
         self._last_body: tuple[bytes, Body] | None = None
@@ -134,7 +141,7 @@ class BuildCache:
         if pid == self._pid:
             return self._db
         if self._forked is None or self._forked[0] != pid:
-            db = sqlite3.connect(self._folder / "cache.sqlite", isolation_level=None, timeout=60)
+            db = sqlite3.connect(self.folder / "cache.sqlite", isolation_level=None, timeout=60)
             db.execute("PRAGMA synchronous=NORMAL")
             self._forked = pid, db
         return self._forked[1]
@@ -152,12 +159,13 @@ class BuildCache:
     def save_source_stats(self, stats: dict[str, tuple[int, int, bytes]], known: dict[str, tuple[int, int, bytes]]
                           ) -> None:
         """Record `stats`, unless they are what `source_stats` gave (`known`)."""
-        if stats == known:
+        gone = [(path,) for path in known.keys() - stats.keys()]
+        changed = [(path, *values) for path, values in stats.items() if known.get(path) != values]
+        if not gone and not changed:
             return
         with self._transaction():
-            self._conn().execute("DELETE FROM sources")
-            self._conn().executemany("INSERT INTO sources VALUES (?, ?, ?, ?)",
-                                 ((path, *values) for path, values in stats.items()))
+            self._conn().executemany("DELETE FROM sources WHERE path = ?", gone)
+            self._conn().executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", changed)
 
     def get_parsed(self, keys: list[bytes]) -> dict[bytes, Any]:
         """(post, errors, mtime) by key; each post's body stays in the cache until a page shows it."""
@@ -208,6 +216,8 @@ class BuildCache:
 
     def keep_only_parsed(self, keys: set[bytes]) -> None:
         """Forget parsed entries no source uses any more, so the cache does not grow for ever."""
+        if self._conn().execute("SELECT count(*) FROM parsed").fetchone()[0] == len(keys):
+            return  # every entry is one of `keys` (each source's was found or just stored): nothing to forget
         with self._transaction():
             self._conn().execute("CREATE TEMP TABLE IF NOT EXISTS keep (key BLOB PRIMARY KEY)")
             self._conn().execute("DELETE FROM keep")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,13 +69,28 @@ def find_theme(config: Config) -> tuple[Theme, list[SourceError]]:
     return Theme(tuple(folders)), []
 
 
-def create_environment(config: Config, theme: Theme, *, auto_reload: bool = True) -> jinja2.Environment:
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, where a file that cannot be read or written is only a miss."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def create_environment(config: Config, theme: Theme, *, auto_reload: bool = True,
+                       compiled: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment whose loader prefers `templates/` in the site root, then the theme's templates.
     Without `auto_reload` (a build: templates do not change while it runs) templates are not checked for changes
-    each time a page asks for one."""
+    each time a page asks for one. With `compiled`, templates compiled to Python are kept in that folder, keyed by
+    their source, so the next build does not compile them again."""
     search = [config.root / "templates", *theme.template_dirs]
     env = jinja2.Environment(
         auto_reload=auto_reload,
+        bytecode_cache=_CompiledTemplates(str(compiled)) if compiled else None,
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
