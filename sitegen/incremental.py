@@ -2,10 +2,12 @@
 carried over instead of rendered again.
 
 A page is a function of the templates, the configuration, sitegen itself, and the data it is given. The digest of a
-post's own page covers the post's whole source (its cache key) and its replies. Every page may show any post's
-metadata (titles, dates, tags: navigation, related posts, archive), so the digest of every page covers all of it;
-list pages cover the sources of the posts they list (summaries). A theme whose pages show other posts' full text
-on pages that do not list them is the one case this does not see; `--no-cache` rebuilds everything.
+post's own page covers the post's whole source (its cache key) and its replies; list pages cover the sources and
+replies of the posts they list (summaries, reading times, reply counts). Every page may link any post (navigation,
+related posts, archive, tag index), so the digest of every page covers every post's URL, title, dates, tags and
+language. A theme that shows what only a post's source gives (its text, summary, reading time, description, image,
+replies) on pages that neither are the post's nor list it is the one case this does not see; `--no-cache` rebuilds
+everything.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from .site import Post, Site
 
 
 def site_shape(site: Site, asset_urls: dict[str, str]) -> bytes:
-    """A digest of what any page may show of the whole site: every post's metadata and the assets' names."""
+    """A digest of what any page may show of the whole site: every post's URL, title, dates, tags and language, and
+    the assets' names."""
     digest = hashlib.blake2b(digest_size=16)
     for post in (*site.posts, *site.pages):
-        fields = (post.url, post.title, post.date, post.updated, post.tag_names, post.description, post.lang,
-                  post.image, len(post.replies), post.reading_minutes, post.doc.draft)
+        fields = (post.url, post.title, post.date, post.updated, post.tag_names, post.lang, post.doc.draft)
         digest.update(repr(fields).encode() + b"\0")
     digest.update(repr(sorted(asset_urls.items())).encode())
     return digest.digest()

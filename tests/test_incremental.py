@@ -38,6 +38,8 @@ def inodes(folder: Path) -> dict[str, tuple[int, int]]:
 CHANGES = {
     "nothing": lambda site: None,
     "one post's body": lambda site: _edit(site / "content/posts/relations.md", "تُبنى بالثقة.", "تُبنى بالثقة والصبر."),
+    "one post's reading time": lambda site: _edit(site / "content/posts/relations.md", "تُبنى بالثقة.",
+                                                  "تُبنى بالثقة." + " كلمة" * 600),
     "one post's title": lambda site: _edit(site / "content/posts/relations.md", "title: بناء علاقات حقيقية في B2B",
                                            "title: علاقات B2B"),
     "a template": lambda site: _add(site / "templates/partials/post_meta.html",
@@ -100,6 +102,20 @@ def test_after_one_edit_only_the_pages_showing_it_change(site_copy) -> None:
     assert "posts/bundle-post/index.html" not in changed  # a page not showing the post keeps its file
     assert "about/index.html" not in changed
     assert all(p.endswith((".html", ".xml", ".json")) for p in changed), changed
+
+
+def test_a_longer_post_changes_the_pages_that_list_it_not_the_others(site_copy, tmp_path: Path) -> None:
+    """Its reading time shows on its own page and where it is listed (home, its tags), nowhere else."""
+    site = site_copy("basic")
+    rebuild(site)
+    before = inodes(site / "public")
+    CHANGES["one post's reading time"](site)
+    rebuild(site)
+    after = inodes(site / "public")
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert {"posts/بناء-علاقات/index.html", "index.html"} <= set(changed)
+    assert "posts/bundle-post/index.html" not in changed and "about/index.html" not in changed
+    assert read_tree(site / "public") == cold_tree(site, tmp_path)
 
 
 def test_a_template_error_is_not_cached(site_copy) -> None:
