@@ -26,7 +26,7 @@ from .markdown import Link, TocEntry
 from .site import Body, LocalLink, Post, StoredBody
 
 CACHE_DIR = ".sitegen-cache"
-_SCHEMA = 3
+_SCHEMA = 4
 _NO_BODY = Body("", ())
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "babel", "pyyaml", "nh3", "feedgen")
 
@@ -120,10 +120,13 @@ class BuildCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         if self._db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:  # written by another sitegen: start over
-            for table in ("parsed", "pages", "sources", "outputs"):
+            for table in ("parsed", "bodies", "pages", "sources", "outputs"):
                 self._db.execute(f"DROP TABLE IF EXISTS {table}")
             self._db.execute(f"PRAGMA user_version = {_SCHEMA}")
-        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key BLOB PRIMARY KEY, value BLOB, body BLOB)")
+        # Bodies have a table of their own: the posts' metadata, read whole by every build, stays in a few
+        # contiguous megabytes instead of being spread between the bodies over the whole file.
+        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key BLOB PRIMARY KEY, value BLOB)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS bodies (key BLOB PRIMARY KEY, body BLOB)")
         self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT, path TEXT, digest BLOB, "
                          "PRIMARY KEY (output, path))")
         self._db.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, device INTEGER, inode INTEGER)")
@@ -182,18 +185,18 @@ class BuildCache:
         return found
 
     def put_parsed(self, items: dict[bytes, Any]) -> dict[bytes, bytes]:
-        """Store (post, errors, mtime) by key, each post's body in a column of its own. Returns what was stored of
-        each, without the body, for `load_parsed`. Worker processes call this for what they parsed."""
-        rows, stored = [], {}
+        """Store (post, errors, mtime) by key, each post's body apart. Returns what was stored of each, without the
+        body, for `load_parsed`. Worker processes call this for what they parsed."""
+        rows, bodies, stored = [], [], {}
         for key, (post, errors, mtime) in items.items():
-            body = None
             if post is not None:
-                body = _dumps(post.read_body())
+                bodies.append((key, _dumps(post.read_body())))
                 post = dataclasses.replace(post, body=_NO_BODY)
             stored[key] = _dumps((post, errors, mtime))
-            rows.append((key, stored[key], body))
+            rows.append((key, stored[key]))
         with self._transaction():
-            self._conn().executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
+            self._conn().executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", rows)
+            self._conn().executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
         return stored
 
     def load_parsed(self, key: bytes, stored: bytes) -> tuple[Post | None, list[SourceError], int | None]:
@@ -204,8 +207,8 @@ class BuildCache:
         """A post's body, read from the cache (by this process's own connection: workers are forked)."""
         if self._last_body is not None and self._last_body[0] == key:  # a page asks for content, then toc
             return self._last_body[1]
-        row = self._conn().execute("SELECT body FROM parsed WHERE key = ?", (key,)).fetchone()
-        if row is None or row[0] is None:
+        row = self._conn().execute("SELECT body FROM bodies WHERE key = ?", (key,)).fetchone()
+        if row is None:
             raise LookupError("a post's body is missing from the build cache; run the build with --no-cache")
         body = pickle.loads(row[0])
         self._last_body = key, body
@@ -223,6 +226,7 @@ class BuildCache:
             self._conn().execute("DELETE FROM keep")
             self._conn().executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
             self._conn().execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM keep)")
+            self._conn().execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM keep)")
 
     def page_digests(self, output: Path) -> dict[str, bytes]:
         """What each page in the output folder was made from, as of the last build that wrote it."""

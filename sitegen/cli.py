@@ -15,7 +15,7 @@ from . import __version__
 from .build import BuildOptions, build, build_clock
 from .config import load_config
 from .content import read_source_text, slug_problem
-from .errors import BuildError, InternalError, SourceError, processing
+from .errors import BuildError, InternalError, SourceError, UnfinishedUpdate, processing
 from .progress import Progress
 from .text import slugify
 
@@ -125,8 +125,11 @@ def _build(args: argparse.Namespace) -> int:
         errors = len([d for d in failure.diagnostics if d.severity == "error"])
         count = errors or len(failure.diagnostics)
         strict = "" if errors else " (warnings fail the build with --strict)"
-        print(f"build failed with {count} problem{'s' if count != 1 else ''}{strict}; {_shown(output)} was left "
-              "as it was", file=sys.stderr)
+        state = "was left as it was"
+        if isinstance(failure, UnfinishedUpdate):
+            state = "holds part of the new site; the next build finishes the update"
+        print(f"build failed with {count} problem{'s' if count != 1 else ''}{strict}; {_shown(output)} {state}",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"\nsitegen: interrupted; {_shown(output)} holds a whole site, the previous one or (if the build had "

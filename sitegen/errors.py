@@ -61,6 +61,11 @@ class BuildError(Exception):
         super().__init__("\n".join(d.format(with_source=False) for d in diagnostics))
 
 
+class UnfinishedUpdate(BuildError):
+    """The output folder was being updated in place when writing failed: it holds part of the new site until the
+    next build finishes the update."""
+
+
 @dataclass(slots=True)
 class Diagnostics:
     """Collects the errors and warnings of one build so all of them are reported together."""

@@ -30,7 +30,7 @@ import sys
 from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildError, SourceError
+from .errors import BuildError, SourceError, UnfinishedUpdate
 from .render import Output
 
 _AT_FDCWD = -100
@@ -359,7 +359,7 @@ def _roll_forward(staging: Path, target: Path, stale: list[str]) -> None:
             _delete_stale(target, path)
     except OSError as exc:
         where = Path(exc.filename) if isinstance(exc.filename, str) else target
-        raise BuildError([SourceError(where, f"cannot finish updating the site: {exc.strerror or exc}",
+        raise UnfinishedUpdate([SourceError(where, f"cannot finish updating the site: {exc.strerror or exc}",
                                       hint=f"{staging.name} beside it holds the rest; the next build finishes the "
                                       "update")]) from exc
     shutil.rmtree(staging, ignore_errors=True)

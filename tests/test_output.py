@@ -261,3 +261,28 @@ def test_a_write_failure_in_patch_mode_names_the_output_file(old_site: Path, mon
                                            "cannot write the site: No space left on device")
     assert not staging.exists()
     assert read_tree(old_site) == OLD
+
+
+def test_a_failure_while_moving_files_in_is_reported_and_finished_by_the_next_build(
+        old_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The journal is complete, so the folder already holds part of the new site: the error says so (the CLI tells
+    the author the next build finishes it), the staging folder stays, and recovery completes the update."""
+    real = os.replace
+    moved: list[str] = []
+
+    def replace(source: str, target: str) -> None:
+        if len(moved) == 1:
+            raise OSError(5, "Input/output error", target)
+        moved.append(target)
+        real(source, target)
+
+    monkeypatch.setattr(sitegen.output.os, "replace", replace)
+    with pytest.raises(sitegen.output.UnfinishedUpdate) as failure, staged_output(old_site, OLD) as stage:
+        write_new_site(stage, tmp_path / "sources")
+    [error] = failure.value.diagnostics
+    assert error.message == "cannot finish updating the site: Input/output error"
+    assert read_tree(old_site) not in (OLD, NEW)
+    monkeypatch.undo()
+    recover_interrupted(old_site)
+    assert read_tree(old_site) == NEW
+    assert [p.name for p in old_site.parent.iterdir()] == ["public"]
