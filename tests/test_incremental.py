@@ -152,3 +152,17 @@ def test_the_cache_lives_beside_the_site_and_ignores_itself(site_copy) -> None:
     rebuild(site)
     assert (site / ".sitegen-cache/.gitignore").read_text() == "*\n"
     assert os.path.getsize(site / ".sitegen-cache/cache.sqlite") > 0
+
+
+def test_a_rebuild_trusts_the_output_folder_and_no_cache_repairs_it(site_copy, tmp_path: Path) -> None:
+    """A rebuild does not look at every file of public/ (a disk read per folder once the system dropped them from
+    its cache); a file removed from it by hand comes back with --no-cache, which writes the whole site afresh."""
+    site = site_copy("basic")
+    rebuild(site)
+    (site / "public/about/index.html").unlink()
+    rebuild(site)
+    assert not (site / "public/about/index.html").exists()
+    rebuild(site, "--no-cache")
+    assert read_tree(site / "public") == cold_tree(site, tmp_path)
+    rebuild(site)  # and the next cached build updates that folder in place again
+    assert read_tree(site / "public") == cold_tree(site, tmp_path)
