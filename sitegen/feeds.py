@@ -6,6 +6,7 @@ their zone, and the reply-by-email link (RSS `<comments>`, Atom `<link rel="repl
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -139,7 +140,7 @@ def _json_item(post: Post, config: Config) -> dict[str, Any]:
         "id": url,
         "url": url,
         "title": _title(post.title, post.slug),
-        "content_html": xml_text(resolve_links(post.content, url)),
+        "content_html": _content(post, url),
         "summary": xml_text(post.description),
         "date_published": _rfc3339(published),
         "date_modified": _rfc3339(post.updated or published),
@@ -150,6 +151,13 @@ def _json_item(post: Post, config: Config) -> dict[str, Any]:
     if post.tag_names:
         item["tags"] = _terms(post)
     return item
+
+
+def _content(post: Post, url: str) -> str:
+    """The post's HTML for a feed, links made absolute, in an element carrying its language and direction: a feed
+    reader shows an Arabic post right to left only when the HTML says so."""
+    lang = html.escape(post.lang, quote=True)
+    return xml_text(f'<div lang="{lang}" dir="{post.dir}">{resolve_links(post.content, url)}</div>')
 
 
 def _json_author(config: Config) -> dict[str, str]:
@@ -206,7 +214,7 @@ def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
     entry.published(published)
     entry.updated(post.updated or published)
     entry.description(xml_text(post.description), isSummary=True)
-    entry.content(xml_text(resolve_links(post.content, url)), type="html")
+    entry.content(_content(post, url), type="html")
     for term in _terms(post):
         entry.category(term=term)
     mailto = reply_mailto(config.author.email, _title(post.title, post.slug), url)

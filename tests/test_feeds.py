@@ -181,3 +181,16 @@ def test_without_an_email_address_items_point_at_the_reply_form(tmp_path: Path) 
     site = assemble_site(Config(root=tmp_path, base_url="https://blog.example.org/"), list(site.posts), replies={})
     item = feedparser.parse(render_feeds(site)["feed.xml"]).entries[0]
     assert item.comments == "https://blog.example.org/posts/p0/#replies"
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml", "feed.json"])
+def test_each_item_says_its_language_and_direction(name: str) -> None:
+    """Feed readers show an item right to left only when its HTML says so: each item's content is wrapped in an
+    element with its post's language and direction (the English post in an Arabic blog stays left to right)."""
+    data = (EXPECTED / name).read_bytes()
+    if name.endswith(".json"):
+        contents = [item["content_html"] for item in json.loads(data)["items"]]
+    else:
+        contents = [entry.content[0].value for entry in feedparser.parse(data).entries]
+    starts = [etree.fromstring(f"<r>{html}</r>", etree.HTMLParser()).find(".//div") for html in contents]
+    assert [(div.get("lang"), div.get("dir")) for div in starts] == [("en", "ltr"), ("ar", "rtl"), ("ar", "rtl")]
