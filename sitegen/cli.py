@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,7 +51,7 @@ def internal_error_report(exc: Exception, root: Path | None, *, debug: bool = Fa
              f"This is a bug in sitegen {__version__}, not a mistake in your site. Please report it at {ISSUES_URL}",
              "with this message (and the file named above, if you can share it)."]
     if debug:
-        lines.append("".join(traceback.format_exception(exc.cause)).rstrip())
+        lines.append(exc.trace)
     else:
         lines.append(f"Run again with --debug (or {DEBUG_ENV}=1) to see the Python traceback.")
     return "\n".join(lines)

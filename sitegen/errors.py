@@ -112,16 +112,18 @@ class InternalError(Exception):
         """The file sitegen was working on, when known."""
         self.doing = doing
         """What it was doing: 'reading', 'rendering', 'writing'."""
+        self.trace = "".join(traceback.format_exception(cause)).rstrip()
+        """The cause's traceback as text (kept as text: it survives the trip back from a worker process)."""
+        self.location = _innermost_own_line(cause)
         target = f" {path}" if path is not None else ""
         super().__init__(f"internal error while {doing}{target}: {type(cause).__name__}: {cause}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return _restore_internal_error, (self.cause, self.path, self.doing, self.trace, self.location)
+
     def where(self) -> str:
         """The innermost line of sitegen's own code in the traceback ('sitegen/feeds.py:88'), for the report."""
-        for frame in reversed(traceback.extract_tb(self.cause.__traceback__)):
-            path = Path(frame.filename)
-            if path.is_relative_to(_PACKAGE):
-                return f"sitegen/{path.relative_to(_PACKAGE).as_posix()}:{frame.lineno}"
-        return ""
+        return self.location
 
     def format(self, root: Path | None = None) -> str:
         """'sitegen: internal error while reading content/posts/x.md: ValueError: ...' (no traceback)."""
@@ -129,6 +131,21 @@ class InternalError(Exception):
         where = self.where()
         return _shown(f"sitegen: internal error while {self.doing}{target}: {type(self.cause).__name__}: "
                       f"{self.cause}" + (f" (at {where})" if where else ""))
+
+
+def _innermost_own_line(cause: BaseException) -> str:
+    for frame in reversed(traceback.extract_tb(cause.__traceback__)):
+        path = Path(frame.filename)
+        if path.is_relative_to(_PACKAGE):
+            return f"sitegen/{path.relative_to(_PACKAGE).as_posix()}:{frame.lineno}"
+    return ""
+
+
+def _restore_internal_error(cause: BaseException, path: Path | None, doing: str, trace: str,
+                            location: str) -> InternalError:
+    error = InternalError(cause, path, doing)
+    error.trace, error.location = trace, location
+    return error
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import BuildCache, files_fingerprint
-from .errors import Diagnostics, SourceError
+from .errors import Diagnostics, SourceError, processing
 from .fingerprint import fingerprinted_path
 from .incremental import generated_digests, route_digests, site_shape
 from .output import Stage
@@ -52,11 +52,15 @@ def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, ca
     def render_chunk(paths: Sequence[str]) -> list[SourceError | None]:
         results: list[SourceError | None] = []
         for path in paths:
-            try:
-                stage.write(path, render_page(plan.pages[path], site, env, asset_urls).encode("utf-8"))
-                results.append(None)
-            except TemplateFailure as failure:
-                results.append(failure.error)
+            route = plan.pages[path]
+            with processing(route.source or Path(path), "rendering"):  # a bug of ours names the page
+                try:
+                    page = render_page(route, site, env, asset_urls)
+                except TemplateFailure as failure:  # a mistake in a template: reported with its line
+                    results.append(failure.error)
+                    continue
+            stage.write(path, page.encode("utf-8"))
+            results.append(None)
         return results
 
     failures = map_chunks(render_chunk, to_render, workers=workers, on_done=progress.advance)

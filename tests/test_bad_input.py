@@ -15,6 +15,7 @@ import html5lib
 import pytest
 
 import sitegen.build
+import sitegen.render
 from sitegen.build import BuildOptions, generate
 from sitegen.errors import Diagnostics
 
@@ -284,6 +285,24 @@ def test_an_internal_error_names_the_file_and_shows_no_traceback(
     assert stderr == internal_error_text(doing, f"sitegen/{where[0]}.py:{line_of(module, where[1])}") + (
         "Run again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")
     assert not (tmp_path / "public").exists()
+
+
+@pytest.mark.parametrize("posts, jobs", [(1, "1"), (120, "2")], ids=["one process", "worker processes"])
+def test_an_internal_error_while_rendering_names_the_page(posts: int, jobs: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page being rendered is named, also when a forked worker hit the error (it comes back whole: cause,
+    page, and the line of sitegen's code)."""
+    make_site(tmp_path, {f"content/posts/p{i}.md": f"---\ntitle: p{i}\ndate: 2025-01-01\n---\nنص\n"
+                         for i in range(posts)})
+    monkeypatch.setattr(sitegen.render, "text_direction", boom)
+    monkeypatch.delenv("SITEGEN_DEBUG", raising=False)
+    code, stdout, stderr = run_cli("build", "--source", tmp_path, "--jobs", jobs)
+    where = f"sitegen/render.py:{line_of(sitegen.render, 'dir=text_direction(lang)')}"
+    assert (code, stdout) == (70, "")
+    assert stderr == internal_error_text("rendering index.html", where) + (
+        "Run again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")
+    code, _, stderr = run_cli("build", "--source", tmp_path, "--jobs", jobs, "--debug")
+    assert "Traceback (most recent call last):" in stderr and stderr.rstrip().endswith("RuntimeError: boom")
 
 
 @pytest.mark.parametrize("how", ["--debug first", "--debug after the command", "SITEGEN_DEBUG=1"])
