@@ -217,6 +217,8 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
         post, errors = results[index]
         diagnostics.extend(errors)
         post_keys[source.path] = keys[index]
+        if post is not None:  # a cached post keeps its path as spelled when parsed (--source relative, absolute)
+            post_keys[post.doc.path] = keys[index]
         if post is not None and is_published(post, now, drafts=options.drafts, future=options.future):
             posts.append(post)
     diagnostics.extend(find_url_collisions(_claims(posts), config.root))

@@ -4,6 +4,7 @@ and leaves unchanged files untouched."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -166,3 +167,13 @@ def test_a_rebuild_trusts_the_output_folder_and_no_cache_repairs_it(site_copy, t
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
     rebuild(site)  # and the next cached build updates that folder in place again
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
+
+
+def test_the_cache_serves_a_site_named_another_way(site_copy, tmp_path: Path) -> None:
+    """--source relative after absolute: the parsed posts are reused and the pages carried over."""
+    site = site_copy("basic")
+    rebuild(site)
+    result = run_sitegen("build", "--source", os.path.relpath(site), "--output", site / "public")
+    assert result.returncode == 0, result.stderr
+    built = re.search(r"built (\d+) pages .*; (\d+) unchanged pages carried over", result.stdout)
+    assert built and built[1] == built[2], result.stdout  # every page carried over
