@@ -91,14 +91,19 @@ def test_a_rebuild_with_nothing_changed_renders_nothing_and_rewrites_nothing(sit
     assert inodes(site / "public") == before  # same files, same timestamps: upload tools skip them all
 
 
-def test_after_one_edit_only_the_pages_showing_it_change(site_copy) -> None:
-    site = site_copy("basic")
+def files_changed_by(site: Path, change: str) -> list[str]:
+    """The output files a rebuild after `change` wrote (new inode or timestamp)."""
     rebuild(site)
     before = inodes(site / "public")
-    CHANGES["one post's body"](site)
+    CHANGES[change](site)
     rebuild(site)
     after = inodes(site / "public")
-    changed = sorted(path for path in after if after[path] != before.get(path))
+    return sorted(path for path in after if after[path] != before.get(path))
+
+
+def test_after_one_edit_only_the_pages_showing_it_change(site_copy) -> None:
+    site = site_copy("basic")
+    changed = files_changed_by(site, "one post's body")
     assert "posts/بناء-علاقات/index.html" in changed
     assert "posts/bundle-post/index.html" not in changed  # a page not showing the post keeps its file
     assert "about/index.html" not in changed
@@ -108,12 +113,7 @@ def test_after_one_edit_only_the_pages_showing_it_change(site_copy) -> None:
 def test_a_longer_post_changes_the_pages_that_list_it_not_the_others(site_copy, tmp_path: Path) -> None:
     """Its reading time shows on its own page and where it is listed (home, its tags), nowhere else."""
     site = site_copy("basic")
-    rebuild(site)
-    before = inodes(site / "public")
-    CHANGES["one post's reading time"](site)
-    rebuild(site)
-    after = inodes(site / "public")
-    changed = sorted(path for path in after if after[path] != before.get(path))
+    changed = files_changed_by(site, "one post's reading time")
     assert {"posts/بناء-علاقات/index.html", "index.html"} <= set(changed)
     assert "posts/bundle-post/index.html" not in changed and "about/index.html" not in changed
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
