@@ -112,8 +112,10 @@ def test_port_in_use_is_a_clear_error(site_copy) -> None:
     assert "Traceback" not in result.stderr
 
 
-def events(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event, extra: str = "") -> None:
-    """Collect the server's messages for a tab showing `page`."""
+def events(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event, extra: str = "",
+           ready: threading.Event | None = None) -> None:
+    """Collect the server's messages for a tab showing `page`; `ready` is set once the server has registered the
+    tab (its first line, `retry:`, is written after that)."""
     host, port = server.url.split("//")[1].rstrip("/").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=15)
     connection.request("GET", "/__sitegen/events?path=" + quote(page) + extra)
@@ -122,14 +124,25 @@ def events(server: Server, page: str, into: list[dict[str, object]], stop: threa
         line = response.fp.readline()
         if not line:
             break
+        if line.startswith(b"retry:") and ready is not None:
+            ready.set()
         if line.startswith(b"data: "):
             into.append(json.loads(line[6:]))
+
+
+def subscribe(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event,
+              extra: str = "") -> None:
+    """A tab listening for `page`, registered with the server before this returns (an edit made earlier would
+    reach no tab: a race, not a bug)."""
+    ready = threading.Event()
+    threading.Thread(target=events, args=(server, page, into, stop, extra, ready), daemon=True).start()
+    assert ready.wait(10), "the server did not register the tab"
 
 
 def test_a_broken_edit_reports_the_error_keeps_serving_and_recovers(server: Server) -> None:
     received: list[dict[str, object]] = []
     stop = threading.Event()
-    threading.Thread(target=events, args=(server, "/posts/networking/", received, stop), daemon=True).start()
+    subscribe(server, "/posts/networking/", received, stop)
     post = server.site / "content/posts/2025-01-10-networking.md"
     assert wait_until(lambda: get(server, "/")[0] == 200)
     edit(post, "tags: [شبكات, مهنة]", "tags: [شبكات, مهنة")
@@ -152,7 +165,7 @@ def test_only_tabs_whose_page_changed_reload(server: Server) -> None:
     on_other: list[dict[str, object]] = []
     stop = threading.Event()
     for page, into in (("/posts/networking/", on_post), ("/posts/bundle-post/", on_other)):
-        threading.Thread(target=events, args=(server, page, into, stop), daemon=True).start()
+        subscribe(server, page, into, stop)
     assert wait_until(lambda: get(server, "/")[0] == 200)
     edit(server.site / "content/posts/2025-01-10-networking.md", "فرص عمل", "فرص عمل جديدة")
     assert wait_until(lambda: {"type": "reload"} in on_post)
@@ -181,7 +194,7 @@ def test_ctrl_c_stops_cleanly_even_with_a_tab_connected(site_copy) -> None:
     running = Server(site_copy("basic"))
     received: list[dict[str, object]] = []
     stop = threading.Event()
-    threading.Thread(target=events, args=(running, "/", received, stop), daemon=True).start()
+    subscribe(running, "/", received, stop)
     assert wait_until(lambda: get(running, "/")[0] == 200)
     running.process.send_signal(signal.SIGINT)
     output, _ = running.process.communicate(timeout=10)
@@ -204,7 +217,7 @@ def test_a_tab_that_connects_after_a_rebuild_catches_up(site_copy) -> None:
         assert served
         watcher: list[dict[str, object]] = []
         stop = threading.Event()
-        threading.Thread(target=events, args=(running, "/about/", watcher, stop), daemon=True).start()
+        subscribe(running, "/about/", watcher, stop)
         assert wait_until(lambda: get(running, "/")[0] == 200)
         (site / "static" / "extra.css").write_text("p { color: blue; }")
         edit(site / "content/posts/2025-01-10-networking.md", "فرص عمل", "فرص عمل كثيرة")
@@ -212,7 +225,7 @@ def test_a_tab_that_connects_after_a_rebuild_catches_up(site_copy) -> None:
         assert wait_until(lambda: "كثيرة" in get(running, "/posts/networking/")[2].decode())
         late: list[dict[str, object]] = []
         extra = f"&generation={served[1].decode()}&digest={served[2].decode()}"
-        threading.Thread(target=events, args=(running, "/posts/networking/", late, stop, extra), daemon=True).start()
+        subscribe(running, "/posts/networking/", late, stop, extra)
         assert wait_until(lambda: {"type": "reload"} in late)
         assert {"type": "css", "paths": ["extra.css"]} in late
         stop.set()
@@ -243,8 +256,7 @@ def test_a_tab_on_an_arabic_url_stays_put_when_another_post_changes(server: Serv
     stop = threading.Event()
     extra = f"&generation={served[1].decode()}&digest={served[2].decode()}"
     # live.js sends encodeURIComponent(location.pathname): the browser's percent-encoded path, encoded once more
-    threading.Thread(target=events, args=(server, quote("/posts/بناء-علاقات/"), received, stop, extra),
-                     daemon=True).start()
+    subscribe(server, quote("/posts/بناء-علاقات/"), received, stop, extra)
     assert wait_until(lambda: get(server, "/")[0] == 200)
     edit(server.site / "content/posts/bundle-post/index.md", "beside it", "next to it")
     assert wait_until(lambda: {"type": "ok"} in received)
