@@ -70,9 +70,9 @@ def build_clock() -> datetime:
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the site; raise BuildError with every problem found, leaving the old output untouched.
 
-    Sources are parsed in worker processes, or taken from the cache when their bytes did not change; pages whose
-    inputs did not change are carried over from the previous output; files whose bytes did not change are linked,
-    not rewritten."""
+    Sources are parsed in worker processes, or taken from the cache when they did not change; pages and feeds whose
+    inputs did not change are carried over from the previous output; files whose bytes did not change are not
+    rewritten."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     clock = Stopwatch(timings)
@@ -111,7 +111,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             if options.strict and diagnostics.warnings:
                 raise BuildError(diagnostics.items)
             stage.finish(written.paths)
-        if cache is not None:
+        if cache is not None and written.digests != previous:  # else what the cache holds is still true
             cache.save_page_digests(options.output, written.digests, folder_identity(options.output))
     finally:
         if cache is not None:

@@ -1,5 +1,7 @@
-"""The persistent build cache (`.sitegen-cache/` beside the site): parsed posts by the hash of their source, and
-the digest each output page was rendered from, so a rebuild redoes only what changed.
+"""The persistent build cache (`.sitegen-cache/` beside the site): parsed posts by the hash of their source (their
+bodies in a table of their own, read when a page shows them), each source's size, time and hash, the digest each
+output file was made from with the output folder's identity, and compiled templates; so a rebuild redoes only what
+changed.
 
 A parsed post is keyed by its source bytes, its path, the configuration and sitegen itself (its version, the hash of
 its code, and the versions of the Markdown and highlighting libraries), so any change to one of those is a miss.

@@ -30,17 +30,17 @@ def site_shape(site: Site, asset_urls: dict[str, str]) -> bytes:
     return digest.digest()
 
 
-def route_digests(plan: Plan, site: Site, base: bytes, post_keys: dict[Path, bytes]) -> dict[str, bytes]:
-    """The digest of every page of the plan; `base` covers code, configuration, templates and the site's shape."""
+def file_digests(plan: Plan, base: bytes, post_keys: dict[Path, bytes]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The digest of every page of the plan, and of every generated file (feeds, sitemap, robots.txt); `base`
+    covers code, configuration, templates and the site's shape."""
     keys = _PostKeys(post_keys)
-    return {path: _route_digest(route, base, keys) for path, route in plan.pages.items()}
+    pages = {path: _route_digest(route, base, keys) for path, route in plan.pages.items()}
+    return pages, _generated_digests(plan, base, keys)
 
 
-def generated_digests(plan: Plan, base: bytes, post_keys: dict[Path, bytes]) -> dict[str, bytes]:
-    """The digest of every generated file (feeds, sitemap, robots.txt): `base`, its path, and the posts and files
-    it is made from."""
+def _generated_digests(plan: Plan, base: bytes, keys: _PostKeys) -> dict[str, bytes]:
+    """`base`, the file's path, and the posts and files it is made from."""
     digests = {}
-    keys = _PostKeys(post_keys)
     for path in plan.generated:
         digest = hashlib.blake2b(base, digest_size=16)
         digest.update(path.encode() + b"\0")

@@ -98,10 +98,9 @@ BIDI_OVERRIDES = re.compile("[\u202a-\u202e]")
 _BIDI_TO_ISOLATE = str.maketrans({"\u202a": "\u2066", "\u202b": "\u2067", "\u202c": "\u2069",
                                   "\u202d": "\u2066", "\u202e": "\u2067"})
 _UNWANTED = re.compile(f"{CONTROL_CHARS.pattern}|{BIDI_OVERRIDES.pattern}")
-# The same searches without the astral noncharacters: a class of single astral characters makes `re` test each one
+# The same search without the astral noncharacters: a class of single astral characters makes `re` test each one
 # in turn (15x slower over a post), so they are looked for only in text that has an astral character at all.
-_CONTROL_BMP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
-_UNWANTED_BMP = re.compile(f"{_CONTROL_BMP.pattern}|{BIDI_OVERRIDES.pattern}")
+_UNWANTED_BMP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\u202a-\u202e]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")
 _ISOLATE_CLOSE = "\u2069"
@@ -111,11 +110,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def find_unwanted(text: str) -> re.Match[str] | None:
     """The first control character or bidirectional override/embedding in `text`, if any."""
-    return _search(_UNWANTED, _UNWANTED_BMP, text)
-
-
-def _search(full: re.Pattern[str], bmp: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return full.search(text) if _ASTRAL.search(text) else bmp.search(text)
+    return (_UNWANTED if _ASTRAL.search(text) else _UNWANTED_BMP).search(text)
 
 
 def clean_text(text: str) -> str:
@@ -183,6 +178,8 @@ def read_source_text(raw: bytes, path: Path) -> tuple[str | None, list[SourceErr
     if raw[:8192].count(b"\x00") > 80:  # UTF-8 all right, but hardly text (a stray NUL is removed as a control)
         return None, [_binary(path)]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if find_unwanted(text) is None:  # nearly every file: nothing to clean or warn about (UTF-8 has no surrogates)
+        return text, []
     return clean_text(text), _invisible_characters(text, path)
 
 
@@ -194,8 +191,6 @@ def _binary(path: Path) -> SourceError:
 def _invisible_characters(text: str, path: Path) -> list[SourceError]:
     """A warning at the first control character and at the first bidi override of `text`, if any."""
     warnings = []
-    if find_unwanted(text) is None:
-        return warnings
     for pattern, done in ((CONTROL_CHARS, "removed"), (BIDI_OVERRIDES, "replaced by an isolate")):
         found = pattern.search(text)
         if found is None:

@@ -13,7 +13,7 @@ import jinja2
 from .cache import BuildCache, files_fingerprint
 from .errors import Diagnostics, SourceError, processing
 from .fingerprint import fingerprinted_path
-from .incremental import generated_digests, route_digests, site_shape
+from .incremental import file_digests, site_shape
 from .output import Stage
 from .parallel import map_chunks
 from .progress import Progress
@@ -41,7 +41,7 @@ def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, ca
     written = Written()
     asset_urls = _write_assets(plan, stage, written)
     base = _base_digest(site, theme, cache, asset_urls)
-    digests = route_digests(plan, site, base, post_keys)
+    digests, generated = file_digests(plan, base, post_keys)
     to_render = []
     for path in plan.pages:
         if previous.get(path) == digests[path] and stage.keep(path):
@@ -73,7 +73,6 @@ def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, ca
         if key not in seen:
             seen.add(key)
             diagnostics.add(error)
-    generated = generated_digests(plan, base, post_keys)
     for path, make in plan.generated.items():
         if previous.get(path) == generated[path] and stage.keep(path):
             continue
@@ -85,7 +84,7 @@ def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, ca
     written.digests = dict.fromkeys(written.paths, b"") | digests  # every path, so the next build knows the folder
     written.pages = sum(1 for path in written.paths if path.endswith(".html"))
     written.rendered = len(to_render)
-    if cache is not None:
+    if cache is not None and written.digests != previous:
         cache.forget_page_digests(output)  # the folder is about to change; the digests are saved once it has
     return written
 
