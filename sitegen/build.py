@@ -19,7 +19,7 @@ from .content import SourceFile, discover_sources, load_document
 from .errors import BuildError, Diagnostics, SourceError, processing
 from .markdown import create_parser, render_markdown
 from .output import check_output_dir, check_output_paths, folder_identity, staged_output
-from .parallel import map_chunks
+from .parallel import fewer_collections, map_chunks
 from .progress import Progress, Stopwatch
 from .render import Output, Plan, plan_site, render_site
 from .site import Post, Site, assemble_site, find_url_collisions, is_published, make_post
@@ -73,10 +73,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     Sources are parsed in worker processes, or taken from the cache when they did not change; pages and feeds whose
     inputs did not change are carried over from the previous output; files whose bytes did not change are not
     rewritten."""
+    with fewer_collections():
+        return _build(options, progress or Progress())
+
+
+def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     clock = Stopwatch(timings)
-    progress = progress or Progress()
     diagnostics = Diagnostics()
     root = options.source
     with clock("configuration"), processing(root / "sitegen.yaml", "reading"):
@@ -179,7 +183,7 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
     keys: list[bytes] = [b""] * len(sources)
     if cache is not None:
         keys = _source_keys(cache, sources, raws, config.root)
-    found = cache.get_parsed([k for k in keys if k]) if cache is not None else {}
+    found = cache.get_parsed({k: s for k, s in zip(keys, sources, strict=True) if k}) if cache is not None else {}
     results: dict[int, tuple[Post | None, list[SourceError]]] = {}
     for index, (source, key) in enumerate(zip(sources, keys, strict=True)):
         hit = found.get(key)
@@ -205,7 +209,7 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
     for index, item in zip(misses, parsed, strict=True):
         if isinstance(item, bytes):
             assert cache is not None
-            post, errors, _ = cache.load_parsed(keys[index], item)
+            post, errors, _ = cache.load_parsed(keys[index], item, sources[index])
             results[index] = post, errors
         else:
             results[index] = item
@@ -217,8 +221,6 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
         post, errors = results[index]
         diagnostics.extend(errors)
         post_keys[source.path] = keys[index]
-        if post is not None:  # a cached post keeps its path as spelled when parsed (--source relative, absolute)
-            post_keys[post.doc.path] = keys[index]
         if post is not None and is_published(post, now, drafts=options.drafts, future=options.future):
             posts.append(post)
     diagnostics.extend(find_url_collisions(_claims(posts), config.root))

@@ -28,7 +28,7 @@ from .markdown import Link, TocEntry
 from .site import Body, LocalLink, Post, StoredBody
 
 CACHE_DIR = ".sitegen-cache"
-_SCHEMA = 4
+_SCHEMA = 5
 _NO_BODY = Body("", ())
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "babel", "pyyaml", "nh3", "feedgen")
 
@@ -80,27 +80,48 @@ def _dumps(value: Any) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _REDUCERS
-    pickler.persistent_id = _body_id  # type: ignore[method-assign]
     pickler.dump(value)
     return out.getvalue()
 
 
-def _body_id(value: Any) -> str | None:
-    """A post's body is stored apart (see put_parsed); its place in the pickled post is marked."""
-    return "body" if value is _NO_BODY else None
+class _PostPickler(pickle.Pickler):
+    """Pickles a parsed post without its body, stored apart (see put_parsed), and without its source file, which
+    the loader is given: the one found on disk this time, with the site's root as spelled this time."""
+
+    dispatch_table = _REDUCERS
+
+    def __init__(self, out: io.BytesIO, source: SourceFile | None) -> None:
+        super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.source = source
+
+    def persistent_id(self, obj: Any) -> str | None:  # type: ignore[override]
+        if obj is _NO_BODY:
+            return "body"
+        if obj is self.source and obj is not None:
+            return "source"
+        return None
+
+
+def _dumps_post(value: tuple[Post | None, list[SourceError], int | None]) -> bytes:
+    out = io.BytesIO()
+    _PostPickler(out, value[0].doc.source if value[0] is not None else None).dump(value)
+    return out.getvalue()
 
 
 class _PostLoader(pickle.Unpickler):
-    """Unpickles a stored post with its body left in the cache."""
+    """Unpickles a stored post with its body left in the cache and the source file given."""
 
-    def __init__(self, data: bytes, body: StoredBody) -> None:
+    def __init__(self, data: bytes, body: StoredBody, source: SourceFile) -> None:
         super().__init__(io.BytesIO(data))
         self.body = body
+        self.source = source
 
-    def persistent_load(self, pid: Any) -> StoredBody:
-        if pid != "body":
-            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
-        return self.body
+    def persistent_load(self, pid: Any) -> StoredBody | SourceFile:
+        if pid == "body":
+            return self.body
+        if pid == "source":
+            return self.source
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
 class BuildCache:
@@ -172,16 +193,18 @@ class BuildCache:
             self._conn().executemany("DELETE FROM sources WHERE path = ?", gone)
             self._conn().executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", changed)
 
-    def get_parsed(self, keys: list[bytes]) -> dict[bytes, Any]:
-        """(post, errors, mtime) by key; each post's body stays in the cache until a page shows it."""
+    def get_parsed(self, sources: dict[bytes, SourceFile]) -> dict[bytes, Any]:
+        """(post, errors, mtime) by key, for the sources found under those keys; each post's body stays in the cache
+        until a page shows it."""
         found: dict[bytes, Any] = {}
+        keys = list(sources)
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             rows = self._conn().execute(f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})",
                                     chunk)
             for key, value in rows:
                 try:
-                    found[key] = self.load_parsed(key, value)
+                    found[key] = self.load_parsed(key, value, sources[key])
                 except Exception:  # a cache written by another version: a miss, never an error
                     continue
         return found
@@ -194,16 +217,17 @@ class BuildCache:
             if post is not None:
                 bodies.append((key, _dumps(post.read_body())))
                 post = dataclasses.replace(post, body=_NO_BODY)
-            stored[key] = _dumps((post, errors, mtime))
+            stored[key] = _dumps_post((post, errors, mtime))
             rows.append((key, stored[key]))
         with self._transaction():
             self._conn().executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", rows)
             self._conn().executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
         return stored
 
-    def load_parsed(self, key: bytes, stored: bytes) -> tuple[Post | None, list[SourceError], int | None]:
-        """(post, errors, mtime) from what `put_parsed` returned; the post's body stays in the cache."""
-        return _PostLoader(stored, StoredBody(self, key)).load()
+    def load_parsed(self, key: bytes, stored: bytes, source: SourceFile
+                    ) -> tuple[Post | None, list[SourceError], int | None]:
+        """(post, errors, mtime) of `source` from what `put_parsed` returned; the post's body stays in the cache."""
+        return _PostLoader(stored, StoredBody(self, key), source).load()
 
     def body(self, key: bytes) -> Body:
         """A post's body, read from the cache (by this process's own connection: workers are forked)."""
