@@ -116,7 +116,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
                 raise BuildError(diagnostics.items)
             stage.finish(written.paths)
         if cache is not None and written.digests != previous:  # else what the cache holds is still true
-            cache.save_page_digests(options.output, written.digests, folder_identity(options.output))
+            cache.save_page_digests(options.output, written.digests, folder_identity(options.output), previous)
     finally:
         if cache is not None:
             cache.close()

@@ -245,38 +245,49 @@ class BuildCache:
 
     def keep_only_parsed(self, keys: set[bytes]) -> None:
         """Forget parsed entries no source uses any more, so the cache does not grow for ever."""
-        if self._conn().execute("SELECT count(*) FROM parsed").fetchone()[0] == len(keys):
-            return  # every entry is one of `keys` (each source's was found or just stored): nothing to forget
+        stale = [(key,) for (key,) in self._conn().execute("SELECT key FROM parsed") if key not in keys]
+        if not stale:
+            return
         with self._transaction():
-            self._conn().execute("CREATE TEMP TABLE IF NOT EXISTS keep (key BLOB PRIMARY KEY)")
-            self._conn().execute("DELETE FROM keep")
-            self._conn().executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
-            self._conn().execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM keep)")
-            self._conn().execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM keep)")
+            self._conn().executemany("DELETE FROM parsed WHERE key = ?", stale)
+            self._conn().executemany("DELETE FROM bodies WHERE key = ?", stale)
 
     def page_digests(self, output: Path) -> dict[str, bytes]:
         """What each page in the output folder was made from, as of the last build that wrote it."""
         return dict(self._conn().execute("SELECT path, digest FROM pages WHERE output = ?", (_folder(output),)))
 
-    def forget_page_digests(self, output: Path) -> None:
-        """Called before the output folder is replaced: until the new digests are saved, none is trusted."""
+    def forget_page_digests(self, output: Path, paths: Iterable[str] | None = None) -> None:
+        """Called before the output folder changes: the digests of `paths` (of every file, when None), which are
+        about to change, are dropped, so a build that stops half-way leaves none that lies."""
+        folder = _folder(output)
         with self._transaction():
-            self._conn().execute("DELETE FROM pages WHERE output = ?", (_folder(output),))
-            self._conn().execute("DELETE FROM outputs WHERE output = ?", (_folder(output),))
+            if paths is None:
+                self._conn().execute("DELETE FROM pages WHERE output = ?", (folder,))
+                self._conn().execute("DELETE FROM outputs WHERE output = ?", (folder,))
+            else:
+                self._conn().executemany("DELETE FROM pages WHERE output = ? AND path = ?",
+                                         ((folder, path) for path in paths))
 
     def output_identity(self, output: Path) -> tuple[int, int] | None:
         """The (device, inode) of the output folder when its digests were saved."""
         row = self._conn().execute("SELECT device, inode FROM outputs WHERE output = ?", (_folder(output),)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def save_page_digests(self, output: Path, digests: dict[str, bytes], identity: tuple[int, int] | None) -> None:
+    def save_page_digests(self, output: Path, digests: dict[str, bytes], identity: tuple[int, int] | None,
+                          previous: dict[str, bytes]) -> None:
         """Every file of the output folder with the digest it was made from (empty for copied files), and the
-        folder's identity: the next build updates the folder in place only if it is still the same folder."""
+        folder's identity: the next build updates the folder in place only if it is still the same folder.
+        `previous` is what `page_digests` gave for this folder at the start of the build (empty when it was not
+        trusted): only what differs from it is written."""
         folder = _folder(output)
         with self._transaction():
-            self._conn().execute("DELETE FROM pages WHERE output = ?", (folder,))
+            if not previous:
+                self._conn().execute("DELETE FROM pages WHERE output = ?", (folder,))
+            self._conn().executemany("DELETE FROM pages WHERE output = ? AND path = ?",
+                                     ((folder, path) for path in previous.keys() - digests.keys()))
+            self._conn().executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                                     ((folder, p, d) for p, d in digests.items() if previous.get(p) != d))
             self._conn().execute("DELETE FROM outputs WHERE output = ?", (folder,))
-            self._conn().executemany("INSERT INTO pages VALUES (?, ?, ?)", ((folder, p, d) for p, d in digests.items()))
             if identity is not None:
                 self._conn().execute("INSERT INTO outputs VALUES (?, ?, ?)", (folder, *identity))
 

@@ -84,8 +84,10 @@ def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, ca
     written.digests = dict.fromkeys(written.paths, b"") | digests  # every path, so the next build knows the folder
     written.pages = sum(1 for path in written.paths if path.endswith(".html"))
     written.rendered = len(to_render)
-    if cache is not None and written.digests != previous:
-        cache.forget_page_digests(output)  # the folder is about to change; the digests are saved once it has
+    if cache is not None and written.digests != previous:  # the digests are saved once the folder has changed
+        changing = [p for p, d in written.digests.items() if previous.get(p) != d]
+        gone = previous.keys() - written.digests.keys()  # a file to delete: the next build must not trust the list
+        cache.forget_page_digests(output, changing if previous and not gone else None)
     return written
 
 
