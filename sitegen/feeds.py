@@ -14,12 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.feed import FeedGenerator
-from lxml import etree
-
 from .config import Config
-from .replies import reply_mailto
 from .site import Post, Site, Tag
 from .templates import absolute_url
 from .text import resolve_links
@@ -27,10 +22,7 @@ from .text import resolve_links
 # Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; surrogates; U+FFFE/U+FFFF), and
 # the ones it discourages (DEL and the C1 controls, which readers misread as Windows-1252; noncharacters).
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-THREAD_NS = "http://purl.org/syndication/thread/1.0"
-SLASH_NS = "http://purl.org/rss/1.0/modules/slash/"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _URL_SAFE = "/#?=&%:~+@!$'()*,;"
 
@@ -75,43 +67,45 @@ def xml_text(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
-def _title(text: str, fallback: str) -> str:
+def feed_title(text: str, fallback: str) -> str:
     """A title feeds can carry: never empty, even when the written one was only characters XML forbids."""
     return xml_text(text).strip() or fallback
 
 
 def site_feed_set(site: Site) -> FeedSet:
-    return FeedSet(_site_title(site.config), "/", site.posts[: site.config.feed_limit])
+    return FeedSet(site_title(site.config), "/", site.posts[: site.config.feed_limit])
 
 
 def tag_feed_set(site: Site, tag: Tag) -> FeedSet:
-    return FeedSet(f"{_site_title(site.config)} · {_title(tag.name, tag.slug)}", tag.url,
+    return FeedSet(f"{site_title(site.config)} · {feed_title(tag.name, tag.slug)}", tag.url,
                    tag.posts[: site.config.feed_limit])
 
 
-def _terms(post: Post) -> list[str]:
+def item_terms(post: Post) -> list[str]:
     return [term for name in post.tag_names if (term := xml_text(name).strip())]
 
 
-def _site_title(config: Config) -> str:
-    return _title(config.title, urlsplit(config.base_url).netloc)
+def site_title(config: Config) -> str:
+    return feed_title(config.title, urlsplit(config.base_url).netloc)
 
 
 def feed_links(config: Config, feeds: FeedSet | None = None) -> tuple[FeedLink, ...]:
     """The three feeds of a feed set (the whole site's by default), RSS first."""
     page = feeds.page if feeds else "/"
-    title = feeds.title if feeds else _site_title(config)
+    title = feeds.title if feeds else site_title(config)
     return tuple(FeedLink(absolute_url(config, page + name), page + name, media, fmt, f"{title} ({fmt})")
                  for name, (media, fmt) in FEED_FORMATS.items())
 
 
 def render_feeds(site: Site, feeds: FeedSet | None = None) -> dict[str, bytes]:
     """The RSS, Atom and JSON feeds of a feed set (the whole site's by default), by output path."""
+    from .feedxml import feed_generator  # feedgen and lxml load only when a feed is written, not on every rebuild
+
     feeds = feeds or site_feed_set(site)
     folder = feeds.page.lstrip("/")
     return {
-        folder + "feed.xml": _generator(site, feeds, "feed.xml").rss_str(pretty=True),
-        folder + "atom.xml": _generator(site, feeds, "atom.xml").atom_str(pretty=True),
+        folder + "feed.xml": feed_generator(site, feeds, "feed.xml").rss_str(pretty=True),
+        folder + "atom.xml": feed_generator(site, feeds, "atom.xml").atom_str(pretty=True),
         folder + "feed.json": render_json_feed(site, feeds),
     }
 
@@ -125,7 +119,7 @@ def render_json_feed(site: Site, feeds: FeedSet) -> bytes:
         "title": feeds.title,
         "home_page_url": absolute_url(config, feeds.page),
         "feed_url": absolute_url(config, feeds.path("feed.json")),
-        "description": _title(config.description, feeds.title),
+        "description": feed_title(config.description, feeds.title),
         "language": config.language,
         "authors": [author],
         "items": [_json_item(post, config) for post in feeds.posts],
@@ -135,12 +129,12 @@ def render_json_feed(site: Site, feeds: FeedSet) -> bytes:
 
 def _json_item(post: Post, config: Config) -> dict[str, Any]:
     url = absolute_url(config, post.url)
-    published = post.date or _EPOCH
+    published = post.date or EPOCH
     item: dict[str, Any] = {
         "id": url,
         "url": url,
-        "title": _title(post.title, post.slug),
-        "content_html": _content(post, url),
+        "title": feed_title(post.title, post.slug),
+        "content_html": item_html(post, url),
         "summary": xml_text(post.description),
         "date_published": _rfc3339(published),
         "date_modified": _rfc3339(post.updated or published),
@@ -149,11 +143,11 @@ def _json_item(post: Post, config: Config) -> dict[str, Any]:
     if post.image:
         item["image"] = _absolute_ref(post.image, url)
     if post.tag_names:
-        item["tags"] = _terms(post)
+        item["tags"] = item_terms(post)
     return item
 
 
-def _content(post: Post, url: str) -> str:
+def item_html(post: Post, url: str) -> str:
     """The post's HTML for a feed, links made absolute, in an element carrying its language and direction: a feed
     reader shows an Arabic post right to left only when the HTML says so."""
     lang = html.escape(post.lang, quote=True)
@@ -161,7 +155,7 @@ def _content(post: Post, url: str) -> str:
 
 
 def _json_author(config: Config) -> dict[str, str]:
-    author = {"name": _title(config.author.name, _site_title(config)), "url": absolute_url(config, "/")}
+    author = {"name": feed_title(config.author.name, site_title(config)), "url": absolute_url(config, "/")}
     if config.author.image:
         author["avatar"] = _absolute_ref(config.author.image, config.base_url)
     return author
@@ -174,96 +168,3 @@ def _absolute_ref(ref: str, base: str) -> str:
 
 def _rfc3339(when: datetime) -> str:
     return when.isoformat(timespec="seconds")
-
-
-def _generator(site: Site, feeds: FeedSet, name: str) -> FeedGenerator:
-    config = site.config
-    media_type = FEED_FORMATS[name][0]
-    page = absolute_url(config, feeds.page)
-    fg = FeedGenerator()
-    fg.register_extension("sitegen_atom", _FeedNamespaces, _AtomEntryExtras, atom=True, rss=False)
-    fg.register_extension("sitegen_rss", _RssNamespaces, _RssItemExtras, atom=False, rss=True)
-    fg.id(page)
-    fg.link(href=absolute_url(config, feeds.path(name)), rel="self", type=media_type)
-    fg.link(href=page, rel="alternate", type="text/html")
-    fg.title(feeds.title)
-    fg.subtitle(_title(config.description, feeds.title))
-    fg.description(_title(config.description, feeds.title))
-    fg.language(config.language)
-    author = {"name": _title(config.author.name, _site_title(config))}
-    if config.author.email:
-        author["email"] = config.author.email
-    fg.author(author)
-    fg.generator("sitegen")
-    latest = max((p.updated or p.date for p in feeds.posts if p.date), default=None) or site.latest or _EPOCH
-    fg.updated(latest)
-    fg.lastBuildDate(latest)
-    for post in feeds.posts:
-        _add_entry(fg, post, config)
-    return fg
-
-
-def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
-    url = absolute_url(config, post.url)
-    entry = fg.add_entry(order="append")
-    entry.id(url)
-    entry.guid(url, permalink=True)
-    entry.title(_title(post.title, post.slug))
-    entry.link(href=url, rel="alternate", type="text/html")
-    published = post.date or _EPOCH
-    entry.published(published)
-    entry.updated(post.updated or published)
-    entry.description(xml_text(post.description), isSummary=True)
-    entry.content(_content(post, url), type="html")
-    for term in _terms(post):
-        entry.category(term=term)
-    mailto = reply_mailto(config.author.email, _title(post.title, post.slug), url)
-    if mailto or config.reply_form:  # without an address to write to, the post's reply form is the way to reply
-        entry.comments(mailto or f"{url}#replies")
-    extras = {"mailto": mailto, "page": f"{url}#replies", "count": len(post.replies),
-              "lang": post.lang if post.lang != config.language else None}
-    entry.sitegen_atom.extras = extras
-    entry.sitegen_rss.extras = extras
-
-
-class _FeedNamespaces(BaseExtension):
-    """Declares the Atom Threading Extension (RFC 4685) namespace on the Atom feed."""
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"thr": THREAD_NS}
-
-
-class _RssNamespaces(BaseExtension):
-    """Declares the slash namespace (reply counts) on the RSS feed."""
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"slash": SLASH_NS}
-
-
-class _AtomEntryExtras(BaseEntryExtension):
-    """What feedgen cannot say in an Atom entry: its own xml:lang, and where replies go (RFC 4685)."""
-
-    def __init__(self) -> None:
-        self.extras: dict[str, Any] = {}
-
-    def extend_atom(self, entry: etree._Element) -> etree._Element:
-        # feedgen writes Atom elements without a namespace under a literal xmlns attribute; so do we
-        if self.extras.get("lang"):
-            entry.set(XML_LANG, self.extras["lang"])
-        if self.extras.get("mailto"):
-            etree.SubElement(entry, "link", rel="replies", href=self.extras["mailto"])
-        replies = etree.SubElement(entry, "link", rel="replies", type="text/html", href=self.extras["page"])
-        replies.set(f"{{{THREAD_NS}}}count", str(self.extras["count"]))
-        return entry
-
-
-class _RssItemExtras(BaseEntryExtension):
-    """The number of replies a post has, as `<slash:comments>` (what feed readers show beside `<comments>`)."""
-
-    def __init__(self) -> None:
-        self.extras: dict[str, Any] = {}
-
-    def extend_rss(self, item: etree._Element) -> etree._Element:
-        if self.extras.get("count"):  # the validator wants a positive number here, so none when there is none
-            etree.SubElement(item, f"{{{SLASH_NS}}}comments").text = str(self.extras["count"])
-        return item

@@ -1,4 +1,6 @@
-"""Markdown to HTML: the configured markdown-it parser and what a post needs from it. Knows nothing of sites."""
+"""Markdown to HTML: the configured markdown-it parser and what a post needs from it. Knows nothing of sites.
+
+markdown-it and Pygments are imported when first used, so a rebuild that parses nothing does not load them."""
 
 from __future__ import annotations
 
@@ -6,18 +8,16 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.gfm import gfm_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+from typing import TYPE_CHECKING
 
 from .text import clean_text, count_words, find_unwanted, slugify
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+    from pygments.formatters import HtmlFormatter
 
 MORE_MARKER = "<!--more-->"
 MAX_NESTING = 100
@@ -69,6 +69,9 @@ class RenderedMarkdown:
 
 def create_parser() -> MarkdownIt:
     """CommonMark with GFM tables, strikethrough, task lists, autolinks, footnotes, heading ids and highlighting."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.gfm import gfm_plugin
+
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "highlight": highlight_code,
                                    "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
@@ -177,6 +180,8 @@ def render_markdown(source: str, md: MarkdownIt | None = None, *, title: str | N
 
 def highlight_code(code: str, language: str, _attrs: str) -> str:
     """Pygments highlighting for fenced code; code stays left-to-right inside right-to-left pages."""
+    from pygments import highlight
+
     name = language.split()[0] if language.strip() else ""
     lexer = _lexer(name)
     label = f' class="language-{html.escape(name)}"' if name else ""
@@ -186,6 +191,8 @@ def highlight_code(code: str, language: str, _attrs: str) -> str:
 
 def pygments_css(style: str = "default") -> str:
     """The stylesheet for highlighted code."""
+    from pygments.formatters import HtmlFormatter
+
     return HtmlFormatter(style=style).get_style_defs(".highlight")
 
 
@@ -196,6 +203,9 @@ def _default_parser() -> MarkdownIt:
 
 @lru_cache(maxsize=256)
 def _lexer(name: str):  # type: ignore[no-untyped-def]
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     if not name:
         return None
     try:
@@ -206,6 +216,8 @@ def _lexer(name: str):  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=1)
 def _formatter() -> HtmlFormatter:
+    from pygments.formatters import HtmlFormatter
+
     return HtmlFormatter(nowrap=True)
 
 

@@ -6,11 +6,11 @@ path when a browser asks for it.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import jinja2
 
@@ -186,7 +186,7 @@ def render_sitemap(site: Site, urls: list[str]) -> bytes:
     for url in urls:
         stamp = modified.get(url)
         lastmod = f"<lastmod>{stamp.date().isoformat()}</lastmod>" if stamp else ""
-        rows.append(f"  <url><loc>{escape(absolute_url(site.config, url))}</loc>{lastmod}</url>")
+        rows.append(f"  <url><loc>{html.escape(absolute_url(site.config, url), quote=False)}</loc>{lastmod}</url>")
     body = "\n".join(rows)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n').encode()

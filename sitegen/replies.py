@@ -14,18 +14,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
-
-import nh3
-from markdown_it import MarkdownIt
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from .content import MARKDOWN_SUFFIXES, decode_source, split_front_matter
 from .errors import SourceError
 from .text import slugify
 from .yamlio import parse_yaml_mapping
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 REPLIES_DIR = Path("content") / "replies"
 REPLY_KEYS = ("name", "url", "date", "email")
@@ -141,6 +140,8 @@ def parse_reply(text: str, path: Path, post_slug: str, zone: ZoneInfo) -> tuple[
 
 def render_reply_html(markdown: str) -> str:
     """Untrusted Markdown to safe HTML: no raw HTML, then an allowlist; links get rel="nofollow ugc"."""
+    import nh3  # here, like markdown-it: a site without replies does not load them
+
     html = _reply_parser().render(markdown)
     return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
                      url_schemes=set(URL_SCHEMES), link_rel=LINK_REL, strip_comments=True).strip()
@@ -210,6 +211,9 @@ def _to_datetime(value: Any, zone: ZoneInfo) -> datetime | None:
 @lru_cache(maxsize=1)
 def _reply_parser() -> MarkdownIt:
     """CommonMark with raw HTML off, line breaks kept (replies come from a plain text box), bare URLs linked."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "breaks": True})
     md.enable("strikethrough")
     md.use(gfm_autolink_plugin)
