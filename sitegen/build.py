@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from .cache import CACHE_DIR, BuildCache, code_fingerprint
 from .config import Config, find_config, load_config
@@ -25,6 +24,9 @@ from .render import Output, Plan, plan_site, render_site
 from .site import Post, Site, assemble_site, find_url_collisions, is_published, make_post
 from .templates import create_environment, find_theme
 from .write import write_site
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @dataclass(frozen=True, slots=True)

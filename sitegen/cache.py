@@ -1,5 +1,5 @@
 """The persistent build cache (`.sitegen-cache/` beside the site): parsed posts by the hash of their source (their
-bodies in a table of their own, read when a page shows them), each source's size, time and hash, the digest each
+bodies in a file of their own, read when a page shows them), each source's size, time and hash, the digest each
 output file was made from with the output folder's identity, and compiled templates; so a rebuild redoes only what
 changed.
 
@@ -28,7 +28,7 @@ from .markdown import Link, TocEntry
 from .site import Body, LocalLink, Post, StoredBody
 
 CACHE_DIR = ".sitegen-cache"
-_SCHEMA = 5
+_SCHEMA = 6
 _NO_BODY = Body("", ())
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "babel", "pyyaml", "nh3", "feedgen")
 
@@ -139,26 +139,35 @@ class BuildCache:
         if not gitignore.exists():
             gitignore.write_text("*\n")
         self.fingerprint = fingerprint
-        self._db = sqlite3.connect(folder / "cache.sqlite", isolation_level=None, timeout=60)
+        self.folder = folder
+        bodies_lost = not (folder / "bodies.sqlite").exists()
+        self._db = self._connect()
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        if self._db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:  # written by another sitegen: start over
-            for table in ("parsed", "bodies", "pages", "sources", "outputs"):
+        self._db.execute("PRAGMA bodies.journal_mode=WAL")
+        # Written by another sitegen, or its posts' bodies deleted (by hand): start over.
+        if bodies_lost or self._db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
+            for table in ("parsed", "bodies", "pages", "sources", "outputs", "bodies.bodies"):
                 self._db.execute(f"DROP TABLE IF EXISTS {table}")
             self._db.execute(f"PRAGMA user_version = {_SCHEMA}")
-        # Bodies have a table of their own: the posts' metadata, read whole by every build, stays in a few
-        # contiguous megabytes instead of being spread between the bodies over the whole file.
+        # Bodies have a file of their own: the posts' metadata, read whole by every build, stays in 2 KB a post of
+        # contiguous pages, instead of being spread between the bodies (13 KB a post) over the whole file.
         self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key BLOB PRIMARY KEY, value BLOB)")
-        self._db.execute("CREATE TABLE IF NOT EXISTS bodies (key BLOB PRIMARY KEY, body BLOB)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS bodies.bodies (key BLOB PRIMARY KEY, body BLOB)")
         self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT, path TEXT, digest BLOB, "
                          "PRIMARY KEY (output, path))")
         self._db.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, device INTEGER, inode INTEGER)")
         self._db.execute("CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
                          "digest BLOB)")
-        self.folder = folder
         self._pid = os.getpid()
         self._forked: tuple[int, sqlite3.Connection] | None = None
         self._last_body: tuple[bytes, Body] | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.folder / "cache.sqlite", isolation_level=None, timeout=60)
+        db.execute("ATTACH DATABASE ? AS bodies", (str(self.folder / "bodies.sqlite"),))
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA bodies.synchronous=NORMAL")
+        return db
 
     def _conn(self) -> sqlite3.Connection:
         """This process's connection: a forked worker opens its own (an SQLite connection must not cross a fork;
@@ -167,9 +176,7 @@ class BuildCache:
         if pid == self._pid:
             return self._db
         if self._forked is None or self._forked[0] != pid:
-            db = sqlite3.connect(self.folder / "cache.sqlite", isolation_level=None, timeout=60)
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._forked = pid, db
+            self._forked = pid, self._connect()
         return self._forked[1]
 
     def source_key(self, relative: str, digest: bytes) -> bytes:
@@ -195,18 +202,16 @@ class BuildCache:
 
     def get_parsed(self, sources: dict[bytes, SourceFile]) -> dict[bytes, Any]:
         """(post, errors, mtime) by key, for the sources found under those keys; each post's body stays in the cache
-        until a page shows it."""
+        until a page shows it. The table is read in one scan, in the order it lies on disk."""
         found: dict[bytes, Any] = {}
-        keys = list(sources)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            rows = self._conn().execute(f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})",
-                                    chunk)
-            for key, value in rows:
-                try:
-                    found[key] = self.load_parsed(key, value, sources[key])
-                except Exception:  # a cache written by another version: a miss, never an error
-                    continue
+        for key, value in self._conn().execute("SELECT key, value FROM parsed"):
+            source = sources.get(key)
+            if source is None:
+                continue  # a source that changed or went away; keep_only_parsed forgets it
+            try:
+                found[key] = self.load_parsed(key, value, source)
+            except Exception:  # a cache written by another version: a miss, never an error
+                continue
         return found
 
     def put_parsed(self, items: dict[bytes, Any]) -> dict[bytes, bytes]:
@@ -219,9 +224,12 @@ class BuildCache:
                 post = dataclasses.replace(post, body=_NO_BODY)
             stored[key] = _dumps_post((post, errors, mtime))
             rows.append((key, stored[key]))
+        # Two files commit apart: bodies first, so a post is never stored without its body (a build stopped between
+        # the two leaves bodies no post points at, which keep_only_parsed removes).
+        with self._transaction():
+            self._conn().executemany("INSERT OR REPLACE INTO bodies.bodies VALUES (?, ?)", bodies)
         with self._transaction():
             self._conn().executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", rows)
-            self._conn().executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
         return stored
 
     def load_parsed(self, key: bytes, stored: bytes, source: SourceFile
@@ -233,7 +241,7 @@ class BuildCache:
         """A post's body, read from the cache (by this process's own connection: workers are forked)."""
         if self._last_body is not None and self._last_body[0] == key:  # a page asks for content, then toc
             return self._last_body[1]
-        row = self._conn().execute("SELECT body FROM bodies WHERE key = ?", (key,)).fetchone()
+        row = self._conn().execute("SELECT body FROM bodies.bodies WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise LookupError("a post's body is missing from the build cache; run the build with --no-cache")
         body = pickle.loads(row[0])
@@ -250,7 +258,8 @@ class BuildCache:
             return
         with self._transaction():
             self._conn().executemany("DELETE FROM parsed WHERE key = ?", stale)
-            self._conn().executemany("DELETE FROM bodies WHERE key = ?", stale)
+        with self._transaction():  # and bodies of no post (by the two tables' key indexes, a few hundred KB)
+            self._conn().execute("DELETE FROM bodies.bodies WHERE key NOT IN (SELECT key FROM parsed)")
 
     def page_digests(self, output: Path) -> dict[str, bytes]:
         """What each page in the output folder was made from, as of the last build that wrote it."""

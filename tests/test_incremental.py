@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,29 @@ def test_the_cache_serves_a_site_named_another_way(site_copy, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     built = re.search(r"built (\d+) pages .*; (\d+) unchanged pages carried over", result.stdout)
     assert built and built[1] == built[2], result.stdout  # every page carried over
+
+
+def test_a_cache_that_lost_its_bodies_file_starts_over(site_copy, tmp_path: Path) -> None:
+    """The posts' bodies live in a file of their own; without it the cached posts are parsed again, so a page that
+    shows other posts' bodies (the feeds, after one edit) is still made whole."""
+    site = site_copy("basic")
+    rebuild(site)
+    (site / ".sitegen-cache/bodies.sqlite").unlink()
+    CHANGES["one post's body"](site)
+    rebuild(site)
+    assert read_tree(site / "public") == cold_tree(site, tmp_path)
+
+
+def test_bodies_no_post_points_at_are_removed(site_copy) -> None:
+    """A build stopped between storing bodies and storing their posts leaves bodies of no post; the next build that
+    changes anything removes them, so the cache does not grow for ever."""
+    site = site_copy("basic")
+    rebuild(site)
+    with sqlite3.connect(site / ".sitegen-cache/bodies.sqlite") as db:
+        db.execute("INSERT INTO bodies VALUES (?, ?)", (b"orphan", b""))
+    CHANGES["one post's body"](site)
+    rebuild(site)
+    with sqlite3.connect(site / ".sitegen-cache/bodies.sqlite") as db:
+        keys = [key for (key,) in db.execute("SELECT key FROM bodies")]
+        assert b"orphan" not in keys
+        assert len(keys) >= 4  # the posts' bodies stay
