@@ -258,8 +258,11 @@ class BuildCache:
             return
         with self._transaction():
             self._conn().executemany("DELETE FROM parsed WHERE key = ?", stale)
-        with self._transaction():  # and bodies of no post (by the two tables' key indexes, a few hundred KB)
-            self._conn().execute("DELETE FROM bodies.bodies WHERE key NOT IN (SELECT key FROM parsed)")
+        # Their bodies, and any body of no post. The keys come from the key index (a few hundred KB): a DELETE with
+        # a subquery would scan the whole bodies table instead.
+        unused = [(key,) for (key,) in self._conn().execute("SELECT key FROM bodies.bodies") if key not in keys]
+        with self._transaction():
+            self._conn().executemany("DELETE FROM bodies.bodies WHERE key = ?", unused)
 
     def page_digests(self, output: Path) -> dict[str, bytes]:
         """What each page in the output folder was made from, as of the last build that wrote it."""
