@@ -181,6 +181,23 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
     source's cache key (what its pages are made from)."""
     now = options.now or build_clock()
     sources = discover_sources(config.root)
+    results, keys = parse_sources_cached(config, options, cache, progress, sources)
+    posts: list[Post] = []
+    post_keys: dict[Path, bytes] = {}
+    for source, (post, errors), key in zip(sources, results, keys, strict=True):
+        diagnostics.extend(errors)
+        post_keys[source.path] = key
+        if post is not None and is_published(post, now, drafts=options.drafts, future=options.future):
+            posts.append(post)
+    diagnostics.extend(find_url_collisions(_claims(posts), config.root))
+    return posts, post_keys
+
+
+def parse_sources_cached(config: Config, options: BuildOptions, cache: BuildCache | None, progress: Progress,
+                         sources: list[SourceFile]) -> tuple[list[tuple[Post | None, list[SourceError]]], list[bytes]]:
+    """Each source's (post, errors), drafts, future and failed ones included, in the order of `sources`: from the
+    cache where it did not change, the rest parsed in worker processes (`options.workers`); and each source's cache
+    key (empty when it has none). A post that comes from the cache has its body left there (a StoredBody)."""
     raws: list[bytes | None] = [None] * len(sources)
     keys: list[bytes] = [b""] * len(sources)
     if cache is not None:
@@ -217,16 +234,7 @@ def load_posts_cached(config: Config, options: BuildOptions, diagnostics: Diagno
             results[index] = item
     if cache is not None:
         cache.keep_only_parsed({k for k in keys if k})
-    posts: list[Post] = []
-    post_keys: dict[Path, bytes] = {}
-    for index, source in enumerate(sources):
-        post, errors = results[index]
-        diagnostics.extend(errors)
-        post_keys[source.path] = keys[index]
-        if post is not None and is_published(post, now, drafts=options.drafts, future=options.future):
-            posts.append(post)
-    diagnostics.extend(find_url_collisions(_claims(posts), config.root))
-    return posts, post_keys
+    return [results[index] for index in range(len(sources))], keys
 
 
 def _source_keys(cache: BuildCache, sources: list[SourceFile], raws: list[bytes | None], root: Path) -> list[bytes]:

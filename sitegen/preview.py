@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import threading
 import time
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
-from .build import BuildOptions, ParseCache, load_posts
+from .build import BuildOptions, ParseCache, load_posts, open_cache, parse_sources_cached
 from .config import CONFIG_NAMES, Config, load_config
 from .content import SourceFile, discover_sources
 from .errors import Diagnostics, SourceError
+from .parallel import fewer_collections
+from .progress import Progress
 from .render import Plan, TemplateFailure, plan_site, render_page
-from .site import Site, assemble_site, url_to_path
+from .site import Body, Post, Site, assemble_site, url_to_path
 from .templates import Theme, create_environment, find_theme
 
 
@@ -72,12 +76,19 @@ class Rebuild:
 
 
 class Preview:
-    """The site as the preview serves it. Rebuilds re-read only the sources that changed."""
+    """The site as the preview serves it. Rebuilds re-read only the sources that changed; a build from scratch takes
+    what did not change from the persistent build cache (`.sitegen-cache/`, shared with `sitegen build`)."""
 
     def __init__(self, options: BuildOptions) -> None:
         self.options = replace(options, source=options.source.resolve())
         self.root = self.options.source
         self.cache: ParseCache = {}
+        self.workers = self.options.workers
+        """Worker processes a build from scratch may fork to parse what the build cache lacks (None: one per core;
+        1: none). Forking is safe only while no other thread can hold a lock the workers need (an import, babel's
+        locale data): run_preview sets 1 once the HTTP server's threads run."""
+        self._from_scratch = True
+        """The next build reads every source: fill the ParseCache from the build cache first."""
         self.sources: list[SourceFile] | None = None
         """The content files, found again only when files are added, removed or renamed."""
         self.config: Config | None = None
@@ -115,6 +126,7 @@ class Preview:
         if changed is None or any(p.name in CONFIG_NAMES and p.parent == self.root.resolve() for p in changed):
             self.config = self.theme = self.env = self.sources = None
             self.cache.clear()
+            self._from_scratch = True
             return
         content = self.root / "content"
         if any(p.suffix in (".html", ".xml", ".j2", ".yaml", ".yml") and not p.is_relative_to(content)
@@ -144,6 +156,9 @@ class Preview:
         assert self.config is not None and self.theme is not None
         if self.sources is None:
             self.sources = discover_sources(self.root)
+        if self._from_scratch:
+            self._from_scratch = False
+            self.cache.update(self._from_build_cache(self.config, self.sources))
         posts = load_posts(self.config, self.options, diagnostics, self.cache, self.sources)
         if diagnostics.errors:
             return None
@@ -155,6 +170,31 @@ class Preview:
             return None
         self._count += 1
         return Generation(self._count, site, plan_site(site, self.theme), self.env)
+
+    def _from_build_cache(self, config: Config, sources: list[SourceFile]) -> ParseCache:
+        """Every source parsed as `sitegen build` parses it: from the build cache where it did not change, the rest
+        in worker processes (`self.workers`), stored there for the next start. Bodies are read into memory before
+        the cache is closed (the preview holds every body, as when it parses them itself): pages are rendered in
+        the server's threads, and an SQLite connection stays in the thread that opened it. Empty when there is no
+        usable cache (a read-only site, a damaged cache, a cache changed under us): load_posts then parses every
+        source in this process, as it always did."""
+        if not sources:
+            return {}
+        # A parsed post does not depend on --drafts or --future (load_posts picks the posts to publish): open the
+        # cache as a plain `sitegen build` does, so the two share their entries instead of replacing each other's.
+        options = replace(self.options, drafts=False, future=False, workers=self.workers)
+        cache = open_cache(config, options)
+        if cache is None:
+            return {}
+        try:
+            with fewer_collections():
+                results, _ = parse_sources_cached(config, options, cache, Progress(), sources)
+                return {source.path: _in_memory(source, post, errors)
+                        for source, (post, errors) in zip(sources, results, strict=True)}
+        except (OSError, sqlite3.Error, LookupError, BrokenExecutor):
+            return {}
+        finally:
+            cache.close()
 
     def _stylesheets(self, changed: set[Path] | None) -> tuple[str, ...]:
         if not changed or self.current is None:
@@ -168,6 +208,15 @@ class Preview:
             return ()
         site = self.current.site
         return tuple(p.url for p in (*site.posts, *site.pages) if p.doc.path in changed)
+
+
+def _in_memory(source: SourceFile, post: Post | None, errors: list[SourceError]
+               ) -> tuple[Post | None, list[SourceError]]:
+    """A source parsed by the build cache as the preview keeps it: its body in memory, and its errors in the file
+    found this time (the cache keeps the path as spelled by the build that parsed it: `-s .`, a symlink)."""
+    if post is not None and not isinstance(post.body, Body):
+        post = replace(post, body=post.read_body())
+    return post, [e if e.path == source.path else replace(e, path=source.path) for e in errors]
 
 
 def page_digest(data: bytes) -> str:

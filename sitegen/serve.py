@@ -282,7 +282,13 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
 
     theme_folders = find_theme(load_config(root)[0])[0].folders
     start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop)
+    # The first build may fork workers to parse what .sitegen-cache/ lacks: no HTTP thread runs yet, and the
+    # watcher's thread only waits in watchfiles or records changes in `pending`, so no lock a worker needs is held.
     first = preview.rebuild()
+    # From now on rebuilds run in the watcher's thread while the server's threads render pages: forking then could
+    # copy a lock one of them holds into the workers. A later build from scratch (the configuration changed) still
+    # uses the build cache, but parses what it lacks in this process.
+    preview.workers = 1
     gc.collect()
     gc.freeze()  # the parsed site lives as long as the server: keep full collections from walking it on every edit
     if first.errors:
