@@ -166,8 +166,8 @@ def open_cache(config: Config, options: BuildOptions) -> BuildCache | None:
         return None
     digest = hashlib.blake2b(code_fingerprint(), digest_size=16)
     config_file = find_config(config.root)
-    digest.update(config_file.read_bytes() if config_file else b"")
-    digest.update(repr((options.drafts, options.future)).encode())
+    digest.update(config_file.read_bytes() if config_file else b"")  # not --drafts or --future: posts are parsed
+    # the same either way (choosing the ones to publish comes after), and pages' digests cover which were published
     try:
         return BuildCache(config.root / CACHE_DIR, digest.digest())
     except (OSError, sqlite3.Error):

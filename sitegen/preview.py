@@ -180,9 +180,7 @@ class Preview:
         source in this process, as it always did."""
         if not sources:
             return {}
-        # A parsed post does not depend on --drafts or --future (load_posts picks the posts to publish): open the
-        # cache as a plain `sitegen build` does, so the two share their entries instead of replacing each other's.
-        options = replace(self.options, drafts=False, future=False, workers=self.workers)
+        options = replace(self.options, workers=self.workers)  # the cache `sitegen build` uses, whatever --drafts
         cache = open_cache(config, options)
         if cache is None:
             return {}

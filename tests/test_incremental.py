@@ -204,3 +204,16 @@ def test_bodies_no_post_points_at_are_removed(site_copy) -> None:
         keys = [key for (key,) in db.execute("SELECT key FROM bodies")]
         assert b"orphan" not in keys
         assert len(keys) >= 4  # the posts' bodies stay
+
+
+def test_drafts_on_and_off_share_the_cache_and_give_the_cold_sites(site_copy, tmp_path: Path) -> None:
+    """Parsed posts are the same with or without --drafts (which ones are published is chosen after): switching
+    reuses them, and each build still equals a cold one."""
+    site = site_copy("basic")
+    rebuild(site, "--drafts")
+    with_drafts = read_tree(site / "public")
+    rebuild(site)
+    assert read_tree(site / "public") == cold_tree(site, tmp_path)
+    assert read_tree(site / "public") != with_drafts
+    rebuild(site, "--drafts")
+    assert read_tree(site / "public") == cold_tree(site, tmp_path, "--drafts") == with_drafts

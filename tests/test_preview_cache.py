@@ -89,11 +89,7 @@ def test_after_sitegen_build_the_preview_parses_nothing_and_serves_the_same_site
 
 def test_no_drafts_is_applied_to_posts_from_the_build_cache(site_copy, parsed) -> None:
     site = site_copy("basic")
-    build(site, "--drafts")  # another cache fingerprint than serve's: the preview parses, and stores for next time
-    first = Preview(options(site, drafts=False))
-    first.rebuild()
-    assert len(parsed) == 6
-    parsed.clear()
+    build(site, "--drafts")  # parsed posts do not depend on --drafts: the preview shares what this build stored
     preview = Preview(options(site, drafts=False))
     result = preview.rebuild()
     assert parsed == [] and result.generation is not None
