@@ -1,6 +1,7 @@
 """Markdown to HTML: the configured markdown-it parser and what a post needs from it. Knows nothing of sites.
 
-markdown-it and Pygments are imported when first used, so a rebuild that parses nothing does not load them."""
+markdown-it and Pygments' lexers are imported when first used, so a rebuild that parses nothing does not load
+them (the highlighting stylesheet, made on every build, needs only Pygments' formatter)."""
 
 from __future__ import annotations
 
