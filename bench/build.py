@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import json
 import os
-import platform
 import pstats
 import re
 import shutil
@@ -40,12 +39,11 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as corpus_module
-from machine import cpu_busy, hugo_binary
+from machine import cpu_busy, hugo_binary, machine_basics
 from machine import log as _log  # `log` names a build's log file here
 
 BENCH = Path(__file__).resolve().parent
@@ -140,24 +138,7 @@ def _run_text(command: list[str], **kwargs) -> str:
 
 
 def machine_info(hugo: str | None, pelican: str | None, sitegen_src: Path | None, sitegen_code: str) -> dict[str, str]:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f"{kib / 1024 / 1024:.0f} GiB"
-    info = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu,
-        "nproc": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
-        "memory": memory,
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-    }
+    info = machine_basics()
     sitegen = _run_text([*sitegen_command(), "--version"], env=sitegen_env(sitegen_src), cwd=sitegen_src)
     info["sitegen"] = f"{sitegen} at {sitegen_code}"
     info["pygments"] = _run_text([sys.executable, "-c", "import pygments; print(pygments.__version__)"])

@@ -1,11 +1,14 @@
-"""What both benchmarks need of the machine: the Hugo binary, how busy the CPUs are, and a log line."""
+"""What both benchmarks need of the machine: what it is, the Hugo binary, how busy the CPUs are, and a log line."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import platform
 import shutil
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -51,3 +54,25 @@ def cpu_busy(seconds: float = 1.0) -> float:
     start = cpu_times()
     time.sleep(seconds)
     return busy_since(start) if start != (0, 0) else 0.0
+
+
+def machine_basics() -> dict[str, str]:
+    """When and on what a benchmark ran: date, CPU model, cores, memory, system and Python."""
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "nproc": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "memory": memory,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+    }

@@ -20,7 +20,6 @@ import contextlib
 import itertools
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -33,12 +32,11 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as corpus_module
-from machine import busy_since, cpu_busy, cpu_times, hugo_binary
+from machine import busy_since, cpu_busy, cpu_times, hugo_binary, machine_basics
 from machine import log as _log
 
 BENCH = Path(__file__).resolve().parent
@@ -462,16 +460,6 @@ def results_table(runs: list[Run]) -> str:
 
 
 def machine_info(browser_version: str, hugo: str, args: argparse.Namespace) -> dict[str, str]:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f"{kib / 1024 / 1024:.0f} GiB"
     hugo_version = ""
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True, timeout=30).stdout.strip()
@@ -490,12 +478,7 @@ def machine_info(browser_version: str, hugo: str, args: argparse.Namespace) -> d
                                    capture_output=True, text=True, timeout=30).stdout.strip()
             commit += " with uncommitted changes to sitegen/ or themes/" if dirty else ""
     return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu,
-        "nproc": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
-        "memory": memory,
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
+        **machine_basics(),
         "hugo": hugo_version,
         "chromium": browser_version,
         "sitegen": commit,
