@@ -1,15 +1,12 @@
-"""Text helpers that know about Arabic: slugs, word counts, reading time, direction; reading an author's file as
-text, with the invisible characters that have no place in a page cleaned out."""
+"""Text helpers that know about Arabic: slugs, word counts, reading time, direction, and the invisible characters
+that have no place in a page."""
 
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
-from pathlib import Path
 from urllib.parse import urljoin
-
-from .errors import SourceError
 
 # Arabic harakat, tanween, shadda, sukun, superscript alef, Quranic marks, and tatweel (kashida):
 # they change how a word looks, not which word it is, so slugs and word counts ignore them.
@@ -152,55 +149,3 @@ def describe_char(char: str) -> str:
         return f"{code} {name}"
     kind = {"Cc": "control character", "Cs": "lone surrogate"}.get(unicodedata.category(char), "noncharacter")
     return f"{kind} {code}"
-
-
-_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
-              (b"\xfe\xff", "UTF-16"))
-
-
-def read_source_text(raw: bytes, path: Path) -> tuple[str | None, list[SourceError]]:
-    """An author's file as text: UTF-8 checked, byte-order mark dropped, line endings made '\\n', control
-    characters removed and bidi overrides made isolates (`clean_text`), each kind of change a warning at its
-    first place. The text is None when the file cannot be read as text at all."""
-    for bom, name in _WIDE_BOMS:
-        if raw.startswith(bom):
-            return None, [SourceError(path, f"the file is {name} text; sitegen reads UTF-8",
-                                      hint="save the file as UTF-8 in your editor")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if b"\x00" in raw[:8192]:
-            return None, [_binary(path)]
-        line = raw[: exc.start].count(b"\n") + 1
-        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
-        return None, [SourceError(path, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column,
-                                  hint="save the file as UTF-8 in your editor")]
-    if raw[:8192].count(b"\x00") > 80:  # UTF-8 all right, but hardly text (a stray NUL is removed as a control)
-        return None, [_binary(path)]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if find_unwanted(text) is None:  # nearly every file: nothing to clean or warn about (UTF-8 has no surrogates)
-        return text, []
-    return clean_text(text), _invisible_characters(text, path)
-
-
-def _binary(path: Path) -> SourceError:
-    return SourceError(path, "this is a binary file, not Markdown text", hint="move it out of content/, or into a "
-                       "post's own folder to publish it beside the post")
-
-
-def _invisible_characters(text: str, path: Path) -> list[SourceError]:
-    """A warning at the first control character and at the first bidi override of `text`, if any."""
-    warnings = []
-    for pattern, done in ((CONTROL_CHARS, "removed"), (BIDI_OVERRIDES, "replaced by an isolate")):
-        found = pattern.search(text)
-        if found is None:
-            continue
-        start = found.start()
-        line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
-        more = len(pattern.findall(text)) - 1
-        others = f" (and {more} more)" if more else ""
-        warnings.append(SourceError(path, f"{describe_char(found.group())}{others} {done}", line, column,
-                                    hint="invisible characters can make text read differently from what it is",
-                                    severity="warning"))
-    return warnings

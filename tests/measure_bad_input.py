@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen.build import BuildOptions, build
+from sitegen.build.run import BuildOptions, build
 from sitegen.errors import BuildError
 
 POST = "---\ntitle: t\ndate: 2025-03-01\n---\n"

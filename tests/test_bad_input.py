@@ -14,10 +14,10 @@ import feedparser
 import html5lib
 import pytest
 
-import sitegen.build
-import sitegen.render
-from sitegen.build import BuildOptions, generate
-from sitegen.errors import Diagnostics
+import sitegen.build.run
+import sitegen.incremental.parse
+import sitegen.render.pages
+from sitegen.build.run import BuildOptions, build
 
 from .conftest import ROOT, run_sitegen
 from .test_invalid_sites import CONFIG, POST, make_site, run_cli
@@ -37,8 +37,17 @@ def h1_of(page: Path) -> str:
 
 def posts_of(root: Path) -> dict[str, object]:
     """The site as data, by slug (drafts and future posts included)."""
-    site, _ = generate(BuildOptions(root, root / "public", drafts=True, future=True), Diagnostics())
-    return {post.slug: post for post in site.posts}
+    captured = []
+    real = sitegen.build.run.assemble_site
+
+    def capture(*args, **kwargs):  # type: ignore[no-untyped-def]
+        captured.append(real(*args, **kwargs))
+        return captured[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sitegen.build.run, "assemble_site", capture)
+        build(BuildOptions(root, root / "public", drafts=True, future=True, use_cache=False))
+    return {post.slug: post for post in captured[0].posts}
 
 
 # --- dates, numbers, encodings ---------------------------------------------------------------------------------
@@ -269,18 +278,18 @@ def line_of(module: object, text: str) -> int:
 
 @pytest.mark.parametrize("patch, doing, where", [
     ("render_markdown", "reading content/posts/x.md",
-     ("build", "rendered = render_markdown(document.body, md, title=document.title)")),
-    ("plan_site", "assembling the site", ("build", "plan = plan_site(site, theme)")),
-    ("write_site", "writing public", ("build", "written = write_site(site, env, plan, stage")),
+     ("incremental/parse", "rendered = render_markdown(document.body, md, title=document.title)")),
+    ("plan_site", "assembling the site", ("build/run", "plan = plan_site(site, theme)")),
+    ("write_site", "writing public", ("build/run", "written = write_site(site, env, plan, stage")),
 ])
 def test_an_internal_error_names_the_file_and_shows_no_traceback(
         patch: str, doing: str, where: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_site(tmp_path, {"content/posts/x.md": POST + "---\nنص\n"})
-    monkeypatch.setattr(sitegen.build, patch, boom)
+    module = {"build/run": sitegen.build.run, "incremental/parse": sitegen.incremental.parse}[where[0]]
+    monkeypatch.setattr(module, patch, boom)
     monkeypatch.delenv("SITEGEN_DEBUG", raising=False)
     monkeypatch.chdir(tmp_path)
     code, stdout, stderr = run_cli("build")
-    module = {"build": sitegen.build}[where[0]]
     assert (code, stdout) == (70, "")
     assert stderr == internal_error_text(doing, f"sitegen/{where[0]}.py:{line_of(module, where[1])}") + (
         "Run again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")
@@ -294,10 +303,10 @@ def test_an_internal_error_while_rendering_names_the_page(posts: int, jobs: str,
     page, and the line of sitegen's code)."""
     make_site(tmp_path, {f"content/posts/p{i}.md": f"---\ntitle: p{i}\ndate: 2025-01-01\n---\nنص\n"
                          for i in range(posts)})
-    monkeypatch.setattr(sitegen.render, "text_direction", boom)
+    monkeypatch.setattr(sitegen.render.pages, "text_direction", boom)
     monkeypatch.delenv("SITEGEN_DEBUG", raising=False)
     code, stdout, stderr = run_cli("build", "--source", tmp_path, "--jobs", jobs)
-    where = f"sitegen/render.py:{line_of(sitegen.render, 'dir=text_direction(lang)')}"
+    where = f"sitegen/render/pages.py:{line_of(sitegen.render.pages, 'dir=text_direction(lang)')}"
     assert (code, stdout) == (70, "")
     assert stderr == internal_error_text("rendering index.html", where) + (
         "Run again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")
@@ -308,7 +317,7 @@ def test_an_internal_error_while_rendering_names_the_page(posts: int, jobs: str,
 @pytest.mark.parametrize("how", ["--debug first", "--debug after the command", "SITEGEN_DEBUG=1"])
 def test_debug_shows_the_traceback(how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_site(tmp_path, {"content/posts/x.md": POST + "---\nنص\n"})
-    monkeypatch.setattr(sitegen.build, "render_markdown", boom)
+    monkeypatch.setattr(sitegen.incremental.parse, "render_markdown", boom)
     args = {"--debug first": ["--debug", "build"], "--debug after the command": ["build", "--debug"],
             "SITEGEN_DEBUG=1": ["build"]}[how]
     if how.startswith("SITEGEN"):
@@ -322,9 +331,9 @@ def test_debug_shows_the_traceback(how: str, tmp_path: Path, monkeypatch: pytest
 
 def test_the_real_cli_prints_no_traceback_for_an_internal_error(tmp_path: Path) -> None:
     root = make_site(tmp_path, {"content/posts/x.md": POST + "---\nنص\n"})
-    script = ("import sys, sitegen.build\n"
+    script = ("import sys, sitegen.incremental.parse\n"
               "def boom(*a, **k):\n    raise KeyError('x')\n"
-              "sitegen.build.render_markdown = boom\n"
+              "sitegen.incremental.parse.render_markdown = boom\n"
               "from sitegen.cli import main\n"
               f"sys.exit(main(['build', '--source', {str(root)!r}]))\n")
     import subprocess

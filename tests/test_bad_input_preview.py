@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildOptions
-from sitegen.preview import Generation, Preview
-from sitegen.render import TemplateFailure
+from sitegen.build.run import BuildOptions
+from sitegen.preview.model import Generation, Preview
+from sitegen.render.pages import TemplateFailure
 
 from .test_invalid_sites import CASES, CONFIG, WARNINGS, Files
 

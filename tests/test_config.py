@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.config import Author, parse_config
+from sitegen.sources.config import Author, parse_config
 
 PATH = Path("sitegen.yaml")
 

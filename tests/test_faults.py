@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import sitegen.output
-from sitegen.output import recover_interrupted
+import sitegen.output.stage
+from sitegen.output.stage import recover_interrupted
 
 from .conftest import FIXED_EPOCH, ROOT, run_sitegen
 from .test_golden_sites import read_tree
@@ -43,7 +43,7 @@ def old_and_new(site_copy) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
 def failing_after(count: int, error: BaseException):  # type: ignore[no-untyped-def]
     """A stand-in for writing one file that fails on the `count`-th file."""
     calls = {"n": 0}
-    real = sitegen.output._write_file
+    real = sitegen.output.stage._write_file
 
     def write(dest: Path, data: bytes) -> None:
         calls["n"] += 1
@@ -56,11 +56,11 @@ def failing_after(count: int, error: BaseException):  # type: ignore[no-untyped-
 
 def test_a_crash_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
     site, old, _new = old_and_new
-    monkeypatch.setattr(sitegen.output, "_write_file", failing_after(5, RuntimeError("disk on fire")))
+    monkeypatch.setattr(sitegen.output.stage, "_write_file", failing_after(5, RuntimeError("disk on fire")))
     code, _, stderr = run_cli("build", "--source", site)
     assert code == 70
     assert stderr.startswith("sitegen: internal error while writing public: RuntimeError: disk on fire "
-                             "(at sitegen/output.py:")
+                             "(at sitegen/output/stage.py:")
     assert read_tree(site / "public") == old
     assert hidden_leftovers(site) == []
 
@@ -75,7 +75,7 @@ def test_a_full_disk_is_an_error_naming_the_file(old_and_new, monkeypatch: pytes
         if len(failed) == 5:
             raise OSError(errno.ENOSPC, "No space left on device", str(dest))
 
-    monkeypatch.setattr(sitegen.output, "_write_file", write)
+    monkeypatch.setattr(sitegen.output.stage, "_write_file", write)
     code, _, stderr = run_cli("build", "--source", site)
     assert code == 1
     shown = failed[-1].as_posix().split("/.public.tmp-")[1].split("/", 1)[1].removeprefix("files/")
@@ -88,7 +88,7 @@ def test_a_full_disk_is_an_error_naming_the_file(old_and_new, monkeypatch: pytes
 
 def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
     site, old, _new = old_and_new
-    monkeypatch.setattr(sitegen.output, "_write_file", failing_after(5, KeyboardInterrupt()))
+    monkeypatch.setattr(sitegen.output.stage, "_write_file", failing_after(5, KeyboardInterrupt()))
     code, _, stderr = run_cli("build", "--source", site)
     assert code == 130
     assert stderr == (f"\nsitegen: interrupted; {(site / 'public').as_posix()} holds a whole site, the previous one "
@@ -105,7 +105,7 @@ def killed_build(site: Path, when: str, *options: str) -> subprocess.CompletedPr
     script = f"""
 import os, signal, sys
 from pathlib import Path
-import sitegen.output as output
+import sitegen.output.stage as output
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
@@ -219,7 +219,7 @@ def test_kill_9_between_two_renames_is_repaired_to_the_old_site(old_and_new) -> 
 
 def test_the_two_rename_swap_works_where_exchange_is_missing(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
     site, _old, new = old_and_new
-    monkeypatch.setattr(sitegen.output, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(sitegen.output.stage, "_exchange", lambda first, second: False)
     assert run_cli("build", "--source", site, "--no-cache")[0] == 0
     assert read_tree(site / "public") == new
     assert hidden_leftovers(site) == []

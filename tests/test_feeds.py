@@ -13,11 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from sitegen.config import Author, Config
-from sitegen.content import Document, SourceFile
-from sitegen.feeds import feed_links, render_feeds, site_feed_set, tag_feed_set, xml_text
 from sitegen.markdown import render_markdown
-from sitegen.site import assemble_site, make_post
+from sitegen.render.feeds import feed_links, site_feed_set, tag_feed_set, xml_text
+from sitegen.render.feedxml import render_feeds
+from sitegen.site.assemble import assemble_site
+from sitegen.site.posts import make_post
+from sitegen.sources.config import Author, Config
+from sitegen.sources.discover import SourceFile
+from sitegen.sources.document import Document
 
 from .conftest import ROOT
 

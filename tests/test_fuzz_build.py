@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import BuildOptions, build
+from sitegen.build.run import BuildOptions, build
 from sitegen.errors import BuildError
 
 from .conftest import run_sitegen

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from sitegen.importer import ImportedPost, convert_document, render_post_file
+from sitegen.sources.importer import ImportedPost, convert_document, render_post_file
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 GOLDEN = Path(__file__).parent / "fixtures" / "import"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import sitegen.cache
+import sitegen.incremental.store
 
 from .conftest import run_sitegen
 from .test_golden_sites import read_tree
@@ -77,10 +77,10 @@ def test_a_rebuild_after_a_change_equals_a_cold_build(change: str, site_copy, tm
 def test_a_new_sitegen_version_invalidates_the_cache(site_copy, tmp_path: Path, monkeypatch) -> None:
     site = site_copy("basic")
     rebuild(site)
-    monkeypatch.setattr(sitegen.cache, "__version__", "999.0")
-    first = sitegen.cache.code_fingerprint()
+    monkeypatch.setattr(sitegen.incremental.store, "__version__", "999.0")
+    first = sitegen.incremental.store.code_fingerprint()
     monkeypatch.undo()
-    assert first != sitegen.cache.code_fingerprint()
+    assert first != sitegen.incremental.store.code_fingerprint()
 
 
 def test_a_rebuild_with_nothing_changed_renders_nothing_and_rewrites_nothing(site_copy) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-from sitegen.templates import packaged_themes
+from sitegen.sources.theme import packaged_themes
 
 from .conftest import FIXED_EPOCH
 
@@ -345,7 +345,7 @@ CASES: dict[str, tuple[Files, str]] = {
     "undefined variable in a template": (
         {"templates/page.html": "{% extends 'base.html' %}\n{% block main %}\n{{ post.subtitle }}\n{% endblock %}\n",
          "content/pages/p.md": "---\ntitle: p\n---\n"},
-        "templates/page.html:3: error: template error: 'sitegen.site.Post object' has no attribute 'subtitle' "
+        "templates/page.html:3: error: template error: 'sitegen.site.model.Post object' has no attribute 'subtitle' "
         "(a variable or attribute that does not exist here)\n"
         "     3 | {{ post.subtitle }}\n",
     ),

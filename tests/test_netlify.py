@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sitegen.netlify import Redirect, alias_redirect
+from sitegen.render.netlify import Redirect, alias_redirect
 
 from .conftest import ROOT, run_sitegen
 

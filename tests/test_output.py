@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import sitegen.output
-from sitegen.output import PatchStage, Stage, folder_identity, recover_interrupted, staged_output
+import sitegen.output.stage
+from sitegen.output.stage import PatchStage, Stage, folder_identity, recover_interrupted, staged_output
 
 from .conftest import ROOT
 from .test_golden_sites import read_tree
@@ -167,7 +167,7 @@ def killed_patch(target: Path, sources: Path, when: str) -> subprocess.Completed
     script = f"""
 import os, signal
 from pathlib import Path
-from sitegen.output import staged_output
+from sitegen.output.stage import staged_output
 from tests.test_output import OLD, write_new_site
 
 when, target = {when!r}, Path({str(target)!r})
@@ -253,8 +253,8 @@ def test_a_write_failure_in_patch_mode_names_the_output_file(old_site: Path, mon
     def full(dest: Path, data: bytes) -> None:
         raise OSError(28, "No space left on device", str(dest))
 
-    monkeypatch.setattr(sitegen.output, "_write_file", full)
-    with pytest.raises(sitegen.output.BuildError) as failure, staged_output(old_site, OLD) as stage:
+    monkeypatch.setattr(sitegen.output.stage, "_write_file", full)
+    with pytest.raises(sitegen.output.stage.BuildError) as failure, staged_output(old_site, OLD) as stage:
         stage.write("posts/c/index.html", b"c")
     [error] = failure.value.diagnostics
     assert (error.path, error.message) == (old_site / "posts/c/index.html",
@@ -276,8 +276,8 @@ def test_a_failure_while_moving_files_in_is_reported_and_finished_by_the_next_bu
         moved.append(target)
         real(source, target)
 
-    monkeypatch.setattr(sitegen.output.os, "replace", replace)
-    with pytest.raises(sitegen.output.UnfinishedUpdate) as failure, staged_output(old_site, OLD) as stage:
+    monkeypatch.setattr(sitegen.output.stage.os, "replace", replace)
+    with pytest.raises(sitegen.output.stage.UnfinishedUpdate) as failure, staged_output(old_site, OLD) as stage:
         write_new_site(stage, tmp_path / "sources")
     [error] = failure.value.diagnostics
     assert error.message == "cannot finish updating the site: Input/output error"

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from sitegen.preview import page_digest, request_path
-from sitegen.serve import inject_script
+from sitegen.preview.model import page_digest, request_path
+from sitegen.preview.server import inject_script
 
 from .preview_helpers import Server, edit, wait_until
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-import sitegen.build
-from sitegen.build import BuildOptions
+import sitegen.incremental.parse
+from sitegen.build.run import BuildOptions
 from sitegen.parallel import _can_fork
-from sitegen.preview import Preview
-from sitegen.serve import format_errors
-from sitegen.site import Body
+from sitegen.preview.model import Preview
+from sitegen.preview.server import format_errors
+from sitegen.site.model import Body
 
 from .conftest import run_sitegen
 from .preview_helpers import Server, edit
@@ -35,13 +35,13 @@ def options(site: Path, **changes: object) -> BuildOptions:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The sources this process parses (what forked workers parse is not seen)."""
     calls: list[Path] = []
-    real = sitegen.build.parse_source
+    real = sitegen.incremental.parse.parse_source
 
     def counting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(source.path)
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(sitegen.build, "parse_source", counting)
+    monkeypatch.setattr(sitegen.incremental.parse, "parse_source", counting)
     return calls
 
 
@@ -161,13 +161,13 @@ def test_a_configuration_change_rebuilds_through_the_build_cache(site_copy, pars
     site = site_copy("basic")
     build(site)
     workers: list[int | None] = []
-    real = sitegen.build.map_chunks
+    real = sitegen.incremental.parse.map_chunks
 
     def spy(task, items, **kwargs):  # type: ignore[no-untyped-def]
         workers.append(kwargs.get("workers"))
         return real(task, items, **kwargs)
 
-    monkeypatch.setattr(sitegen.build, "map_chunks", spy)
+    monkeypatch.setattr(sitegen.incremental.parse, "map_chunks", spy)
     preview = Preview(options(site))
     preview.rebuild()
     preview.workers = 1  # as run_preview does once the server's threads run

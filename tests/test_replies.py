@@ -14,7 +14,8 @@ import mf2py
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.replies import load_replies, parse_reply, render_reply_html, reply_mailto
+from sitegen.site.urls import reply_mailto
+from sitegen.sources.replies import load_replies, parse_reply, render_reply_html
 
 from .conftest import ROOT, run_sitegen
 
@@ -286,7 +287,7 @@ def test_newsletter_form_webmention_link_and_no_reply_form_when_configured(tmp_p
 
 
 def test_configuration_checks_the_new_keys() -> None:
-    from sitegen.config import parse_config
+    from sitegen.sources.config import parse_config
 
     config, errors = parse_config("reply_form: maybe\nnewsletter_url: buttondown\nwebmention: ftp://x\n",
                                   Path("sitegen.yaml"), Path("."))

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pytest
 
-from sitegen.metadata import og_locale, script_json
+from sitegen.render.metadata import og_locale, script_json
 from tools.static_server import build_sample_blog
 
 from .conftest import ROOT

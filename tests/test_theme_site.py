@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sitegen.config import Config
-from sitegen.content import Document, SourceFile
 from sitegen.markdown import render_markdown
-from sitegen.site import RELATED_WINDOW, Post, assemble_site, make_post
+from sitegen.site.assemble import assemble_site
+from sitegen.site.model import RELATED_WINDOW, Post
+from sitegen.site.posts import make_post
+from sitegen.sources.config import Config
+from sitegen.sources.discover import SourceFile
+from sitegen.sources.document import Document
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -1,5 +1,6 @@
-"""RSS 2.0 and Atom documents through feedgen, with what feedgen cannot say itself: the Atom Threading Extension
-(where replies go, how many there are), slash:comments, and each entry's own language."""
+"""The feed files of a feed set: RSS 2.0 and Atom through feedgen, with what feedgen cannot say itself (the Atom
+Threading Extension, slash:comments, each entry's own language), and the JSON Feed. This module loads feedgen and
+lxml, so it is imported only when a feed is written, not on every rebuild."""
 
 from __future__ import annotations
 
@@ -9,15 +10,36 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .config import Config
-from .feeds import EPOCH, FEED_FORMATS, FeedSet, feed_title, item_html, item_terms, site_title, xml_text
-from .replies import reply_mailto
-from .site import Post, Site
-from .templates import absolute_url
+from ..site.model import Post, Site
+from ..site.urls import absolute_url, reply_mailto
+from ..sources.config import Config
+from .feeds import (
+    EPOCH,
+    FEED_FORMATS,
+    FeedSet,
+    feed_title,
+    item_html,
+    item_terms,
+    render_json_feed,
+    site_feed_set,
+    site_title,
+    xml_text,
+)
 
 THREAD_NS = "http://purl.org/syndication/thread/1.0"
 SLASH_NS = "http://purl.org/rss/1.0/modules/slash/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def render_feeds(site: Site, feeds: FeedSet | None = None) -> dict[str, bytes]:
+    """The RSS, Atom and JSON feeds of a feed set (the whole site's by default), by output path."""
+    feeds = feeds or site_feed_set(site)
+    folder = feeds.page.lstrip("/")
+    return {
+        folder + "feed.xml": feed_generator(site, feeds, "feed.xml").rss_str(pretty=True),
+        folder + "atom.xml": feed_generator(site, feeds, "atom.xml").atom_str(pretty=True),
+        folder + "feed.json": render_json_feed(site, feeds),
+    }
 
 
 def feed_generator(site: Site, feeds: FeedSet, name: str) -> FeedGenerator:

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from .config import Config
-from .site import Post, Site, Tag
-from .templates import absolute_url
-from .text import resolve_links
+from ..site.model import Post, Site, Tag
+from ..site.urls import absolute_url
+from ..sources.config import Config
+from ..text import resolve_links
 
 # Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; surrogates; U+FFFE/U+FFFF), and
 # the ones it discourages (DEL and the C1 controls, which readers misread as Windows-1252; noncharacters).
@@ -95,19 +95,6 @@ def feed_links(config: Config, feeds: FeedSet | None = None) -> tuple[FeedLink, 
     title = feeds.title if feeds else site_title(config)
     return tuple(FeedLink(absolute_url(config, page + name), page + name, media, fmt, f"{title} ({fmt})")
                  for name, (media, fmt) in FEED_FORMATS.items())
-
-
-def render_feeds(site: Site, feeds: FeedSet | None = None) -> dict[str, bytes]:
-    """The RSS, Atom and JSON feeds of a feed set (the whole site's by default), by output path."""
-    from .feedxml import feed_generator  # feedgen and lxml load only when a feed is written, not on every rebuild
-
-    feeds = feeds or site_feed_set(site)
-    folder = feeds.page.lstrip("/")
-    return {
-        folder + "feed.xml": feed_generator(site, feeds, "feed.xml").rss_str(pretty=True),
-        folder + "atom.xml": feed_generator(site, feeds, "atom.xml").atom_str(pretty=True),
-        folder + "feed.json": render_json_feed(site, feeds),
-    }
 
 
 def render_json_feed(site: Site, feeds: FeedSet) -> bytes:

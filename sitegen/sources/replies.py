@@ -15,12 +15,14 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from .content import MARKDOWN_SUFFIXES, decode_source, split_front_matter
-from .errors import SourceError
-from .text import slugify
+from ..errors import SourceError
+from ..text import slugify
+from .decode import read_source_text
+from .discover import MARKDOWN_SUFFIXES
+from .document import split_front_matter
 from .yamlio import parse_yaml_mapping
 
 if TYPE_CHECKING:
@@ -90,9 +92,10 @@ def load_reply(path: Path, post_slug: str, zone: ZoneInfo) -> tuple[Reply | None
         raw = path.read_bytes()
     except OSError as exc:
         return None, [SourceError(path, f"cannot read file: {exc.strerror or exc}")]
-    text, error = decode_source(raw, path)
-    if error:
-        return None, [error]
+    text, problems = read_source_text(raw, path)
+    error = next((p for p in problems if p.severity == "error"), None)
+    if text is None or error:
+        return None, [error] if error else problems
     return parse_reply(text, path, post_slug, zone)
 
 
@@ -145,16 +148,6 @@ def render_reply_html(markdown: str) -> str:
     html = _reply_parser().render(markdown)
     return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
                      url_schemes=set(URL_SCHEMES), link_rel=LINK_REL, strip_comments=True).strip()
-
-
-def reply_mailto(email: str, title: str, url: str) -> str:
-    """A `mailto:` link to `email` with 'Re: <title>' as subject and `url` in the body, percent-encoded as
-    RFC 6068 asks (UTF-8, so Arabic titles survive every mail program); '' without an address."""
-    if not email:
-        return ""
-    subject = quote(f"Re: {' '.join(title.split())}", safe="")
-    body = quote(url, safe="")
-    return f"mailto:{quote(email, safe='@')}?subject={subject}&body={body}"
 
 
 def unknown_reply_folders(replies: RepliesByPost, slugs: set[str]) -> list[SourceError]:

@@ -21,11 +21,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .content import Document, SourceFile
-from .errors import SourceError
-from .markdown import Link, TocEntry
-from .site import Body, LocalLink, Post, StoredBody
+from .. import __version__
+from ..errors import SourceError
+from ..markdown import Link, TocEntry
+from ..site.model import Body, LocalLink, Post, StoredBody
+from ..sources.discover import SourceFile
+from ..sources.document import Document
 
 CACHE_DIR = ".sitegen-cache"
 _SCHEMA = 6
@@ -36,7 +37,7 @@ _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "babel"
 def code_fingerprint() -> bytes:
     """sitegen's version, the bytes of its code and the versions of the libraries that shape its output."""
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".js") and path.is_file():
             digest.update(path.relative_to(package).as_posix().encode())

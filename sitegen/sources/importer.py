@@ -13,7 +13,7 @@ from datetime import date
 
 import yaml
 
-from sitegen.text import slugify
+from ..text import slugify
 
 DESCRIPTION_LIMIT = 160
 HEADING_MAX_CHARS = 70

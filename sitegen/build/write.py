@@ -10,16 +10,17 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import BuildCache, files_fingerprint
-from .errors import Diagnostics, SourceError, processing
-from .fingerprint import fingerprinted_path
-from .incremental import file_digests, site_shape
-from .output import Stage
-from .parallel import map_chunks
-from .progress import Progress
-from .render import Plan, TemplateFailure, render_page
-from .site import Site
-from .templates import Theme
+from ..errors import Diagnostics, SourceError, processing
+from ..incremental.digests import file_digests, site_shape
+from ..incremental.store import BuildCache, files_fingerprint
+from ..output.stage import Stage
+from ..parallel import map_chunks
+from ..progress import Progress
+from ..render.fingerprint import fingerprinted_path
+from ..render.pages import TemplateFailure, render_page
+from ..render.plan import Plan
+from ..site.model import Site
+from ..sources.theme import Theme
 
 
 @dataclass(slots=True)

@@ -19,8 +19,8 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from .errors import SourceError
-from .text import clean_inline, describe_char, find_unwanted
+from ..errors import SourceError
+from ..text import clean_inline, describe_char, find_unwanted
 
 MAX_DEPTH = 32
 """How deep lists and mappings may nest; front matter needs two or three levels."""

@@ -6,22 +6,20 @@ path when a browser asks for it.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from .errors import SourceError
-from .feeds import FEED_FORMATS, FeedSet, feed_links, render_feeds, site_feed_set, tag_feed_set
-from .fingerprint import fingerprinted_path, is_fingerprinted_kind
-from .markdown import pygments_css
+from ..markdown import pygments_css
+from ..site.assemble import paginate
+from ..site.model import Post, Site
+from ..site.urls import FOLLOW_URL, thanks_url, url_to_path
+from ..sources.theme import Theme
+from .feeds import FEED_FORMATS, FeedSet, feed_links, site_feed_set, tag_feed_set
+from .fingerprint import is_fingerprinted_kind
 from .netlify import render_redirects
-from .site import FOLLOW_URL, Post, Site, paginate, thanks_url, url_to_path
-from .templates import Theme, absolute_url, template_error
-from .text import text_direction
+from .sitemap import render_robots, render_sitemap
 
 
 @dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
@@ -59,19 +57,6 @@ class Plan:
     @property
     def paths(self) -> set[str]:
         return set(self.pages) | set(self.generated) | set(self.copies)
-
-
-@dataclass(slots=True)
-class Output:
-    """A whole rendered site: generated files by output path, files copied as they are, template errors."""
-
-    files: dict[str, bytes] = field(default_factory=dict)
-    copies: dict[str, Path] = field(default_factory=dict)
-    errors: list[SourceError] = field(default_factory=list)
-
-    @property
-    def paths(self) -> set[str]:
-        return set(self.files) | set(self.copies)
 
 
 def plan_site(site: Site, theme: Theme) -> Plan:
@@ -122,78 +107,14 @@ def plan_site(site: Site, theme: Theme) -> Plan:
 
 def _feed_files(site: Site, feed_set: FeedSet) -> dict[str, Callable[[], bytes]]:
     """The three feed files of a feed set, made together the first time one of them is asked for."""
-    made = _once(lambda: render_feeds(site, feed_set))
+    def make() -> dict[str, bytes]:
+        from .feedxml import render_feeds  # feedgen and lxml load only when a feed is written, not on every rebuild
+
+        return render_feeds(site, feed_set)
+
+    made = _once(make)
     folder = feed_set.page.lstrip("/")
     return {folder + name: (lambda path=folder + name: made()[path]) for name in FEED_FORMATS}
-
-
-def render_page(route: PageRoute, site: Site, env: jinja2.Environment,
-                asset_urls: dict[str, str] | None = None) -> str:
-    """Render one page; a template failure raises TemplateFailure carrying its file and line.
-
-    `asset_urls` maps '/style.css' to its fingerprinted URL (a build); without it, pages link the plain names.
-    """
-    lang = route.lang
-    context = dict(site=site, url=route.url, title=route.title,
-                   description=route.description or site.config.description, lang=lang, dir=text_direction(lang),
-                   canonical=absolute_url(site.config, route.url), indexed=route.indexed,
-                   feeds=feed_links(site.config), asset_urls=asset_urls or {}, **route.values)
-    try:
-        return env.get_template(route.template).render(context)
-    except Exception as exc:  # any template failure becomes a located diagnostic
-        error = template_error(exc, route.template)
-        if isinstance(exc, jinja2.TemplateNotFound) and exc.name == route.template and route.source:
-            error = replace(error, path=route.source)  # the document that asked for the template
-        raise TemplateFailure(error) from exc
-
-
-class TemplateFailure(Exception):
-    """A page could not be rendered; `error` says where."""
-
-    def __init__(self, error: SourceError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
-def render_site(site: Site, env: jinja2.Environment, theme: Theme) -> Output:
-    """Render the whole plan; each distinct template error is reported once, however many pages it breaks."""
-    plan = plan_site(site, theme)
-    out = Output(copies=dict(plan.copies), errors=list(site.problems))
-    asset_urls = {}
-    for path in plan.assets:
-        data = plan.generated[path]() if path in plan.generated else plan.copies[path].read_bytes()
-        fingerprinted = fingerprinted_path(path, data)
-        out.files[fingerprinted] = data
-        asset_urls["/" + path] = "/" + fingerprinted
-    seen: set[tuple[str, int | None, str]] = set()
-    for path, route in plan.pages.items():
-        try:
-            out.files[path] = render_page(route, site, env, asset_urls).encode("utf-8")
-        except TemplateFailure as failure:
-            key = (failure.error.path.as_posix(), failure.error.line, failure.error.message)
-            if key not in seen:
-                seen.add(key)
-                out.errors.append(failure.error)
-    for path, make in plan.generated.items():
-        out.files[path] = make()
-    return out
-
-
-def render_sitemap(site: Site, urls: list[str]) -> bytes:
-    """sitemaps.org XML listing every page, posts with their last change."""
-    modified = {p.url: (p.updated or p.date) for p in (*site.posts, *site.pages)}
-    rows = []
-    for url in urls:
-        stamp = modified.get(url)
-        lastmod = f"<lastmod>{stamp.date().isoformat()}</lastmod>" if stamp else ""
-        rows.append(f"  <url><loc>{html.escape(absolute_url(site.config, url), quote=False)}</loc>{lastmod}</url>")
-    body = "\n".join(rows)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n').encode()
-
-
-def render_robots(site: Site) -> bytes:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(site.config, '/sitemap.xml')}\n".encode()
 
 
 def _once(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:

@@ -1,8 +1,7 @@
-"""Finding the site's sources and reading them: front matter split, validated and mapped to file lines."""
+"""Reading a source file: front matter split, validated and mapped to file lines."""
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -12,13 +11,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from .errors import SourceError
-from .text import read_source_text, slugify
+from ..errors import SourceError
+from ..text import slugify
+from .decode import read_source_text
+from .discover import SourceFile
 from .yamlio import YamlMapping, parse_yaml_mapping
 
-CONTENT_DIR = "content"
-KINDS = ("posts", "pages")
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _UNSAFE_SLUG = re.compile(r"[/\\?#%<>:\"|*\x00-\x1f\x7f]|^\.|\.\.")
 _UNSAFE_ALIAS = re.compile(r"[\s\\\x00-\x1f\x7f]")
@@ -28,16 +26,6 @@ MAX_SLUG_BYTES = 200
 """A slug is a folder name, which file systems cap at 255 bytes."""
 _KNOWN_KEYS = frozenset({"title", "date", "updated", "slug", "tags", "keywords", "categories", "description",
                          "draft", "lang", "aliases", "author", "image", "layout", "template"})
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """A Markdown file to build, and the folder of files published beside it (for `slug/index.md` posts)."""
-
-    path: Path
-    kind: str
-    """'posts' or 'pages'."""
-    bundle: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,30 +58,6 @@ class Document:
         return self.source.path
 
 
-def discover_sources(root: Path) -> list[SourceFile]:
-    """Every post and page under `root/content`, in a stable order (one directory scan, no stat per file)."""
-    found: list[SourceFile] = []
-    for kind in KINDS:
-        folder = root / CONTENT_DIR / kind
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith((".", "_")):
-                continue
-            if entry.is_file() and os.path.splitext(name)[1].lower() in MARKDOWN_SUFFIXES:
-                found.append(SourceFile(folder / name, kind))
-            elif entry.is_dir():
-                bundle = folder / name
-                index = next((bundle / f"index{s}" for s in MARKDOWN_SUFFIXES if (bundle / f"index{s}").is_file()),
-                             None)
-                if index is not None:
-                    found.append(SourceFile(index, kind, bundle=bundle))
-    return found
-
-
 def load_document(source: SourceFile, zone: ZoneInfo, raw: bytes | None = None) -> tuple[Document | None,
                                                                                          list[SourceError]]:
     """Read one source file (or take its bytes, already read) and validate its front matter; every problem in it
@@ -111,13 +75,6 @@ def load_document(source: SourceFile, zone: ZoneInfo, raw: bytes | None = None) 
                                              hint="write the post, or delete the file", severity="warning")]
     document, errors = parse_document(text, source, zone)
     return document, [*problems, *errors]
-
-
-def decode_source(raw: bytes, path: Path) -> tuple[str, SourceError | None]:
-    """UTF-8 text with the byte-order mark dropped, line endings made '\\n' and invisible characters cleaned
-    (`read_source_text`, which also returns the warnings)."""
-    text, problems = read_source_text(raw, path)
-    return text or "", next((p for p in problems if p.severity == "error"), None)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int, SourceError | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from .site import Post, Site
+from ..site.model import Post, Site
 
 # Netlify reads ':name' as a placeholder and '*' as a splat; a literal path must not contain them unencoded.
 _PATH_SAFE = "/%-._~!$&'()+,;=@"

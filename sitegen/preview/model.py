@@ -13,15 +13,20 @@ from pathlib import Path
 
 import jinja2
 
-from .build import BuildOptions, ParseCache, load_posts, open_cache, parse_sources_cached
-from .config import CONFIG_NAMES, Config, load_config
-from .content import SourceFile, discover_sources
-from .errors import Diagnostics, SourceError
-from .parallel import fewer_collections
-from .progress import Progress
-from .render import Plan, TemplateFailure, plan_site, render_page
-from .site import Body, Post, Site, assemble_site, url_to_path
-from .templates import Theme, create_environment, find_theme
+from ..build.run import BuildOptions, open_cache, published_posts
+from ..errors import Diagnostics, SourceError
+from ..incremental.parse import ParseCache, parse_sources_cached, parse_sources_in_memory
+from ..parallel import fewer_collections
+from ..progress import Progress
+from ..render.pages import TemplateFailure, render_page
+from ..render.plan import Plan, plan_site
+from ..render.templates import create_environment
+from ..site.assemble import assemble_site
+from ..site.model import Body, Post, Site
+from ..site.urls import url_to_path
+from ..sources.config import CONFIG_NAMES, Config, load_config
+from ..sources.discover import SourceFile, discover_sources
+from ..sources.theme import Theme, find_theme
 
 
 @dataclass(slots=True)
@@ -159,7 +164,8 @@ class Preview:
         if self._from_scratch:
             self._from_scratch = False
             self.cache.update(self._from_build_cache(self.config, self.sources))
-        posts = load_posts(self.config, self.options, diagnostics, self.cache, self.sources)
+        results = parse_sources_in_memory(self.config, self.sources, self.cache)
+        posts = published_posts(results, self.options, diagnostics, self.root)
         if diagnostics.errors:
             return None
         if self.env is None:
@@ -176,8 +182,8 @@ class Preview:
         in worker processes (`self.workers`), stored there for the next start. Bodies are read into memory before
         the cache is closed (the preview holds every body, as when it parses them itself): pages are rendered in
         the server's threads, and an SQLite connection stays in the thread that opened it. Empty when there is no
-        usable cache (a read-only site, a damaged cache, a cache changed under us): load_posts then parses every
-        source in this process, as it always did."""
+        usable cache (a read-only site, a damaged cache, a cache changed under us): every source is then parsed in
+        this process."""
         if not sources:
             return {}
         options = replace(self.options, workers=self.workers)  # the cache `sitegen build` uses, whatever --drafts
@@ -186,7 +192,7 @@ class Preview:
             return {}
         try:
             with fewer_collections():
-                results, _ = parse_sources_cached(config, options, cache, Progress(), sources)
+                results, _ = parse_sources_cached(config, cache, Progress(), sources, self.workers)
                 return {source.path: _in_memory(source, post, errors)
                         for source, (post, errors) in zip(sources, results, strict=True)}
         except (OSError, sqlite3.Error, LookupError, BrokenExecutor):

@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .render import PageRoute, Plan
-from .site import Post, Site
+from ..render.plan import PageRoute, Plan
+from ..site.model import Post, Site
 
 
 def site_shape(site: Site, asset_urls: dict[str, str]) -> bytes:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import SourceError
-from .text import read_source_text
+from ..errors import SourceError
+from .decode import read_source_text
 from .yamlio import YamlMapping, parse_yaml_mapping
 
 CONFIG_NAMES = ("sitegen.yaml", "sitegen.yml")

@@ -30,47 +30,14 @@ import sys
 from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildError, SourceError, UnfinishedUpdate
-from .render import Output
+from ..errors import BuildError, SourceError, UnfinishedUpdate
+from .checks import inside
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _STAGED = "files"
 """Patch mode: the staging folder's sub-folder of changed files (beside the journal, so no site path can clash)."""
 _JOURNAL = "commit.json"
-
-
-def check_output_dir(target: Path, root: Path) -> SourceError | None:
-    """Refuse an output folder that would replace the site's sources, that is a file, or that holds files but not a
-    site (a mistyped --output must not wipe a folder of documents)."""
-    target, root = target.resolve(), root.resolve()
-    if target == root or target in root.parents or (root / "content") in (target, *target.parents):
-        return SourceError(target, "the output folder must not contain the site's sources",
-                           hint="use a folder of its own, such as public/")
-    if target.exists() and not target.is_dir():
-        return SourceError(target, "the output folder is a file", hint="remove it, or pass another --output")
-    if target.is_dir() and not (target / "index.html").is_file() and any(target.iterdir()):
-        return SourceError(target, "the output folder holds files but no site (no index.html); a build replaces "
-                           "the whole folder, so sitegen will not use this one",
-                           hint="empty it, or pass another --output")
-    return None
-
-
-def check_output_paths(out: Output) -> list[SourceError]:
-    """Every path stays inside the output folder, and no path is claimed by a page and a copied file."""
-    errors = []
-    for path in sorted(out.paths):
-        if not _inside(path):
-            errors.append(SourceError(Path(path), "refusing to write outside the output folder"))
-    for path in sorted(set(out.files) & set(out.copies)):
-        errors.append(SourceError(out.copies[path], f"this file would overwrite the generated /{path}",
-                                  hint="rename or remove the static file"))
-    return errors
-
-
-def _inside(path: str) -> bool:
-    """True for a relative path that stays inside the folder it is joined to."""
-    return bool(path) and not path.startswith("/") and ".." not in path.split("/")
 
 
 def folder_identity(path: Path) -> tuple[int, int] | None:
@@ -399,7 +366,7 @@ def _make_folders(target: Path, folder: PurePosixPath) -> None:
 def _delete_stale(target: Path, path: str) -> None:
     """Delete `target/path` unless it is already gone, then the folders above it that are left empty (never
     `target`)."""
-    if not _inside(path):
+    if not inside(path):
         return
     pure = PurePosixPath(path)
     try:

@@ -4,69 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin
 
 import jinja2
-import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .config import Config
-from .errors import SourceError
-from .markdown import TocEntry
+from ..errors import SourceError
+from ..markdown import TocEntry
+from ..site.model import Post, Site
+from ..site.urls import FOLLOW_URL, absolute_url, reply_mailto, thanks_url
+from ..sources.config import Config
+from ..sources.theme import Theme, load_translations
+from ..text import text_direction
 from .metadata import Image, blog, blog_posting, default_image, og_locale, post_image, script_json
-from .replies import reply_mailto
-from .site import FOLLOW_URL, Post, Site, thanks_url
-from .text import text_direction
-
-DEFAULT_THEME = "default"
-
-
-@dataclass(frozen=True, slots=True)
-class Theme:
-    """The theme folders in order of precedence (the chosen theme, then the default one)."""
-
-    folders: tuple[Path, ...]
-
-    @property
-    def template_dirs(self) -> list[Path]:
-        return [f / "templates" for f in self.folders if (f / "templates").is_dir()]
-
-    @property
-    def static_dirs(self) -> list[Path]:
-        """Lowest precedence first, so later copies win."""
-        return [f / "static" for f in reversed(self.folders) if (f / "static").is_dir()]
-
-
-def packaged_themes() -> Path:
-    """The themes shipped with sitegen: inside the wheel, or the source checkout's `themes/`."""
-    inside = Path(__file__).parent / "themes"
-    return inside if inside.is_dir() else Path(__file__).parent.parent / "themes"
-
-
-def find_theme(config: Config) -> tuple[Theme, list[SourceError]]:
-    """Locate the configured theme in the site's `themes/` or among the packaged ones."""
-    folders: list[Path] = []
-    for name in dict.fromkeys([config.theme, DEFAULT_THEME]):
-        candidates = [config.root / "themes" / name, packaged_themes() / name]
-        found = next((c for c in candidates if c.is_dir()), None)
-        if found is None:
-            looked = " and ".join(c.as_posix() for c in candidates)
-            config_path = config.root / "sitegen.yaml"
-            return Theme(tuple(folders)), [SourceError(config_path, f"theme '{name}' not found (looked in {looked})",
-                                                       hint="fix 'theme:' in sitegen.yaml or add the theme folder")]
-        if found not in folders:
-            folders.append(found)
-    shipped = packaged_themes() / DEFAULT_THEME  # the last fallback, even when the site has a partial themes/default
-    if shipped.is_dir() and shipped.resolve() not in {f.resolve() for f in folders}:
-        folders.append(shipped)
-    return Theme(tuple(folders)), []
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -165,25 +120,6 @@ def _asset_url(context: jinja2.runtime.Context, name: str) -> str:
 def post_reply_mailto(config: Config, post: Post) -> str:
     """The post's reply-by-email link ('' when the author has no email address)."""
     return reply_mailto(config.author.email, post.title, absolute_url(config, post.url))
-
-
-def absolute_url(config: Config, url: str) -> str:
-    """The full URL of a site path, percent-encoded so it is a valid URI in feeds and sitemaps."""
-    return _absolute_url(config.base_url, url)
-
-
-@lru_cache(maxsize=65536)
-def _absolute_url(base_url: str, url: str) -> str:
-    return urljoin(base_url, quote(url.lstrip("/"), safe="/#?=&%:~+@"))
-
-
-def load_translations(theme: Theme) -> dict[str, dict[str, Any]]:
-    """The theme's own words: `i18n/<lang>.yaml` of each theme folder, the chosen theme's winning."""
-    strings: dict[str, dict[str, Any]] = {}
-    for folder in reversed(theme.folders):
-        for file in sorted((folder / "i18n").glob("*.yaml")):
-            strings.setdefault(file.stem, {}).update(yaml.safe_load(file.read_text(encoding="utf-8")) or {})
-    return strings
 
 
 def _translator(strings: dict[str, dict[str, Any]], site_language: str):  # type: ignore[no-untyped-def]

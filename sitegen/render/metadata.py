@@ -15,8 +15,8 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from markupsafe import Markup
 
-from .config import Config
-from .site import Post, Site
+from ..site.model import Post, Site
+from ..sources.config import Config
 
 DEFAULT_IMAGE = "social.png"
 """The site's default sharing image: `static/social.png` of the site, else the theme's."""

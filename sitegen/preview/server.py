@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import mimetypes
 import queue
 import socket
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .errors import SourceError
-from .preview import Generation, Preview, Rebuild, page_digest, request_path
-from .render import TemplateFailure
+from ..errors import SourceError
+from ..render.pages import TemplateFailure
+from .model import Generation, Preview, Rebuild, page_digest, request_path
 
-LIVE_SCRIPT = (Path(__file__).parent / "assets" / "live.js").read_bytes()
+LIVE_SCRIPT = (Path(__file__).parent / "live.js").read_bytes()
 EVENTS = "/__sitegen/events"
 SCRIPT = "/__sitegen/live.js"
 
@@ -253,78 +251,3 @@ def _error_page(text: str) -> bytes:
 
     return (f'<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8"><title>Build error</title></head>'
             f'<body><h1>sitegen: build error</h1><pre>{escape(text)}</pre></body></html>').encode()
-
-
-def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: bool, open_browser: bool,
-                out: Callable[[str], None], err: Callable[[str], None]) -> int:
-    """Build, serve and watch until Ctrl-C; a broken edit is shown in the browser, never fatal."""
-    from .build import BuildOptions
-    from .config import load_config
-    from .templates import find_theme
-    from .watch import start_watcher
-
-    preview = Preview(BuildOptions(source=root, output=root / "public", drafts=drafts, future=True))
-    stop = threading.Event()
-    server: LiveServer | None = None
-    pending: list[set[Path]] = []
-
-    def on_change(changed: set[Path]) -> None:
-        if server is None:  # still starting: the first build below sees these files
-            pending.append(changed)
-            return
-        result = preview.rebuild(changed)
-        if result.errors:
-            err(format_errors(result.errors, root))
-        else:
-            names = ", ".join(sorted(_shown(p, root) for p in changed))[:200]
-            out(f"rebuilt in {result.seconds * 1000:.0f} ms: {names}")
-        server.broadcast_rebuild(result)
-
-    theme_folders = find_theme(load_config(root)[0])[0].folders
-    start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop)
-    # The first build may fork workers to parse what .sitegen-cache/ lacks: no HTTP thread runs yet, and the
-    # watcher's thread only waits in watchfiles or records changes in `pending`, so no lock a worker needs is held.
-    first = preview.rebuild()
-    # From now on rebuilds run in the watcher's thread while the server's threads render pages: forking then could
-    # copy a lock one of them holds into the workers. A later build from scratch (the configuration changed) still
-    # uses the build cache, but parses what it lacks in this process.
-    preview.workers = 1
-    gc.collect()
-    gc.freeze()  # the parsed site lives as long as the server: keep full collections from walking it on every edit
-    if first.errors:
-        err(format_errors(first.errors, root))
-    try:
-        server = bind(host, port, preview, navigate=navigate)
-    except OSError:
-        stop.set()
-        raise
-    address = f"http://{_display_host(host)}:{server.server_address[1]}/"
-    pages = len(first.generation.plan.pages) if first.generation else 0
-    out(f"serving {pages} pages at {address} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
-    if pending:  # edits made while the first build ran
-        on_change(set().union(*pending))
-
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(address)
-    try:
-        server.serve_forever(poll_interval=0.25)
-    except KeyboardInterrupt:
-        out("stopped")
-    finally:
-        stop.set()
-        server.closing.set()
-        server.server_close()
-    return 0
-
-
-def _display_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

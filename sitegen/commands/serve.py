@@ -1,0 +1,103 @@
+"""`sitegen serve`: the live preview. Builds the site in memory, serves it, and shows every edit in the open
+browser; a broken edit is shown there too, never fatal."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from ..build.run import BuildOptions
+from ..preview.model import Preview
+from ..preview.server import LiveServer, bind, format_errors
+from ..preview.watch import start_watcher
+from ..sources.config import load_config
+from ..sources.theme import find_theme
+
+
+def run(args: argparse.Namespace) -> int:
+    def out(line: str) -> None:
+        print(line, flush=True)
+
+    def err(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        return run_preview(args.source, args.host, args.port, drafts=not args.no_drafts, navigate=args.navigate,
+                           open_browser=args.open, out=out, err=err)
+    except OSError as exc:
+        print(f"sitegen: {exc}", file=sys.stderr)
+        return 1
+
+
+def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: bool, open_browser: bool,
+                out: Callable[[str], None], err: Callable[[str], None]) -> int:
+    """Build, serve and watch until Ctrl-C; a broken edit is shown in the browser, never fatal."""
+    preview = Preview(BuildOptions(source=root, output=root / "public", drafts=drafts, future=True))
+    stop = threading.Event()
+    server: LiveServer | None = None
+    pending: list[set[Path]] = []
+
+    def on_change(changed: set[Path]) -> None:
+        if server is None:  # still starting: the first build below sees these files
+            pending.append(changed)
+            return
+        result = preview.rebuild(changed)
+        if result.errors:
+            err(format_errors(result.errors, root))
+        else:
+            names = ", ".join(sorted(_relative(p, root) for p in changed))[:200]
+            out(f"rebuilt in {result.seconds * 1000:.0f} ms: {names}")
+        server.broadcast_rebuild(result)
+
+    theme_folders = find_theme(load_config(root)[0])[0].folders
+    start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop)
+    # The first build may fork workers to parse what .sitegen-cache/ lacks: no HTTP thread runs yet, and the
+    # watcher's thread only waits in watchfiles or records changes in `pending`, so no lock a worker needs is held.
+    first = preview.rebuild()
+    # From now on rebuilds run in the watcher's thread while the server's threads render pages: forking then could
+    # copy a lock one of them holds into the workers. A later build from scratch (the configuration changed) still
+    # uses the build cache, but parses what it lacks in this process.
+    preview.workers = 1
+    gc.collect()
+    gc.freeze()  # the parsed site lives as long as the server: keep full collections from walking it on every edit
+    if first.errors:
+        err(format_errors(first.errors, root))
+    try:
+        server = bind(host, port, preview, navigate=navigate)
+    except OSError:
+        stop.set()
+        raise
+    address = f"http://{_display_host(host)}:{server.server_address[1]}/"
+    pages = len(first.generation.plan.pages) if first.generation else 0
+    out(f"serving {pages} pages at {address} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
+    if pending:  # edits made while the first build ran
+        on_change(set().union(*pending))
+
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(address)
+    try:
+        server.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        out("stopped")
+    finally:
+        stop.set()
+        server.closing.set()
+        server.server_close()
+    return 0
+
+
+def _display_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,146 @@
+"""Parsing sources into posts, from the build cache where a source did not change, the rest in worker processes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import SourceError, processing
+from ..markdown import create_parser, render_markdown
+from ..parallel import map_chunks
+from ..progress import Progress
+from ..site.model import Post
+from ..site.posts import make_post
+from ..sources.config import Config
+from ..sources.discover import SourceFile
+from ..sources.document import load_document
+from .store import BuildCache
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
+ParseCache = dict[Path, tuple["Post | None", list[SourceError]]]
+"""Parsed sources by path, kept by the preview between rebuilds; the watcher removes what changed."""
+
+
+def parse_sources_cached(config: Config, cache: BuildCache | None, progress: Progress, sources: list[SourceFile],
+                         workers: int | None = None) -> tuple[list[tuple[Post | None, list[SourceError]]], list[bytes]]:
+    """Each source's (post, errors), drafts, future and failed ones included, in the order of `sources`: from the
+    cache where it did not change, the rest parsed in `workers` worker processes; and each source's cache
+    key (empty when it has none). A post that comes from the cache has its body left there (a StoredBody)."""
+    raws: list[bytes | None] = [None] * len(sources)
+    keys: list[bytes] = [b""] * len(sources)
+    if cache is not None:
+        keys = _source_keys(cache, sources, raws, config.root)
+    found = cache.get_parsed({k: s for k, s in zip(keys, sources, strict=True) if k}) if cache is not None else {}
+    results: dict[int, tuple[Post | None, list[SourceError]]] = {}
+    for index, (source, key) in enumerate(zip(sources, keys, strict=True)):
+        hit = found.get(key)
+        if hit is not None and _still_valid(hit, source):
+            results[index] = hit[0], hit[1]
+    misses = [i for i in range(len(sources)) if i not in results]
+    progress.start("parsing", len(misses))
+    md_holder: list[MarkdownIt] = []
+
+    def parse_chunk(indexes: Sequence[int]) -> list[bytes | tuple[Post | None, list[SourceError]]]:
+        """Parse sources; those with a cache key go to the cache (from the worker: the bodies never travel), and
+        what was stored of them comes back."""
+        if not md_holder:
+            md_holder.append(create_parser())
+        done: dict[int, tuple[Post | None, list[SourceError], int | None]] = {}
+        for i in indexes:
+            post, errors = parse_source(sources[i], config, md_holder[0], raws[i])
+            done[i] = post, errors, _mtime_dependency(errors, sources[i])
+        stored = cache.put_parsed({keys[i]: done[i] for i in indexes if keys[i]}) if cache is not None else {}
+        return [stored[keys[i]] if keys[i] in stored else done[i][:2] for i in indexes]
+
+    parsed = map_chunks(parse_chunk, misses, workers=workers, on_done=progress.advance)
+    for index, item in zip(misses, parsed, strict=True):
+        if isinstance(item, bytes):
+            assert cache is not None
+            post, errors, _ = cache.load_parsed(keys[index], item, sources[index])
+            results[index] = post, errors
+        else:
+            results[index] = item
+    if cache is not None:
+        cache.keep_only_parsed({k for k in keys if k})
+    return [results[index] for index in range(len(sources))], keys
+
+
+def _source_keys(cache: BuildCache, sources: list[SourceFile], raws: list[bytes | None], root: Path) -> list[bytes]:
+    """Each source's cache key, from its recorded digest when its size and modification time did not change, else
+    from its bytes (read into `raws` for the parser). A source that cannot be read gets no key."""
+    known = cache.source_stats()
+    stats: dict[str, tuple[int, int, bytes]] = {}
+    keys = []
+    for index, source in enumerate(sources):
+        relative = source.path.relative_to(root).as_posix()
+        try:
+            info = os.stat(source.path)
+            seen = known.get(relative)
+            if seen is not None and seen[0] == info.st_size and seen[1] == info.st_mtime_ns:
+                digest = seen[2]
+            else:
+                raws[index] = raw = source.path.read_bytes()
+                digest = hashlib.blake2b(raw, digest_size=20).digest()
+        except OSError:
+            keys.append(b"")  # parse_source reports it
+            continue
+        stats[relative] = (info.st_size, info.st_mtime_ns, digest)
+        keys.append(cache.source_key(relative, digest))
+    cache.save_source_stats(stats, known)
+    return keys
+
+
+def _mtime_dependency(errors: list[SourceError], source: SourceFile) -> int | None:
+    """A post dated by its file's modification time depends on it; None for every other post."""
+    if not any("modification time" in e.message for e in errors):
+        return None
+    try:
+        return source.path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _still_valid(hit: tuple[Post | None, list[SourceError], int | None], source: SourceFile) -> bool:
+    mtime = hit[2]
+    if mtime is None:
+        return True
+    try:
+        return source.path.stat().st_mtime_ns == mtime
+    except OSError:
+        return False
+
+
+def parse_source(source: SourceFile, config: Config, md: MarkdownIt,
+                 raw: bytes | None = None) -> tuple[Post | None, list[SourceError]]:
+    """One source file (its bytes, when already read) to a post: front matter validated, Markdown rendered."""
+    with processing(source.path, "reading"):
+        document, errors = load_document(source, config.zone, raw)
+        if document is None:
+            return None, errors
+        rendered = render_markdown(document.body, md, title=document.title)
+        if rendered.too_deep_at is not None:
+            return None, [*errors, SourceError(
+                document.path, "lists or quotes nest too deeply here; what lies deeper would be lost",
+                document.body_line + rendered.too_deep_at - 1, hint="nest them less deeply (at most 49 lists or 99 "
+                "quotes)")]
+        return make_post(document, rendered, config), errors
+
+
+def parse_sources_in_memory(config: Config, sources: list[SourceFile], cache: ParseCache
+                            ) -> list[tuple[Post | None, list[SourceError]]]:
+    """Every source parsed, or taken from `cache` (the preview's, kept between rebuilds), in this process."""
+    md: MarkdownIt | None = None
+    results = []
+    for source in sources:
+        found = cache.get(source.path)
+        if found is None:
+            md = md or create_parser()
+            found = cache[source.path] = parse_source(source, config, md)
+        results.append(found)
+    return results

@@ -1,0 +1,41 @@
+"""What the output stage refuses before writing: an output folder that is not a site's, and paths outside it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from ..errors import SourceError
+
+
+def check_output_dir(target: Path, root: Path) -> SourceError | None:
+    """Refuse an output folder that would replace the site's sources, that is a file, or that holds files but not a
+    site (a mistyped --output must not wipe a folder of documents)."""
+    target, root = target.resolve(), root.resolve()
+    if target == root or target in root.parents or (root / "content") in (target, *target.parents):
+        return SourceError(target, "the output folder must not contain the site's sources",
+                           hint="use a folder of its own, such as public/")
+    if target.exists() and not target.is_dir():
+        return SourceError(target, "the output folder is a file", hint="remove it, or pass another --output")
+    if target.is_dir() and not (target / "index.html").is_file() and any(target.iterdir()):
+        return SourceError(target, "the output folder holds files but no site (no index.html); a build replaces "
+                           "the whole folder, so sitegen will not use this one",
+                           hint="empty it, or pass another --output")
+    return None
+
+
+def check_output_paths(files: Collection[str], copies: Mapping[str, Path]) -> list[SourceError]:
+    """Every path stays inside the output folder, and no path is claimed by a page and a copied file."""
+    errors = []
+    for path in sorted({*files, *copies}):
+        if not inside(path):
+            errors.append(SourceError(Path(path), "refusing to write outside the output folder"))
+    for path in sorted(set(files) & set(copies)):
+        errors.append(SourceError(copies[path], f"this file would overwrite the generated /{path}",
+                                  hint="rename or remove the static file"))
+    return errors
+
+
+def inside(path: str) -> bool:
+    """True for a relative path that stays inside the folder it is joined to."""
+    return bool(path) and not path.startswith("/") and ".." not in path.split("/")

@@ -1,0 +1,43 @@
+"""Rendering one page of the plan through its template; a template failure carries its file and line."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import jinja2
+
+from ..errors import SourceError
+from ..site.model import Site
+from ..site.urls import absolute_url
+from ..text import text_direction
+from .feeds import feed_links
+from .plan import PageRoute
+from .templates import template_error
+
+
+def render_page(route: PageRoute, site: Site, env: jinja2.Environment,
+                asset_urls: dict[str, str] | None = None) -> str:
+    """Render one page; a template failure raises TemplateFailure carrying its file and line.
+
+    `asset_urls` maps '/style.css' to its fingerprinted URL (a build); without it, pages link the plain names.
+    """
+    lang = route.lang
+    context = dict(site=site, url=route.url, title=route.title,
+                   description=route.description or site.config.description, lang=lang, dir=text_direction(lang),
+                   canonical=absolute_url(site.config, route.url), indexed=route.indexed,
+                   feeds=feed_links(site.config), asset_urls=asset_urls or {}, **route.values)
+    try:
+        return env.get_template(route.template).render(context)
+    except Exception as exc:  # any template failure becomes a located diagnostic
+        error = template_error(exc, route.template)
+        if isinstance(exc, jinja2.TemplateNotFound) and exc.name == route.template and route.source:
+            error = replace(error, path=route.source)  # the document that asked for the template
+        raise TemplateFailure(error) from exc
+
+
+class TemplateFailure(Exception):
+    """A page could not be rendered; `error` says where."""
+
+    def __init__(self, error: SourceError) -> None:
+        super().__init__(error.message)
+        self.error = error

@@ -1,0 +1,61 @@
+"""A parsed document made a post: its URL, title, summary, reading time and links into the site."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from urllib.parse import unquote, urljoin, urlsplit
+
+from ..markdown import Link, RenderedMarkdown
+from ..sources.config import Config
+from ..sources.document import Document
+from ..text import reading_minutes, resolve_links, strip_tags, text_direction, truncate
+from .model import Body, LocalLink, Post
+from .urls import post_url, url_to_path
+
+
+def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post:
+    """Combine front matter and rendered Markdown into a post with its URL."""
+    lang = doc.lang or config.language
+    url = post_url(doc, config)
+    title = doc.title or rendered.first_heading or doc.slug.replace("-", " ")
+    description = doc.description or truncate(strip_tags(rendered.summary_html))
+    return Post(
+        doc=replace(doc, body=""),  # rendered now: the Markdown is not kept
+        kind=doc.source.kind,
+        title=title,
+        url=url,
+        date=doc.date,
+        updated=doc.updated,
+        lang=lang,
+        dir=text_direction(lang),
+        description=description,
+        body=Body(rendered.html, rendered.toc),
+        summary=resolve_links(rendered.summary_html, url),
+        has_more=rendered.has_more,
+        words=rendered.words,
+        reading_minutes=reading_minutes(rendered.words, lang),
+        tag_names=doc.tags,
+        links=local_links(url, rendered.links),
+    )
+
+
+def local_links(url: str, links: tuple[Link, ...]) -> tuple[LocalLink, ...]:
+    """The links of the post at `url` that lead into the site, each with the output paths that would satisfy it."""
+    found = []
+    for link in links:
+        target = urlsplit(urljoin(f"https://site{url}", link.target))
+        if target.netloc != "site" or urlsplit(link.target).scheme:
+            continue
+        path = unquote(target.path).lstrip("/")
+        if not path and not target.path.startswith("/"):
+            continue
+        found.append(LocalLink(link, (url_to_path("/" + path), path)))
+    return tuple(found)
+
+
+def is_published(post: Post, now: datetime, *, drafts: bool, future: bool) -> bool:
+    """Drafts and posts dated after `now` are left out unless asked for."""
+    if post.doc.draft and not drafts:
+        return False
+    return future or post.date is None or post.date <= now
