@@ -75,14 +75,6 @@ class Diagnostics:
     def add(self, item: SourceError) -> None:
         self.items.append(item)
 
-    def error(self, path: Path, message: str, line: int | None = None, column: int | None = None,
-              hint: str | None = None) -> None:
-        self.items.append(SourceError(path, message, line, column, hint))
-
-    def warning(self, path: Path, message: str, line: int | None = None, column: int | None = None,
-                hint: str | None = None) -> None:
-        self.items.append(SourceError(path, message, line, column, hint, severity="warning"))
-
     def extend(self, items: list[SourceError] | tuple[SourceError, ...]) -> None:
         self.items.extend(items)
 
@@ -169,6 +161,11 @@ def _shown(text: str) -> str:
     """`text` with every unprintable character written as an escape, such as \\u202e."""
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF
                             else f"\\x{ord(m.group()):02x}", text)
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """`path` relative to `root` when it lies inside it ('content/posts/x.md'), else as it is."""
+    return _relative(path, root)
 
 
 def _relative(path: Path, root: Path | None) -> str:

@@ -14,10 +14,12 @@ import feedparser
 import html5lib
 import pytest
 
+import sitegen.build.load
 import sitegen.build.run
 import sitegen.incremental.parse
 import sitegen.render.pages
-from sitegen.build.run import BuildOptions, build
+from sitegen.build.load import SiteOptions, load_site
+from sitegen.incremental.parse import CachedParser
 
 from .conftest import ROOT, run_sitegen
 from .test_invalid_sites import CONFIG, POST, make_site, run_cli
@@ -37,17 +39,8 @@ def h1_of(page: Path) -> str:
 
 def posts_of(root: Path) -> dict[str, object]:
     """The site as data, by slug (drafts and future posts included)."""
-    captured = []
-    real = sitegen.build.run.assemble_site
-
-    def capture(*args, **kwargs):  # type: ignore[no-untyped-def]
-        captured.append(real(*args, **kwargs))
-        return captured[-1]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sitegen.build.run, "assemble_site", capture)
-        build(BuildOptions(root, root / "public", drafts=True, future=True, use_cache=False))
-    return {post.slug: post for post in captured[0].posts}
+    site = load_site(SiteOptions(root, drafts=True, future=True), CachedParser(use_cache=False)).site
+    return {post.slug: post for post in site.posts}
 
 
 # --- dates, numbers, encodings ---------------------------------------------------------------------------------
@@ -279,13 +272,14 @@ def line_of(module: object, text: str) -> int:
 @pytest.mark.parametrize("patch, doing, where", [
     ("render_markdown", "reading content/posts/x.md",
      ("incremental/parse", "rendered = render_markdown(document.body, md, title=document.title)")),
-    ("plan_site", "assembling the site", ("build/run", "plan = plan_site(site, theme)")),
-    ("write_site", "writing public", ("build/run", "written = write_site(site, env, plan, stage")),
+    ("plan_site", "assembling the site", ("build/load", "plan = plan_site(site, routes, own_redirects)")),
+    ("write_site", "writing public", ("build/run", "written = write_site(loaded, env, stage")),
 ])
 def test_an_internal_error_names_the_file_and_shows_no_traceback(
         patch: str, doing: str, where: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_site(tmp_path, {"content/posts/x.md": POST + "---\nنص\n"})
-    module = {"build/run": sitegen.build.run, "incremental/parse": sitegen.incremental.parse}[where[0]]
+    module = {"build/load": sitegen.build.load, "build/run": sitegen.build.run,
+              "incremental/parse": sitegen.incremental.parse}[where[0]]
     monkeypatch.setattr(module, patch, boom)
     monkeypatch.delenv("SITEGEN_DEBUG", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -139,7 +139,7 @@ def _site(tmp: Path, posts: list[tuple[str, str, str]], limit: int = 20):
                        updated=None, tags=(tag,), description=None, draft=False, lang=None, aliases=(), author=None,
                        image=None, template=None, body=body, body_line=1)
         made.append(make_post(doc, render_markdown(body, title=title), config))
-    return assemble_site(config, made, replies={})
+    return assemble_site(config, made, replies={})[0]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -181,7 +181,7 @@ def test_ids_do_not_change_between_builds(tmp_path: Path) -> None:
 
 def test_without_an_email_address_items_point_at_the_reply_form(tmp_path: Path) -> None:
     site = _site(tmp_path, [("a", "b", "c")])
-    site = assemble_site(Config(root=tmp_path, base_url="https://blog.example.org/"), list(site.posts), replies={})
+    site, _ = assemble_site(Config(root=tmp_path, base_url="https://blog.example.org/"), list(site.posts), replies={})
     item = feedparser.parse(render_feeds(site)["feed.xml"]).entries[0]
     assert item.comments == "https://blog.example.org/posts/p0/#replies"
 

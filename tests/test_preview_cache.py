@@ -75,7 +75,7 @@ def test_after_sitegen_build_the_preview_parses_nothing_and_serves_the_same_site
     posts = result.generation.site.posts
     assert any(p.doc.draft for p in posts) and any(p.date and p.date > NOW for p in posts)
     # bodies are in memory: the cache is closed, and pages are rendered in the server's threads
-    assert all(isinstance(post.body, Body) for post, _ in preview.cache.values() if post is not None)
+    assert all(isinstance(post.body, Body) for post, _ in preview.parser.cache.values() if post is not None)
     rendered: list[bytes | None] = []
     page = "posts/networking/index.html"
     worker = threading.Thread(target=lambda: rendered.append(preview.current.render(page)))  # type: ignore[union-attr]
@@ -83,7 +83,7 @@ def test_after_sitegen_build_the_preview_parses_nothing_and_serves_the_same_site
     worker.join()
     assert rendered[0] and "لماذا تهم؟" in rendered[0].decode()
     expected = in_process(site)
-    assert len(parsed) == len(preview.cache) == 6
+    assert len(parsed) == len(preview.parser.cache) == 6
     assert everything(preview) == everything(expected)
 
 
@@ -195,7 +195,7 @@ def test_a_first_start_without_a_cache_parses_in_workers_and_fills_the_cache(tmp
     assert result.errors == () and result.generation is not None
     if _can_fork():
         assert parsed == []  # all parsed in the workers
-    assert all(isinstance(post.body, Body) for post, _ in preview.cache.values() if post is not None)
+    assert all(isinstance(post.body, Body) for post, _ in preview.parser.cache.values() if post is not None)
     assert everything(preview) == everything(in_process(site))
     parsed.clear()
     again = Preview(options(site))

@@ -26,7 +26,7 @@ def post(slug: str, day: int, tags: tuple[str, ...] = (), lang: str = "ar") -> P
 
 
 def site_of(*posts: Post):
-    return assemble_site(Config(root=Path(".")), list(posts), replies={})
+    return assemble_site(Config(root=Path(".")), list(posts), replies={})[0]
 
 
 def test_newer_and_older_follow_the_date_order() -> None:

@@ -3,7 +3,6 @@ change since the last build."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,16 +10,16 @@ from pathlib import Path
 import jinja2
 
 from ..errors import Diagnostics, SourceError, processing
-from ..incremental.digests import file_digests, site_shape
-from ..incremental.store import BuildCache, files_fingerprint
+from ..incremental.digests import page_digests, site_inputs
+from ..incremental.store import BuildCache
 from ..output.stage import Stage
 from ..parallel import map_chunks
 from ..progress import Progress
 from ..render.fingerprint import fingerprinted_path
 from ..render.pages import TemplateFailure, render_page
 from ..render.plan import Plan
-from ..site.model import Site
-from ..sources.theme import Theme
+from ..sources.theme import theme_fingerprint
+from .load import LoadedSite
 
 
 @dataclass(slots=True)
@@ -34,18 +33,23 @@ class Written:
     rendered: int = 0
 
 
-def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, cache: BuildCache | None,
-               post_keys: dict, theme: Theme, progress: Progress, diagnostics: Diagnostics, output: Path,
-               previous: dict[str, bytes], workers: int | None = None) -> Written:
+def write_site(loaded: LoadedSite, env: jinja2.Environment, stage: Stage, cache: BuildCache | None,
+               progress: Progress, diagnostics: Diagnostics, output: Path, previous: dict[str, bytes],
+               workers: int | None = None) -> Written:
     """Write every file of the plan into `stage`; template errors go to `diagnostics`, each once. `previous` holds
     the digest of each file of the previous output (pages and generated files), so unchanged ones are kept."""
+    site, plan = loaded.site, loaded.plan
     written = Written()
     asset_urls = _write_assets(plan, stage, written)
-    base = _base_digest(site, theme, cache, asset_urls)
-    digests, generated = file_digests(plan, base, post_keys)
+    digests: dict[str, bytes] = {}
+    generated: dict[str, bytes] = {}
+    if cache is not None:
+        inputs = site_inputs(cache.code, cache.configuration, theme_fingerprint(loaded.config, loaded.theme),
+                             loaded.translations, loaded.share_image, site, asset_urls)
+        digests, generated = page_digests(plan, inputs.digest(), loaded.post_keys)
     to_render = []
     for path in plan.pages:
-        if previous.get(path) == digests[path] and stage.keep(path):
+        if path in previous and previous[path] == digests.get(path) and stage.keep(path):
             continue
         to_render.append(path)
     progress.start("rendering", len(to_render))
@@ -75,7 +79,7 @@ def write_site(site: Site, env: jinja2.Environment, plan: Plan, stage: Stage, ca
             seen.add(key)
             diagnostics.add(error)
     for path, make in plan.generated.items():
-        if previous.get(path) == generated[path] and stage.keep(path):
+        if path in previous and previous[path] == generated.get(path) and stage.keep(path):
             continue
         stage.write(path, make())
     digests.update(generated)
@@ -102,14 +106,3 @@ def _write_assets(plan: Plan, stage: Stage, written: Written) -> dict[str, str]:
         written.paths.add(fingerprinted)
         asset_urls["/" + path] = "/" + fingerprinted
     return asset_urls
-
-
-def _base_digest(site: Site, theme: Theme, cache: BuildCache | None, asset_urls: dict[str, str]) -> bytes:
-    """What every page depends on: sitegen, the configuration (in the cache's fingerprint), the templates and the
-    theme's words, and the site's shape."""
-    config = site.config
-    folders = [config.root / "templates", *(f / sub for f in theme.folders for sub in ("templates", "i18n"))]
-    digest = hashlib.blake2b(cache.fingerprint if cache is not None else b"", digest_size=16)
-    digest.update(files_fingerprint(folders))
-    digest.update(site_shape(site, asset_urls))
-    return digest.digest()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from ..build.run import build_clock
+from ..build.load import build_clock
 from ..sources.config import load_config
 from ..sources.document import slug_problem
 from ..text import slugify

@@ -1,51 +1,106 @@
-"""What each output page was made from, as a digest: a page whose digest did not change since the last build is
-carried over instead of rendered again.
+"""What each output file was made from, as a digest: a page whose digest did not change since the last build is
+carried over instead of rendered again. Every input of a page's digest is named here, in `SiteInputs` (what every
+page depends on) and in `page_digests` (what one page or generated file depends on besides); a test changes each
+one and checks that the rebuild equals a cold build.
 
-A page is a function of the templates, the configuration, sitegen itself, and the data it is given. The digest of a
-post's own page covers the post's whole source (its cache key) and its replies; list pages cover the sources and
-replies of the posts they list (summaries, reading times, reply counts). Every page may link any post (navigation,
-related posts, archive, tag index), so the digest of every page covers every post's URL, title, dates, tags and
-language. A theme that shows what only a post's source gives (its text, summary, reading time, description, image,
-replies) on pages that neither are the post's nor list it is the one case this does not see; `--no-cache` rebuilds
-everything.
+A page is a function of sitegen itself, the configuration, the templates, the theme's words, the default sharing
+image, and the data it is given. The digest of a post's own page covers the post's whole source (its cache key) and
+its replies; list pages cover the sources and replies of the posts they list (summaries, reading times, reply
+counts). Every page may link any post (navigation, related posts, archive, tag index), so the digest of every page
+covers every post's URL, title, dates, tags and language. A theme that shows what only a post's source gives (its
+text, summary, reading time, description, image, replies) on pages that neither are the post's nor list it is the
+one case this does not see; `--no-cache` rebuilds everything.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..render.plan import PageRoute, Plan
+from ..render.plan import Plan
 from ..site.model import Post, Site
+from ..site.routes import PageRoute
+from ..sources.theme import ShareImage, Translations
 
 
-def site_shape(site: Site, asset_urls: dict[str, str]) -> bytes:
-    """A digest of what any page may show of the whole site: every post's URL, title, dates, tags and language, and
-    the assets' names."""
+@dataclass(frozen=True, slots=True)
+class SiteInputs:
+    """What every page and generated file depends on, each as a digest."""
+
+    code: bytes
+    """sitegen's code and version, and the versions of the libraries that shape its output."""
+    configuration: bytes
+    """The configuration file's bytes."""
+    templates: bytes
+    """Every template of the site and its themes (names and bytes)."""
+    translations: bytes
+    """The theme's words, as loaded."""
+    share_image: bytes
+    """The default sharing image's address and size in pixels (pages give them in og:image)."""
+    site_shape: bytes
+    """Every post's and page's URL, title, dates, tags, language and draft flag: what any page may link or list."""
+    assets: bytes
+    """The fingerprinted names of the stylesheets and scripts pages link."""
+
+    def digest(self) -> bytes:
+        digest = hashlib.blake2b(digest_size=16)
+        for value in dataclasses.astuple(self):
+            digest.update(value)
+        return digest.digest()
+
+
+PAGE_INPUTS = ("route", "own post", "listed posts", "replies")
+"""What a page depends on besides `SiteInputs`: its route (URL, template, title, language, description), the source
+of the post it shows, the sources of the posts it lists (and which page of the list it is), and the replies of
+both."""
+FILE_INPUTS = ("path", "posts carried", "bytes included")
+"""What a generated file (feed, sitemap, robots.txt, _redirects) depends on besides `SiteInputs`: its path, the posts
+it carries (a feed) and the bytes it includes (the site's own _redirects)."""
+
+
+def site_inputs(code: bytes, configuration: bytes, templates: bytes, translations: Translations,
+                share_image: ShareImage | None, site: Site, asset_urls: Mapping[str, str]) -> SiteInputs:
+    return SiteInputs(
+        code=code,
+        configuration=configuration,
+        templates=templates,
+        translations=_digest(json.dumps(translations, sort_keys=True, ensure_ascii=False, default=str).encode()),
+        share_image=_digest(repr(share_image).encode()),
+        site_shape=site_shape(site),
+        assets=_digest(repr(sorted(asset_urls.items())).encode()),
+    )
+
+
+def site_shape(site: Site) -> bytes:
+    """A digest of what any page may show of the whole site: every post's URL, title, dates, tags and language."""
     digest = hashlib.blake2b(digest_size=16)
     for post in (*site.posts, *site.pages):
         fields = (post.url, post.title, post.date, post.updated, post.tag_names, post.lang, post.doc.draft)
         digest.update(repr(fields).encode() + b"\0")
-    digest.update(repr(sorted(asset_urls.items())).encode())
     return digest.digest()
 
 
-def file_digests(plan: Plan, base: bytes, post_keys: dict[Path, bytes]) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The digest of every page of the plan, and of every generated file (feeds, sitemap, robots.txt); `base`
-    covers code, configuration, templates and the site's shape."""
+def page_digests(plan: Plan, base: bytes, post_keys: Mapping[Path, bytes]
+                 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The digest of every page of the plan, and of every generated file (feeds, sitemap, robots.txt); `base` is
+    `SiteInputs.digest()`."""
     keys = _PostKeys(post_keys)
     pages = {path: _route_digest(route, base, keys) for path, route in plan.pages.items()}
     return pages, _generated_digests(plan, base, keys)
 
 
 def _generated_digests(plan: Plan, base: bytes, keys: _PostKeys) -> dict[str, bytes]:
-    """`base`, the file's path, and the posts and files it is made from."""
+    """`base`, the file's path, and the posts and bytes it is made from."""
     digests = {}
     for path in plan.generated:
         digest = hashlib.blake2b(base, digest_size=16)
         digest.update(path.encode() + b"\0")
         for item in plan.generated_from.get(path, ()):
-            digest.update(keys(item) if isinstance(item, Post) else item.read_bytes())
+            digest.update(keys(item) if isinstance(item, Post) else item)
         digests[path] = digest.digest()
     return digests
 
@@ -53,13 +108,11 @@ def _generated_digests(plan: Plan, base: bytes, keys: _PostKeys) -> dict[str, by
 def _route_digest(route: PageRoute, base: bytes, keys: _PostKeys) -> bytes:
     digest = hashlib.blake2b(base, digest_size=16)
     digest.update(f"{route.url}\0{route.template}\0{route.title}\0{route.lang}\0{route.description}".encode())
-    post = route.values.get("post")
-    if isinstance(post, Post):
-        digest.update(keys(post))
-    pager = route.values.get("pager")
-    if pager is not None:
-        digest.update(f"{pager.number}/{pager.total}".encode())
-        for item in pager.items:
+    if route.post is not None:
+        digest.update(keys(route.post))
+    if route.pager is not None:
+        digest.update(f"{route.pager.number}/{route.pager.total}".encode())
+        for item in route.pager.items:
             digest.update(keys(item))
     return digest.digest()
 
@@ -68,7 +121,7 @@ class _PostKeys:
     """What a page shows of a post, as bytes: its cache key (its source) and its replies; worked out once per post
     however many pages list it."""
 
-    def __init__(self, post_keys: dict[Path, bytes]) -> None:
+    def __init__(self, post_keys: Mapping[Path, bytes]) -> None:
         self.post_keys = post_keys
         self.known: dict[str, bytes] = {}
 
@@ -80,3 +133,7 @@ class _PostKeys:
             known = own + repr([(r.name, r.url, r.date, r.html) for r in post.replies]).encode()
             self.known[post.url] = known
         return known
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,23 +16,61 @@ from ..progress import Progress
 from ..site.model import Post
 from ..site.posts import make_post
 from ..sources.config import Config
-from ..sources.discover import SourceFile
+from ..sources.discover import SourceFile, discover_sources
 from ..sources.document import load_document
-from .store import BuildCache
+from .store import BuildCache, open_build_cache
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 
-ParseCache = dict[Path, tuple["Post | None", list[SourceError]]]
+Parsed = tuple["Post | None", list[SourceError]]
+"""What parsing one source gave: its post (None when it could not be made) and its problems."""
+ParseCache = dict[Path, Parsed]
 """Parsed sources by path, kept by the preview between rebuilds; the watcher removes what changed."""
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedSources:
+    """Every content file of a site parsed, drafts, future and failed ones included, in the order of `sources`."""
+
+    sources: list[SourceFile]
+    results: list[Parsed]
+    keys: dict[Path, bytes] = field(default_factory=dict)
+    """Each source's cache key (its path, bytes, the configuration and sitegen): what its pages are made from."""
+    parsed: int = 0
+    """How many sources were parsed this time (the others were known already)."""
+
+
+class CachedParser:
+    """Parses a site's sources as `sitegen build` does: from the build cache beside the site where a source did not
+    change, the rest in worker processes. The cache is opened once the configuration is known to be good (so no
+    cache folder appears where there is no site) and stays open for the rest of the build, until `close`."""
+
+    def __init__(self, use_cache: bool = True, progress: Progress | None = None, workers: int | None = None) -> None:
+        self.use_cache = use_cache
+        self.progress = progress or Progress()
+        self.workers = workers
+        self.cache: BuildCache | None = None
+
+    def __call__(self, config: Config) -> ParsedSources:
+        if self.use_cache and self.cache is None:
+            self.cache = open_build_cache(config.root)
+        sources = discover_sources(config.root)
+        results, keys, parsed = parse_sources_cached(config, self.cache, self.progress, sources, self.workers)
+        return ParsedSources(sources, results, {s.path: k for s, k in zip(sources, keys, strict=True) if k}, parsed)
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+
 def parse_sources_cached(config: Config, cache: BuildCache | None, progress: Progress, sources: list[SourceFile],
-                         workers: int | None = None) -> tuple[list[tuple[Post | None, list[SourceError]]], list[bytes]]:
+                         workers: int | None = None) -> tuple[list[Parsed], list[bytes], int]:
     """Each source's (post, errors), drafts, future and failed ones included, in the order of `sources`: from the
     cache where it did not change, the rest parsed in `workers` worker processes; and each source's cache
-    key (empty when it has none). A post that comes from the cache has its body left there (a StoredBody)."""
+    key (empty when it has none), and how many were parsed. A post that comes from the cache has its body left there
+    (a StoredBody)."""
     raws: list[bytes | None] = [None] * len(sources)
     keys: list[bytes] = [b""] * len(sources)
     if cache is not None:
@@ -54,7 +93,7 @@ def parse_sources_cached(config: Config, cache: BuildCache | None, progress: Pro
         done: dict[int, tuple[Post | None, list[SourceError], int | None]] = {}
         for i in indexes:
             post, errors = parse_source(sources[i], config, md_holder[0], raws[i])
-            done[i] = post, errors, _mtime_dependency(errors, sources[i])
+            done[i] = post, errors, _mtime_dependency(post, sources[i])
         stored = cache.put_parsed({keys[i]: done[i] for i in indexes if keys[i]}) if cache is not None else {}
         return [stored[keys[i]] if keys[i] in stored else done[i][:2] for i in indexes]
 
@@ -68,7 +107,7 @@ def parse_sources_cached(config: Config, cache: BuildCache | None, progress: Pro
             results[index] = item
     if cache is not None:
         cache.keep_only_parsed({k for k in keys if k})
-    return [results[index] for index in range(len(sources))], keys
+    return [results[index] for index in range(len(sources))], keys, len(misses)
 
 
 def _source_keys(cache: BuildCache, sources: list[SourceFile], raws: list[bytes | None], root: Path) -> list[bytes]:
@@ -96,9 +135,10 @@ def _source_keys(cache: BuildCache, sources: list[SourceFile], raws: list[bytes 
     return keys
 
 
-def _mtime_dependency(errors: list[SourceError], source: SourceFile) -> int | None:
-    """A post dated by its file's modification time depends on it; None for every other post."""
-    if not any("modification time" in e.message for e in errors):
+def _mtime_dependency(post: Post | None, source: SourceFile) -> int | None:
+    """The source's modification time when what was parsed depends on it (a post dated by it; a source that failed,
+    whose messages may name it), else None."""
+    if post is not None and not post.doc.dated_by_mtime:
         return None
     try:
         return source.path.stat().st_mtime_ns

@@ -25,6 +25,7 @@ from .. import __version__
 from ..errors import SourceError
 from ..markdown import Link, TocEntry
 from ..site.model import Body, LocalLink, Post, StoredBody
+from ..sources.config import find_config
 from ..sources.discover import SourceFile
 from ..sources.document import Document
 
@@ -50,16 +51,16 @@ def code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def files_fingerprint(folders: Iterable[Path]) -> bytes:
-    """A digest of every file under `folders` (templates, the theme's words): names and bytes."""
-    digest = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.digest()
+def open_build_cache(root: Path) -> BuildCache | None:
+    """The persistent cache beside the site at `root`, keyed to sitegen's code and the configuration file's bytes
+    (not --drafts or --future: posts are parsed the same either way, choosing the ones to publish comes after, and
+    pages' digests cover which were published). None for a read-only site or a damaged cache: build without one."""
+    try:
+        config_file = find_config(root)
+        configuration = config_file.read_bytes() if config_file else b""
+        return BuildCache(root / CACHE_DIR, code_fingerprint(), hashlib.blake2b(configuration, digest_size=16).digest())
+    except (OSError, sqlite3.Error):
+        return None
 
 
 def _by_fields(cls: type) -> Any:
@@ -128,7 +129,12 @@ class _PostLoader(pickle.Unpickler):
 class BuildCache:
     """A SQLite file of cached values; one build at a time writes it."""
 
-    def __init__(self, folder: Path, fingerprint: bytes) -> None:
+    def __init__(self, folder: Path, code: bytes, configuration: bytes) -> None:
+        self.code = code
+        """sitegen's code fingerprint (`code_fingerprint`)."""
+        self.configuration = configuration
+        """A digest of the configuration file's bytes."""
+        fingerprint = hashlib.blake2b(code + configuration, digest_size=16).digest()
         self.compiled = folder / "templates" / fingerprint.hex()[:20]
         """Compiled templates (Jinja's bytecode cache), per fingerprint: how templates compile depends on sitegen's
         code, which Jinja's own key (the template's source) does not see."""

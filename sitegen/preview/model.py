@@ -13,20 +13,21 @@ from pathlib import Path
 
 import jinja2
 
-from ..build.run import BuildOptions, open_cache, published_posts
-from ..errors import Diagnostics, SourceError
-from ..incremental.parse import ParseCache, parse_sources_cached, parse_sources_in_memory
+from ..build.load import load_site
+from ..build.run import BuildOptions
+from ..errors import BuildError, SourceError
+from ..incremental.parse import ParseCache, ParsedSources, parse_sources_cached, parse_sources_in_memory
+from ..incremental.store import open_build_cache
 from ..parallel import fewer_collections
 from ..progress import Progress
 from ..render.pages import TemplateFailure, render_page
-from ..render.plan import Plan, plan_site
+from ..render.plan import Plan
 from ..render.templates import create_environment
-from ..site.assemble import assemble_site
 from ..site.model import Body, Post, Site
 from ..site.urls import url_to_path
-from ..sources.config import CONFIG_NAMES, Config, load_config
+from ..sources.config import CONFIG_NAMES, Config
 from ..sources.discover import SourceFile, discover_sources
-from ..sources.theme import Theme, find_theme
+from ..sources.theme import Theme
 
 
 @dataclass(slots=True)
@@ -78,65 +79,45 @@ class Rebuild:
     changed_urls: tuple[str, ...]
     """URLs of posts and pages whose source changed, for --navigate."""
     seconds: float
+    warnings: tuple[SourceError, ...] = ()
 
 
-class Preview:
-    """The site as the preview serves it. Rebuilds re-read only the sources that changed; a build from scratch takes
-    what did not change from the persistent build cache (`.sitegen-cache/`, shared with `sitegen build`)."""
+class MemoryParser:
+    """The preview's way of parsing sources (a SourceParser for `load_site`): parsed sources are kept in memory
+    between rebuilds and only what changed is parsed again, in this process. The first build, and one after a
+    change to the configuration, takes what did not change from the persistent build cache (`.sitegen-cache/`,
+    shared with `sitegen build`)."""
 
-    def __init__(self, options: BuildOptions) -> None:
-        self.options = replace(options, source=options.source.resolve())
-        self.root = self.options.source
+    def __init__(self, workers: int | None = None, use_cache: bool = True) -> None:
+        self.use_cache = use_cache
+        """Take what did not change from the build cache; without it, every source is parsed here."""
         self.cache: ParseCache = {}
-        self.workers = self.options.workers
-        """Worker processes a build from scratch may fork to parse what the build cache lacks (None: one per core;
-        1: none). Forking is safe only while no other thread can hold a lock the workers need (an import, babel's
-        locale data): run_preview sets 1 once the HTTP server's threads run."""
-        self._from_scratch = True
-        """The next build reads every source: fill the ParseCache from the build cache first."""
         self.sources: list[SourceFile] | None = None
         """The content files, found again only when files are added, removed or renamed."""
-        self.config: Config | None = None
-        self.theme: Theme | None = None
-        self.env: jinja2.Environment | None = None
-        self.current: Generation | None = None
-        self.errors: tuple[SourceError, ...] = ()
-        self._count = 0
-        self._stylesheet_history: list[tuple[int, tuple[str, ...]]] = []
-        """(generation, stylesheets changed by the rebuild that made it), for tabs that connect late."""
-        self._lock = threading.Lock()
+        self.from_scratch = True
+        """The next build reads every source: fill the memory from the build cache first."""
+        self.workers = workers
+        """Worker processes a build from scratch may fork to parse what the build cache lacks (None: one per core;
+        1: none). Forking is safe only while no other thread can hold a lock the workers need (an import, babel's
+        locale data): the serve command sets 1 once the HTTP server's threads run."""
 
-    def rebuild(self, changed: set[Path] | None = None) -> Rebuild:
-        """Rebuild after `changed` files (None: from scratch); keep the last good generation on failure."""
-        started = time.perf_counter()
-        with self._lock:
-            changed_set = {_absolute(p) for p in changed} if changed is not None else None
-            self._forget(changed_set)
-            diagnostics = Diagnostics()
-            generation = self._generate(diagnostics)
-            self.errors = tuple(diagnostics.errors)
-            if generation is not None:
-                self.current = generation
-            sheets = self._stylesheets(changed_set)
-            if sheets and self.current is not None:
-                self._stylesheet_history = [*self._stylesheet_history[-50:], (self.current.number, sheets)]
-        return Rebuild(generation, self.errors, sheets, self._urls_of(changed_set), time.perf_counter() - started)
+    def __call__(self, config: Config) -> ParsedSources:
+        if self.sources is None:
+            self.sources = discover_sources(config.root)
+        if self.from_scratch:
+            self.from_scratch = False
+            if self.use_cache:
+                self.cache.update(self._from_build_cache(config, self.sources))
+        missing = sum(1 for source in self.sources if source.path not in self.cache)
+        return ParsedSources(self.sources, parse_sources_in_memory(config, self.sources, self.cache), {}, missing)
 
-    def stylesheets_since(self, generation: int) -> tuple[str, ...]:
-        """Stylesheets changed by the rebuilds after `generation`."""
-        return tuple(sorted({s for number, sheets in self._stylesheet_history if number > generation for s in sheets}))
+    def forget_all(self) -> None:
+        self.sources = None
+        self.cache.clear()
+        self.from_scratch = True
 
-    def _forget(self, changed: set[Path] | None) -> None:
-        """Drop what the changed files invalidate."""
-        if changed is None or any(p.name in CONFIG_NAMES and p.parent == self.root.resolve() for p in changed):
-            self.config = self.theme = self.env = self.sources = None
-            self.cache.clear()
-            self._from_scratch = True
-            return
-        content = self.root / "content"
-        if any(p.suffix in (".html", ".xml", ".j2", ".yaml", ".yml") and not p.is_relative_to(content)
-               for p in changed):
-            self.env = None  # a template or the theme's words changed
+    def forget(self, changed: set[Path], content: Path) -> None:
+        """Drop what the changed files invalidate: their parsed posts, and the file list when a file came or went."""
         known = {s.path for s in self.sources or ()}
         if any(p not in known or not p.exists() for p in changed if p.is_relative_to(content)):
             self.sources = None
@@ -149,34 +130,6 @@ class Preview:
                 if path.is_relative_to(index.parent):
                     self.cache.pop(index, None)
 
-    def _generate(self, diagnostics: Diagnostics) -> Generation | None:
-        if self.config is None:
-            config, errors = load_config(self.root)
-            diagnostics.extend(errors)
-            theme, theme_errors = find_theme(config)
-            diagnostics.extend(theme_errors)
-            if diagnostics.errors:
-                return None
-            self.config, self.theme = config, theme
-        assert self.config is not None and self.theme is not None
-        if self.sources is None:
-            self.sources = discover_sources(self.root)
-        if self._from_scratch:
-            self._from_scratch = False
-            self.cache.update(self._from_build_cache(self.config, self.sources))
-        results = parse_sources_in_memory(self.config, self.sources, self.cache)
-        posts = published_posts(results, self.options, diagnostics, self.root)
-        if diagnostics.errors:
-            return None
-        if self.env is None:
-            self.env = create_environment(self.config, self.theme)
-        site = assemble_site(self.config, posts)
-        diagnostics.extend(list(site.problems))  # replies to unknown posts, bad reply files
-        if diagnostics.errors:
-            return None
-        self._count += 1
-        return Generation(self._count, site, plan_site(site, self.theme), self.env)
-
     def _from_build_cache(self, config: Config, sources: list[SourceFile]) -> ParseCache:
         """Every source parsed as `sitegen build` parses it: from the build cache where it did not change, the rest
         in worker processes (`self.workers`), stored there for the next start. Bodies are read into memory before
@@ -186,19 +139,94 @@ class Preview:
         this process."""
         if not sources:
             return {}
-        options = replace(self.options, workers=self.workers)  # the cache `sitegen build` uses, whatever --drafts
-        cache = open_cache(config, options)
+        cache = open_build_cache(config.root)
         if cache is None:
             return {}
         try:
             with fewer_collections():
-                results, _ = parse_sources_cached(config, cache, Progress(), sources, self.workers)
+                results, _keys, _parsed = parse_sources_cached(config, cache, Progress(), sources, self.workers)
                 return {source.path: _in_memory(source, post, errors)
                         for source, (post, errors) in zip(sources, results, strict=True)}
         except (OSError, sqlite3.Error, LookupError, BrokenExecutor):
             return {}
         finally:
             cache.close()
+
+
+class Preview:
+    """The site as the preview serves it, loaded by the same road as `sitegen build` (`load_site`): whatever the
+    build refuses, a rebuild reports with the same diagnostics, and the last good generation stays served."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = replace(options, source=options.source.resolve())
+        self.root = self.options.source
+        self.parser = MemoryParser(self.options.workers, self.options.use_cache)
+        self.theme: Theme | None = None
+        self.env: jinja2.Environment | None = None
+        self._env_inputs: tuple[object, ...] = ()
+        """What the environment was made from (configuration, theme, words, sharing image)."""
+        self.current: Generation | None = None
+        self.errors: tuple[SourceError, ...] = ()
+        self.warnings: tuple[SourceError, ...] = ()
+        self._count = 0
+        self._stylesheet_history: list[tuple[int, tuple[str, ...]]] = []
+        """(generation, stylesheets changed by the rebuild that made it), for tabs that connect late."""
+        self._lock = threading.Lock()
+
+    @property
+    def workers(self) -> int | None:
+        return self.parser.workers
+
+    @workers.setter
+    def workers(self, value: int | None) -> None:
+        self.parser.workers = value
+
+    def rebuild(self, changed: set[Path] | None = None) -> Rebuild:
+        """Rebuild after `changed` files (None: from scratch); keep the last good generation on failure."""
+        started = time.perf_counter()
+        with self._lock:
+            changed_set = {_absolute(p) for p in changed} if changed is not None else None
+            self._forget(changed_set)
+            generation = self._generate()
+            if generation is not None:
+                self.current = generation
+            sheets = self._stylesheets(changed_set)
+            if sheets and self.current is not None:
+                self._stylesheet_history = [*self._stylesheet_history[-50:], (self.current.number, sheets)]
+        return Rebuild(generation, self.errors, sheets, self._urls_of(changed_set), time.perf_counter() - started,
+                       self.warnings)
+
+    def stylesheets_since(self, generation: int) -> tuple[str, ...]:
+        """Stylesheets changed by the rebuilds after `generation`."""
+        return tuple(sorted({s for number, sheets in self._stylesheet_history if number > generation for s in sheets}))
+
+    def _forget(self, changed: set[Path] | None) -> None:
+        """Drop what the changed files invalidate."""
+        if changed is None or any(p.name in CONFIG_NAMES and p.parent == self.root for p in changed):
+            self.env = None
+            self.parser.forget_all()
+            return
+        content = self.root / "content"
+        if any(p.suffix in (".html", ".xml", ".j2") and not p.is_relative_to(content) for p in changed):
+            self.env = None  # a template changed
+        self.parser.forget(changed, content)
+
+    def _generate(self) -> Generation | None:
+        try:
+            loaded = load_site(self.options.site, self.parser)
+        except BuildError as failure:
+            self.errors = tuple(d for d in failure.diagnostics if d.severity == "error")
+            self.warnings = tuple(d for d in failure.diagnostics if d.severity != "error")
+            return None
+        self.errors, self.warnings = (), loaded.warnings
+        inputs = (loaded.config, loaded.theme, loaded.translations, loaded.share_image)
+        if self.env is None or inputs != self._env_inputs:
+            self.env = create_environment(*inputs)
+            self._env_inputs = inputs
+        self.theme = loaded.theme
+        self._count += 1
+        return Generation(self._count, loaded.site, loaded.plan, self.env)
+
 
     def _stylesheets(self, changed: set[Path] | None) -> tuple[str, ...]:
         if not changed or self.current is None:

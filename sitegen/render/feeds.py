@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..site.model import Post, Site, Tag
-from ..site.urls import absolute_url
+from ..site.urls import FEED_FILES, absolute_url
 from ..sources.config import Config
 from ..text import resolve_links
 
@@ -26,11 +26,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _URL_SAFE = "/#?=&%:~+@!$'()*,;"
 
-FEED_FORMATS: dict[str, tuple[str, str]] = {
-    "feed.xml": ("application/rss+xml", "RSS"),
-    "atom.xml": ("application/atom+xml", "Atom"),
-    "feed.json": ("application/feed+json", "JSON Feed"),
-}
+FEED_FORMATS: dict[str, tuple[str, str]] = dict(zip(FEED_FILES, (
+    ("application/rss+xml", "RSS"), ("application/atom+xml", "Atom"), ("application/feed+json", "JSON Feed"),
+), strict=True))
 """File name -> (media type, format name), in the order pages list them."""
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import PurePosixPath
 
-IMMUTABLE_FOLDER = "_immutable"
-"""Output folder of fingerprinted files; nothing else is written there, so it can be cached for ever."""
+from ..site.urls import IMMUTABLE_FOLDER
+
 FINGERPRINTED_SUFFIXES = frozenset({".css", ".js", ".mjs"})
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-import struct
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -17,9 +15,6 @@ from markupsafe import Markup
 
 from ..site.model import Post, Site
 from ..sources.config import Config
-
-DEFAULT_IMAGE = "social.png"
-"""The site's default sharing image: `static/social.png` of the site, else the theme's."""
 
 FACEBOOK_LOCALES = {"ar": "ar_AR"}
 """Open Graph locales whose usual name is not language_<likely region>."""
@@ -59,16 +54,6 @@ def og_locale(lang: str) -> str:
         likely = str(get_global("likely_subtags").get(locale.language, ""))
         territory = next((part for part in likely.split("_")[1:] if len(part) == 2 and part.isupper()), None)
     return f"{locale.language}_{territory}" if territory else locale.language
-
-
-def default_image(config: Config, static_dirs: list[Path], absolute: Any) -> Image | None:
-    """The default sharing image (the site's `static/social.png` over the theme's) with its size read from the file."""
-    for folder in [config.root / "static", *reversed(static_dirs)]:
-        path = folder / DEFAULT_IMAGE
-        if path.is_file():
-            width, height = _png_size(path)
-            return Image(absolute("/" + DEFAULT_IMAGE), width, height)
-    return None
 
 
 def post_image(post: Post, absolute: Any) -> Image | None:
@@ -123,11 +108,3 @@ def person(config: Config, name: str | None, author_url: str) -> dict[str, Any]:
     if config.author.links:
         data["sameAs"] = [href for _, href in config.author.links]
     return data
-
-
-def _png_size(path: Path) -> tuple[int | None, int | None]:
-    head = path.read_bytes()[:24]
-    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
-        width, height = struct.unpack(">II", head[16:24])
-        return int(width), int(height)
-    return None, None

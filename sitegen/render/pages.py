@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import jinja2
 
 from ..errors import SourceError
 from ..site.model import Site
+from ..site.routes import PageRoute
 from ..site.urls import absolute_url
 from ..text import text_direction
-from .feeds import feed_links
-from .plan import PageRoute
+from .feeds import feed_links, tag_feed_set
 from .templates import template_error
 
 
@@ -22,10 +23,20 @@ def render_page(route: PageRoute, site: Site, env: jinja2.Environment,
     `asset_urls` maps '/style.css' to its fingerprinted URL (a build); without it, pages link the plain names.
     """
     lang = route.lang
-    context = dict(site=site, url=route.url, title=route.title,
-                   description=route.description or site.config.description, lang=lang, dir=text_direction(lang),
-                   canonical=absolute_url(site.config, route.url), indexed=route.indexed,
-                   feeds=feed_links(site.config), asset_urls=asset_urls or {}, **route.values)
+    config = site.config
+    context: dict[str, Any] = dict(
+        site=site, url=route.url, title=route.title, description=route.description or config.description, lang=lang,
+        dir=text_direction(lang), canonical=absolute_url(config, route.url), indexed=route.indexed,
+        feeds=feed_links(config), asset_urls=asset_urls or {})
+    if route.post is not None:
+        context["post"] = route.post
+    if route.pager is not None:
+        context["pager"] = route.pager
+    if route.tag is not None:
+        context["tag"] = route.tag
+        context["tag_feeds"] = feed_links(config, tag_feed_set(site, route.tag))
+    elif route.kind == "follow":
+        context["tag_feeds"] = {tag.name: feed_links(config, tag_feed_set(site, tag)) for tag in site.tags}
     try:
         return env.get_template(route.template).render(context)
     except Exception as exc:  # any template failure becomes a located diagnostic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +20,9 @@ from ..markdown import TocEntry
 from ..site.model import Post, Site
 from ..site.urls import FOLLOW_URL, absolute_url, reply_mailto, thanks_url
 from ..sources.config import Config
-from ..sources.theme import Theme, load_translations
+from ..sources.theme import ShareImage, Theme, Translations
 from ..text import text_direction
-from .metadata import Image, blog, blog_posting, default_image, og_locale, post_image, script_json
+from .metadata import Image, blog, blog_posting, og_locale, post_image, script_json
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -36,9 +37,10 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def create_environment(config: Config, theme: Theme, *, auto_reload: bool = True,
-                       compiled: Path | None = None) -> jinja2.Environment:
-    """A Jinja2 environment whose loader prefers `templates/` in the site root, then the theme's templates.
+def create_environment(config: Config, theme: Theme, translations: Translations, share_image: ShareImage | None, *,
+                       auto_reload: bool = True, compiled: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment whose loader prefers `templates/` in the site root, then the theme's templates; its
+    globals give the theme's words (`t`) and the default sharing image.
     Without `auto_reload` (a build: templates do not change while it runs) templates are not checked for changes
     each time a page asks for one. With `compiled`, templates compiled to Python are kept in that folder, keyed by
     their source, so the next build does not compile them again."""
@@ -53,15 +55,14 @@ def create_environment(config: Config, theme: Theme, *, auto_reload: bool = True
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    strings = load_translations(theme)
     env.globals.update(
         config=config,
-        t=_translator(strings, config.language),
+        t=_translator(translations, config.language),
         asset=_asset_url,
         reply_mailto=lambda post: post_reply_mailto(config, post),
         thanks_url=lambda lang: thanks_url(config, lang),
         follow_url=FOLLOW_URL,
-        share_image=_share_image(config, theme),
+        share_image=_share_image(config, share_image),
         blog_posting=_blog_posting,
         blog=lambda site: blog(site, lambda url: absolute_url(config, url), author_url(site)),
         author_url=author_url,
@@ -80,8 +81,8 @@ def create_environment(config: Config, theme: Theme, *, auto_reload: bool = True
     return env
 
 
-def _share_image(config: Config, theme: Theme):  # type: ignore[no-untyped-def]
-    fallback = default_image(config, theme.static_dirs, lambda url: absolute_url(config, url))
+def _share_image(config: Config, default: ShareImage | None) -> Callable[[Post | None], Image | None]:
+    fallback = Image(absolute_url(config, default.path), default.width, default.height) if default else None
 
     def share_image(post: Post | None = None) -> Image | None:
         """The image sharing services show for a page: the post's `image:`, else the site's default."""
@@ -122,7 +123,7 @@ def post_reply_mailto(config: Config, post: Post) -> str:
     return reply_mailto(config.author.email, post.title, absolute_url(config, post.url))
 
 
-def _translator(strings: dict[str, dict[str, Any]], site_language: str):  # type: ignore[no-untyped-def]
+def _translator(strings: Translations, site_language: str):  # type: ignore[no-untyped-def]
     @jinja2.pass_context
     def t(context: jinja2.runtime.Context, key: str, count: int | None = None, **values: Any) -> str:
         """The theme's word for `key` in the page's language (English as a fallback); plural forms by CLDR rules."""

@@ -3,48 +3,75 @@
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import replace
-from pathlib import Path
 
 from ..errors import SourceError
 from ..sources.config import Config
-from ..sources.discover import discover_sources
-from ..sources.document import load_document
-from ..sources.replies import RepliesByPost, load_replies, unknown_reply_folders
+from ..sources.replies import RepliesByPost, unknown_reply_folders
 from ..text import slugify
 from .model import Pager, Post, Site, Tag, Year
 
 
 def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | None = None,
-                  reply_errors: list[SourceError] | None = None) -> Site:
-    """Sort posts, attach their replies, group tags and years; posts without a date sort last.
-
-    `replies` are read from the site's content/replies when not given (so callers that predate replies get them).
-    """
-    problems = list(reply_errors or [])
-    if replies is None:
-        replies, load_errors = load_replies(config.root, config.zone)
-        problems.extend(load_errors)
+                  post_slugs: Collection[str] = ()) -> tuple[Site, list[SourceError]]:
+    """Sort posts, attach their replies, group tags and years; posts without a date sort last. `post_slugs` holds
+    the slug of every post source, published or not: a reply to none of them is an error (a reply to a draft waits
+    with it). Tags whose slugs are equal are one tag, with a warning."""
     entries = sorted((p for p in posts if p.kind == "posts"), key=_newest_first)
-    entries, reply_problems = _attach_replies(entries, replies, config)
-    problems.extend(reply_problems)
+    entries, problems = _attach_replies(entries, replies or {}, post_slugs)
+    entries, merged = _merge_tag_spellings(entries)
+    problems.extend(merged)
     pages = tuple(sorted((p for p in posts if p.kind == "pages"), key=lambda p: p.url))
     by_tag: dict[str, list[Post]] = defaultdict(list)
     for post in entries:
         for name in post.tag_names:
             by_tag[name].append(post)
-    tags = tuple(Tag(name, slugify(name) or "tag", f"/tags/{slugify(name) or 'tag'}/", tuple(items))
+    tags = tuple(Tag(name, tag_slug(name), f"/tags/{tag_slug(name)}/", tuple(items))
                  for name, items in sorted(by_tag.items(), key=lambda kv: (-len(kv[1]), kv[0])))
     by_year: dict[int, list[Post]] = defaultdict(list)
     for post in entries:
         if post.date:
             by_year[post.date.year].append(post)
     years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
-    return Site(config, tuple(entries), pages, tags, years, tuple(problems))
+    return Site(config, tuple(entries), pages, tags, years), problems
 
 
-def _attach_replies(posts: list[Post], replies: RepliesByPost, config: Config) -> tuple[list[Post], list[SourceError]]:
+def tag_slug(name: str) -> str:
+    """The slug of a tag's page: 'ذكاء اصطناعي' -> 'ذكاء-اصطناعي'; 'tag' when nothing of the name is left."""
+    return slugify(name) or "tag"
+
+
+def _merge_tag_spellings(posts: list[Post]) -> tuple[list[Post], list[SourceError]]:
+    """Tags whose slugs are equal ('AI' and 'ai') would share one page: they are one tag, named as most posts
+    write it (on a tie, as the newest post does). Each post names the tag that way; a warning names the spellings
+    at the newest post that writes another."""
+    uses: dict[str, Counter[str]] = defaultdict(Counter)
+    for post in posts:
+        for name in post.tag_names:
+            uses[tag_slug(name)][name] += 1  # Counter keeps first-seen order: newest post first
+    spelling = {name: counts.most_common(1)[0][0] for counts in uses.values() if len(counts) > 1 for name in counts}
+    if not spelling:
+        return posts, []
+    warnings = []
+    for slug, counts in uses.items():
+        if len(counts) < 2:
+            continue
+        chosen = counts.most_common(1)[0][0]
+        first = next(p for p in posts if any(n in counts and n != chosen for n in p.tag_names))
+        names = " and ".join(repr(name) for name, _ in counts.most_common())
+        warnings.append(SourceError(first.doc.path, f"tags {names} have one address, /tags/{slug}/: they are one "
+                                    f"tag, shown as {chosen!r}", hint="write the tag the same way in every post",
+                                    severity="warning"))
+    merged = [post if not any(n in spelling for n in post.tag_names) else
+              replace(post, tag_names=tuple(dict.fromkeys(spelling.get(n, n) for n in post.tag_names)))
+              for post in posts]
+    return merged, warnings
+
+
+def _attach_replies(posts: list[Post], replies: RepliesByPost, post_slugs: Collection[str]
+                    ) -> tuple[list[Post], list[SourceError]]:
     """Give each post its replies; replies whose folder names no post at all are errors. Replies to a draft or
     future post are kept back silently, like the post."""
     if not replies:
@@ -55,19 +82,8 @@ def _attach_replies(posts: list[Post], replies: RepliesByPost, config: Config) -
     unmatched = {slug: items for slug, items in replies.items() if slug not in by_slug}
     if not unmatched:
         return attached, []
-    return attached, unknown_reply_folders(unmatched, _all_post_slugs(config))
-
-
-def _all_post_slugs(config: Config) -> set[str]:
-    """Slugs of every post source, published or not (read again only when a reply folder matched no post)."""
-    slugs = set()
-    for source in discover_sources(config.root):
-        if source.kind != "posts":
-            continue
-        document, _ = load_document(source, config.zone)
-        if document is not None:
-            slugs.add(unicodedata.normalize("NFC", document.slug))
-    return slugs
+    known = {unicodedata.normalize("NFC", slug) for slug in post_slugs}
+    return attached, unknown_reply_folders(unmatched, known)
 
 
 def paginate(items: tuple[Post, ...], per_page: int, base_url: str) -> list[Pager]:
@@ -78,27 +94,5 @@ def paginate(items: tuple[Post, ...], per_page: int, base_url: str) -> list[Page
                   urls[n + 1] if n + 1 < len(chunks) else None) for n, chunk in enumerate(chunks)]
 
 
-def find_url_collisions(claims: list[tuple[str, Path, str]], root: Path) -> list[SourceError]:
-    """Two sources claiming one URL are an error naming both files. `claims` holds (url, file, what)."""
-    owner: dict[str, tuple[Path, str]] = {}
-    errors = []
-    for url, path, what in claims:
-        key = url.rstrip("/").casefold() or "/"
-        if key in owner:
-            first, first_what = owner[key]
-            errors.append(SourceError(path, f"{what} {url} is already taken by {first_what} of {_shown(first, root)}",
-                                      hint="change the slug (or alias) of one of the two"))
-        else:
-            owner[key] = (path, what)
-    return errors
-
-
 def _newest_first(post: Post) -> tuple[int, float, str]:
     return (post.date is None, -(post.date.timestamp() if post.date else 0.0), post.url)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..errors import SourceError
 from ..markdown import Link, TocEntry
 from ..sources.config import Config
 from ..sources.document import Document
@@ -140,8 +139,6 @@ class Site:
     """By number of posts, then name."""
     years: tuple[Year, ...]
     """Newest year first."""
-    problems: tuple[SourceError, ...] = ()
-    """What assembling found wrong (replies to posts that do not exist); the render stage reports them."""
     _index: _SiteIndex = field(init=False, repr=False, compare=False)
     """Positions of posts in the site's and each tag's list, made once so neighbours and related posts are cheap."""
 

@@ -9,6 +9,11 @@ from urllib.parse import quote, urljoin
 from ..sources.config import Config
 from ..sources.document import Document
 
+FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
+"""The feeds of the site and of each tag, in their folder: RSS 2.0, Atom, JSON Feed."""
+IMMUTABLE_FOLDER = "_immutable"
+"""Output folder of fingerprinted stylesheets and scripts; nothing else is written there, so it can be cached for
+ever."""
 FOLLOW_URL = "/follow/"
 """The page that tells readers how to follow the blog."""
 

@@ -52,6 +52,8 @@ class Document:
     """File line on which the Markdown body starts, to map Markdown lines to file lines."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Front matter keys sitegen does not know, kept for templates (`post.extra.audio`)."""
+    dated_by_mtime: bool = False
+    """The front matter has no date: the file's modification time stands in, so the document depends on it."""
 
     @property
     def path(self) -> Path:
@@ -141,7 +143,7 @@ def _dated_by_file(document: Document, zone: ZoneInfo, errors: list[SourceError]
     when = datetime.fromtimestamp(int(mtime), tz=zone)
     errors.append(SourceError(document.path, "no date in the front matter; using the file's modification time",
                               1, hint=f"add a line: date: {when.date().isoformat()}", severity="warning"))
-    return replace(document, date=when)
+    return replace(document, date=when, dated_by_mtime=True)
 
 
 def _name_parts(source: SourceFile, zone: ZoneInfo) -> tuple[datetime | None, str]:

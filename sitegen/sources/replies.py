@@ -87,16 +87,16 @@ def load_replies(root: Path, zone: ZoneInfo) -> tuple[RepliesByPost, list[Source
 
 
 def load_reply(path: Path, post_slug: str, zone: ZoneInfo) -> tuple[Reply | None, list[SourceError]]:
-    """Read one reply file."""
+    """Read one reply file, decoded as a post is: its invisible characters cleaned, each kind a warning."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [SourceError(path, f"cannot read file: {exc.strerror or exc}")]
     text, problems = read_source_text(raw, path)
-    error = next((p for p in problems if p.severity == "error"), None)
-    if text is None or error:
-        return None, [error] if error else problems
-    return parse_reply(text, path, post_slug, zone)
+    if text is None:
+        return None, problems
+    reply, errors = parse_reply(text, path, post_slug, zone)
+    return reply, [*problems, *errors]
 
 
 def parse_reply(text: str, path: Path, post_slug: str, zone: ZoneInfo) -> tuple[Reply | None, list[SourceError]]:

@@ -1,17 +1,22 @@
-"""The theme: its folders in order of precedence, and its own words (i18n)."""
+"""The theme: its folders in order of precedence, its own words (i18n), its templates' fingerprint and the
+default sharing image."""
 
 from __future__ import annotations
 
+import hashlib
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import SourceError
 from .config import Config
+from .decode import read_source_text
+from .yamlio import parse_yaml_mapping
 
 DEFAULT_THEME = "default"
+DEFAULT_IMAGE = "social.png"
+"""The site's default sharing image: `static/social.png` of the site, else the theme's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +61,69 @@ def find_theme(config: Config) -> tuple[Theme, list[SourceError]]:
     return Theme(tuple(folders)), []
 
 
-def load_translations(theme: Theme) -> dict[str, dict[str, Any]]:
-    """The theme's own words: `i18n/<lang>.yaml` of each theme folder, the chosen theme's winning."""
-    strings: dict[str, dict[str, Any]] = {}
+Translations = dict[str, dict[str, Any]]
+"""The theme's words by language code, then key: a text, or a text per plural form ('one', 'few', 'other'...)."""
+
+
+def load_translations(theme: Theme) -> tuple[Translations, list[SourceError]]:
+    """The theme's own words: `i18n/<lang>.yaml` of each theme folder, the chosen theme's winning; a file that
+    cannot be read is an error at its line."""
+    strings: Translations = {}
+    errors: list[SourceError] = []
     for folder in reversed(theme.folders):
         for file in sorted((folder / "i18n").glob("*.yaml")):
-            strings.setdefault(file.stem, {}).update(yaml.safe_load(file.read_text(encoding="utf-8")) or {})
-    return strings
+            try:
+                text, problems = read_source_text(file.read_bytes(), file)
+            except OSError as exc:
+                errors.append(SourceError(file, f"cannot read the theme's words: {exc.strerror or exc}"))
+                continue
+            errors.extend(problems)
+            doc, doc_errors = parse_yaml_mapping(text or "", file, what="the theme's words") if text else (None, [])
+            errors.extend(doc_errors)
+            if doc is not None:
+                strings.setdefault(file.stem, {}).update(doc.values)
+    return strings, errors
+
+
+@dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The site's default sharing image, as pages name it: its URL path and its size in pixels, when known."""
+
+    path: str
+    width: int | None
+    height: int | None
+
+
+def load_share_image(config: Config, theme: Theme) -> ShareImage | None:
+    """The default sharing image (the site's `static/social.png` over the theme's), its size read from the file."""
+    for folder in [config.root / "static", *reversed(theme.static_dirs)]:
+        path = folder / DEFAULT_IMAGE
+        if path.is_file():
+            try:
+                head = path.read_bytes()[:24]
+            except OSError:
+                head = b""
+            width, height = _png_size(head)
+            return ShareImage("/" + DEFAULT_IMAGE, width, height)
+    return None
+
+
+def theme_fingerprint(config: Config, theme: Theme) -> bytes:
+    """A digest of every template the site's pages may use (the site's templates/ and each theme's): names and
+    bytes."""
+    folders = [config.root / "templates", *(folder / "templates" for folder in theme.folders)]
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def _png_size(head: bytes) -> tuple[int | None, int | None]:
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", head[16:24])
+        return int(width), int(height)
+    return None, None

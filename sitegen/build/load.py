@@ -1,0 +1,112 @@
+"""The one road from sources to a plan: configuration -> theme -> sources -> the assembled site -> routes -> plan,
+with every check. `sitegen build` and the preview both load a site through `load_site`, so whatever the build
+refuses, the preview refuses with the same diagnostics."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import Diagnostics, SourceError, processing
+from ..incremental.parse import ParsedSources
+from ..output.checks import check_output_dir
+from ..progress import Stopwatch
+from ..render.plan import Plan, plan_site
+from ..site.assemble import assemble_site
+from ..site.model import Site
+from ..site.posts import is_published
+from ..site.routes import check_links, claim_routes
+from ..sources.config import Config, load_config
+from ..sources.discover import discover_static
+from ..sources.replies import load_replies
+from ..sources.theme import ShareImage, Theme, Translations, find_theme, load_share_image, load_translations
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    """Which site to load and which of its posts to publish."""
+
+    source: Path
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None
+    """The build's clock; defaults to $SOURCE_DATE_EPOCH or the current time."""
+
+
+class SourceParser(Protocol):
+    """Finds and parses a site's content files: from the build cache and worker processes (`sitegen build`), or
+    from what the preview keeps in memory."""
+
+    def __call__(self, config: Config) -> ParsedSources: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSite:
+    """A site ready to render: its configuration, theme, data and plan, and the warnings found on the way."""
+
+    config: Config
+    theme: Theme
+    translations: Translations
+    share_image: ShareImage | None
+    site: Site
+    plan: Plan
+    post_keys: Mapping[Path, bytes]
+    """Each source's cache key (what its pages are made from); empty without a cache."""
+    warnings: tuple[SourceError, ...]
+    parsed: int = 0
+    """How many sources were parsed (the others were known already)."""
+
+
+def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None = None,
+              clock: Stopwatch | None = None) -> LoadedSite:
+    """Load the site at `options.source` through every check; raise BuildError with every problem found. `output`,
+    when given, is the folder a build will write (checked to be one sitegen may replace)."""
+    clock = clock or Stopwatch({})
+    diagnostics = Diagnostics()
+    root = options.source
+    with clock("configuration"), processing(root / "sitegen.yaml", "reading"):
+        config, config_errors = load_config(root)
+        diagnostics.extend(config_errors)
+        if output is not None and (error := check_output_dir(output, root)):
+            diagnostics.add(error)
+        theme, theme_errors = find_theme(config)
+        diagnostics.extend(theme_errors)
+        diagnostics.raise_if_errors()
+        translations, translation_errors = load_translations(theme)
+        diagnostics.extend(translation_errors)
+        diagnostics.raise_if_errors()
+    with clock("parsing"):
+        parsed = parse(config)
+        for _post, errors in parsed.results:
+            diagnostics.extend(errors)
+        replies, reply_errors = load_replies(root, config.zone)
+        diagnostics.extend(reply_errors)
+        diagnostics.raise_if_errors()
+    with clock("assembling"), processing(None, "assembling the site"):
+        now = options.now or build_clock()
+        posts = [post for post, _ in parsed.results
+                 if post is not None and is_published(post, now, drafts=options.drafts, future=options.future)]
+        slugs = {post.slug for post, _ in parsed.results if post is not None and post.kind == "posts"}
+        site, site_problems = assemble_site(config, posts, replies, slugs)
+        diagnostics.extend(site_problems)
+        static, own_redirects = discover_static([*theme.static_dirs, root / "static"])
+        redirects = own_redirects is not None or any(p.aliases for p in (*site.posts, *site.pages))
+        routes, route_errors = claim_routes(site, static, redirects=redirects)
+        diagnostics.extend(route_errors)
+        diagnostics.raise_if_errors()
+        plan = plan_site(site, routes, own_redirects)
+        diagnostics.extend(check_links(site, routes.paths))
+    return LoadedSite(config, theme, translations, load_share_image(config, theme), site, plan,
+                      parsed.keys, tuple(diagnostics.items), parsed.parsed)
+
+
+def build_clock() -> datetime:
+    """Now, or the reproducible-builds clock `SOURCE_DATE_EPOCH` when it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(UTC)

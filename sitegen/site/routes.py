@@ -1,0 +1,270 @@
+"""Every URL of the site, claimed in one place before anything is rendered.
+
+sitegen's own pages and files claim their addresses first (home and its pages, tag index and tag pages with their
+feeds, archive, follow, thank-you and 404 pages, feeds, sitemap, robots.txt, the highlighting stylesheet,
+`_redirects`, the `_immutable/` folder), then posts and pages in the order of their files, then aliases, then the
+files published beside posts and the static files. A second claim of one output path is an error naming both
+claimants, at the file of the later one; paths are compared as a case-insensitive file system would compare them, so a
+site never depends on which of two files a host keeps. Static files override the theme's static files of the same
+name before they get here: that is a choice, not a collision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+from urllib.parse import urlsplit
+
+from ..errors import SourceError, display_path
+from .assemble import paginate
+from .model import Pager, Post, Site, Tag
+from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, thanks_url, url_to_path
+
+PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "404"]
+FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects"]
+
+_DEFAULT_TEMPLATES: dict[PageKind, str] = {
+    "home": "index.html", "post": "post.html", "page": "page.html", "tags": "tags.html", "tag": "tag.html",
+    "archive": "archive.html", "follow": "follow.html", "thanks": "thanks.html", "404": "404.html"}
+
+
+@dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
+class PageRoute:
+    """An HTML page: its URL, kind and template, and what its template is given."""
+
+    url: str
+    kind: PageKind
+    template: str
+    title: str | None
+    lang: str
+    description: str | None = None
+    source: Path | None = None
+    """The content file the page shows, if any."""
+    indexed: bool = True
+    """False for pages search engines and the sitemap should leave out (404, thank-you pages)."""
+    post: Post | None = None
+    """The post or page a post's or page's route shows."""
+    pager: Pager | None = None
+    """The page of a list (home, a tag) the route shows."""
+    tag: Tag | None = None
+    """The tag a tag page shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRoute:
+    """A file sitegen generates: a feed (of the whole site, or of `tag`), the sitemap, robots.txt, the highlighting
+    stylesheet or `_redirects`."""
+
+    kind: FileKind
+    tag: Tag | None = None
+    feed: str = ""
+    """The feed's file name ('feed.xml', 'atom.xml', 'feed.json')."""
+
+
+@dataclass(frozen=True, slots=True)
+class Routes:
+    """Every output path of the site, each claimed once."""
+
+    pages: dict[str, PageRoute]
+    """Output path ('posts/x/index.html') -> page."""
+    files: dict[str, FileRoute]
+    """Output path -> file sitegen generates."""
+    copies: dict[str, Path]
+    """Output path -> file copied as it is (static files, files beside a post)."""
+
+    @property
+    def paths(self) -> set[str]:
+        return set(self.pages) | set(self.files) | set(self.copies)
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """Who claimed a path, as an error names it."""
+
+    kind: Literal["sitegen", "content", "alias", "file"]
+    what: str
+    """'sitegen's archive page', 'the URL', 'the alias', 'the static file'."""
+    source: Path | None = None
+    url: str = ""
+
+
+def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> tuple[Routes, list[SourceError]]:
+    """Claim every URL of `site`, with its `static` files (output path -> file) and, when `redirects`, a
+    `_redirects` file; every path claimed twice is an error."""
+    claims = _Claims(site.config.root)
+    pages: dict[str, PageRoute] = {}
+    files: dict[str, FileRoute] = {}
+    copies: dict[str, Path] = {}
+    config = site.config
+    lang = config.language
+
+    def page(route: PageRoute, what: str) -> None:
+        path = url_to_path(route.url)
+        if claims.claim(path, _Owner("sitegen", what, url=route.url)):
+            pages[path] = route
+
+    def file(path: str, route: FileRoute, what: str) -> None:
+        if claims.claim(path, _Owner("sitegen", what, url="/" + path)):
+            files[path] = route
+
+    claims.reserve(IMMUTABLE_FOLDER, "sitegen's folder of fingerprinted stylesheets and scripts")
+    for pager in paginate(site.posts, config.posts_per_page, "/"):
+        what = "sitegen's home page" if pager.number == 1 else f"page {pager.number} of sitegen's home page"
+        page(PageRoute(pager.url, "home", "index.html", config.title, lang, pager=pager), what)
+    page(PageRoute("/tags/", "tags", "tags.html", None, lang), "sitegen's tag index")
+    for tag in site.tags:
+        for pager in paginate(tag.posts, config.posts_per_page, tag.url):
+            page(PageRoute(pager.url, "tag", "tag.html", tag.name, lang, pager=pager, tag=tag),
+                 f"sitegen's page of the tag {tag.name!r}")
+        for name in FEED_FILES:
+            file(url_to_path(tag.url + name), FileRoute("feed", tag, name), f"sitegen's feed of the tag {tag.name!r}")
+    page(PageRoute("/archive/", "archive", "archive.html", None, lang), "sitegen's archive page")
+    page(PageRoute(FOLLOW_URL, "follow", "follow.html", None, lang), "sitegen's follow page")
+    for language in site.languages:
+        page(PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False),
+             "sitegen's thank-you page")
+    page(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False), "sitegen's 404 page")
+    for name in FEED_FILES:
+        file(name, FileRoute("feed", feed=name), "sitegen's feed")
+    file("sitemap.xml", FileRoute("sitemap"), "sitegen's sitemap")
+    file("robots.txt", FileRoute("robots"), "sitegen's robots.txt")
+    file("highlight.css", FileRoute("stylesheet"), "sitegen's stylesheet for highlighted code")
+    if redirects:
+        file("_redirects", FileRoute("redirects"), "sitegen's _redirects")
+
+    documents = sorted((*site.posts, *site.pages), key=lambda p: (p.kind != "posts", p.doc.path))
+    for post in documents:
+        kind: PageKind = "post" if post.kind == "posts" else "page"
+        route = PageRoute(post.url, kind, post.doc.template or _DEFAULT_TEMPLATES[kind], post.title, post.lang,
+                          post.description, post.doc.path, post=post)
+        path = url_to_path(post.url)
+        if claims.claim(path, _Owner("content", "the URL", post.doc.path, post.url)):
+            pages[path] = route
+    for post in documents:
+        for alias in post.aliases:
+            url, path = alias_path(alias)
+            claims.claim(path, _Owner("alias", "the alias", post.doc.path, url))
+    for post in documents:
+        bundle = post.doc.source.bundle
+        if bundle is None:
+            continue
+        folder = url_to_path(post.url).rsplit("/", 1)[0]
+        for relative in post.doc.source.bundle_files:
+            source = bundle / relative
+            if claims.claim(f"{folder}/{relative}", _Owner("file", "the file", source)):
+                copies[f"{folder}/{relative}"] = source
+    for path, source in static.items():
+        if claims.claim(path, _Owner("file", "the static file", source)):
+            copies[path] = source
+    return Routes(pages, files, copies), claims.errors
+
+
+def alias_path(alias: str) -> tuple[str, str]:
+    """An alias as the URL it redirects from and the output path a page there would have: '/old' ->
+    ('/old/', 'old/index.html'); with a query ('/?p=12'), a key no file has."""
+    parts = urlsplit(alias.strip())
+    url = "/" + parts.path.strip("/")
+    if url != "/" and "." not in url.rsplit("/", 1)[-1]:
+        url += "/"  # like the pages sitegen writes; Netlify matches it with and without the slash
+    if parts.query:
+        return f"{url}?{parts.query}", f"{url_to_path(url)}?{parts.query}"
+    return url, url_to_path(url)
+
+
+class _Claims:
+    """The paths claimed so far, folded as a case-insensitive file system folds them, and the errors found."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.taken: dict[str, tuple[str, _Owner]] = {}
+        """Folded path -> (path as claimed, owner)."""
+        self.folders: dict[str, tuple[str, _Owner]] = {}
+        """Folded folder -> (a path under it, its owner)."""
+        self.reserved: dict[str, str] = {}
+        """Folded folder sitegen keeps for itself -> what it is."""
+        self.errors: list[SourceError] = []
+
+    def reserve(self, folder: str, what: str) -> None:
+        self.reserved[folder.casefold()] = what
+
+    def claim(self, path: str, owner: _Owner) -> bool:
+        """Claim `path` for `owner`; False (and an error) when it cannot be had."""
+        if not _inside(path):
+            self._error(owner, path, "refusing to write outside the output folder")
+            return False
+        key = path.casefold()
+        parents = [str(parent).casefold() for parent in PurePosixPath(path).parents][:-1]
+        if parents and (what := self.reserved.get(parents[-1])):
+            self._error(owner, path, f"/{parents[-1]}/ is {what}; nothing else may be written there",
+                        hint="move it to another folder")
+            return False
+        earlier = self.taken.get(key)
+        if earlier is not None:
+            if not (earlier[1].kind == owner.kind == "file" and earlier[0] != path):  # Logo.png beside logo.png
+                self._collision(owner, path, earlier[1])
+                return False
+        elif (inner := self.folders.get(key)) is not None:
+            self._folder_taken(owner, path, path, inner[1])
+            return False
+        for folder in parents:
+            if (file := self.taken.get(folder)) is not None:
+                self._folder_taken(owner, path, folder, file[1])
+                return False
+        self.taken[key] = (path, owner)
+        for folder in parents:
+            self.folders.setdefault(folder, (path, owner))
+        return True
+
+    def _collision(self, owner: _Owner, path: str, first: _Owner) -> None:
+        if owner.kind == "file":
+            if first.kind in ("sitegen", "content"):
+                self._error(owner, path, f"this file would overwrite the generated /{path}",
+                            hint="rename or remove the static file" if owner.what == "the static file" else
+                            "rename or remove the file")
+            elif first.kind == "alias":
+                self._error(owner, path, f"this file would hide the redirect from {first.url}, an alias of "
+                            f"{self._shown(first.source)}", hint="rename or remove the file, or the alias")
+            else:
+                self._error(owner, path, f"this file would overwrite {first.what} {self._shown(first.source)}",
+                            hint="rename or remove one of the two")
+        elif first.kind == "sitegen":
+            self._error(owner, path, f"{owner.what} {owner.url} is already taken by {first.what}",
+                        hint="sitegen makes that address itself; change the slug (or remove the alias)")
+        else:
+            self._error(owner, path, f"{owner.what} {owner.url} is already taken by {first.what} of "
+                        f"{self._shown(first.source)}", hint="change the slug (or alias) of one of the two")
+
+    def _folder_taken(self, owner: _Owner, path: str, folder: str, other: _Owner) -> None:
+        """`folder` is a file of one claimant and a folder of the other."""
+        shown = other.what + (f" of {self._shown(other.source)}" if other.source is not None else "")
+        self._error(owner, path, f"/{path} cannot be written: /{folder} is a file and a folder at once (the other is "
+                    f"{shown})", hint="change the slug (or alias, or file name) of one of the two")
+
+    def _error(self, owner: _Owner, path: str, message: str, hint: str | None = None) -> None:
+        where = owner.source if owner.source is not None else Path(path)
+        self.errors.append(SourceError(where, message, hint=hint))
+
+    def _shown(self, path: Path | None) -> str:
+        return display_path(path, self.root) if path is not None else ""
+
+
+def _inside(path: str) -> bool:
+    """True for a relative path that stays inside the folder it is joined to."""
+    return bool(path) and not path.startswith("/") and ".." not in path.split("/")
+
+
+def check_links(site: Site, paths: Collection[str]) -> list[SourceError]:
+    """Warn about links and images in posts that point at no page or file of this site."""
+    warnings = []
+    for post in (*site.posts, *site.pages):
+        for local in post.links:
+            if any(path in paths for path in local.paths):
+                continue
+            link = local.link
+            what = "image" if link.is_image else "link"
+            warnings.append(SourceError(
+                post.doc.path, f"{what} to {link.target} leads to no page or file of this site",
+                post.doc.body_line + link.line - 1, severity="warning", hint="fix the address, or remove the link"))
+    return warnings
