@@ -194,7 +194,7 @@ def pygments_css(style: str = "default") -> str:
     """The stylesheet for highlighted code."""
     from pygments.formatters import HtmlFormatter
 
-    return HtmlFormatter(style=style).get_style_defs(".highlight")
+    return str(HtmlFormatter(style=style).get_style_defs(".highlight"))  # type: ignore[no-untyped-call]
 
 
 @lru_cache(maxsize=1)
@@ -216,7 +216,7 @@ def _lexer(name: str):  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
-def _formatter() -> HtmlFormatter:
+def _formatter() -> HtmlFormatter[str]:
     from pygments.formatters import HtmlFormatter
 
     return HtmlFormatter(nowrap=True)

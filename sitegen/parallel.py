@@ -86,7 +86,8 @@ def _start_worker() -> None:
 
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
     start, end = bounds
-    return _forked["task"](_forked["items"][start:end])
+    results: list[Any] = _forked["task"](_forked["items"][start:end])
+    return results
 
 
 def _can_fork() -> bool:

@@ -36,7 +36,7 @@ class BarProgress(Progress):
     def start(self, stage: str, total: int) -> None:
         if self._task is not None:
             self._bar.remove_task(self._task)  # type: ignore[arg-type]
-        self._task = self._bar.add_task(stage, total=total)  # type: ignore[assignment]
+        self._task = self._bar.add_task(stage, total=total)
 
     def advance(self, steps: int = 1) -> None:
         if self._task is not None:

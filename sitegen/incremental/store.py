@@ -74,8 +74,8 @@ def _by_fields(cls: type) -> Any:
     return reduce
 
 
-_REDUCERS = {cls: _by_fields(cls) for cls in (Post, Document, SourceFile, LocalLink, Link, TocEntry, Body,
-                                               SourceError)}
+_REDUCERS: dict[type, Any] = {cls: _by_fields(cls) for cls in (Post, Document, SourceFile, LocalLink, Link, TocEntry,
+                                                                Body, SourceError)}
 
 
 def _dumps(value: Any) -> bytes:
@@ -96,7 +96,7 @@ class _PostPickler(pickle.Pickler):
         super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
         self.source = source
 
-    def persistent_id(self, obj: Any) -> str | None:  # type: ignore[override]
+    def persistent_id(self, obj: Any) -> str | None:
         if obj is _NO_BODY:
             return "body"
         if obj is self.source and obj is not None:
@@ -242,7 +242,9 @@ class BuildCache:
     def load_parsed(self, key: bytes, stored: bytes, source: SourceFile
                     ) -> tuple[Post | None, list[SourceError], int | None]:
         """(post, errors, mtime) of `source` from what `put_parsed` returned; the post's body stays in the cache."""
-        return _PostLoader(stored, StoredBody(self, key), source).load()
+        loaded: tuple[Post | None, list[SourceError], int | None] = _PostLoader(stored, StoredBody(self, key),
+                                                                                source).load()
+        return loaded
 
     def body(self, key: bytes) -> Body:
         """A post's body, read from the cache (by this process's own connection: workers are forked)."""
@@ -251,7 +253,7 @@ class BuildCache:
         row = self._conn().execute("SELECT body FROM bodies.bodies WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise LookupError("a post's body is missing from the build cache; run the build with --no-cache")
-        body = pickle.loads(row[0])
+        body: Body = pickle.loads(row[0])
         self._last_body = key, body
         return body
 
@@ -314,7 +316,7 @@ class BuildCache:
         """Close the connection (the opening process's; a worker's closes when the worker ends)."""
         self._db.close()
 
-    def _transaction(self):  # type: ignore[no-untyped-def]
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._conn())
 
 

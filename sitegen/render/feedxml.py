@@ -93,21 +93,21 @@ def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
     entry.sitegen_rss.extras = extras
 
 
-class _FeedNamespaces(BaseExtension):
+class _FeedNamespaces(BaseExtension):  # type: ignore[misc]  # feedgen has no types
     """Declares the Atom Threading Extension (RFC 4685) namespace on the Atom feed."""
 
     def extend_ns(self) -> dict[str, str]:
         return {"thr": THREAD_NS}
 
 
-class _RssNamespaces(BaseExtension):
+class _RssNamespaces(BaseExtension):  # type: ignore[misc]  # feedgen has no types
     """Declares the slash namespace (reply counts) on the RSS feed."""
 
     def extend_ns(self) -> dict[str, str]:
         return {"slash": SLASH_NS}
 
 
-class _AtomEntryExtras(BaseEntryExtension):
+class _AtomEntryExtras(BaseEntryExtension):  # type: ignore[misc]  # feedgen has no types
     """What feedgen cannot say in an Atom entry: its own xml:lang, and where replies go (RFC 4685)."""
 
     def __init__(self) -> None:
@@ -124,7 +124,7 @@ class _AtomEntryExtras(BaseEntryExtension):
         return entry
 
 
-class _RssItemExtras(BaseEntryExtension):
+class _RssItemExtras(BaseEntryExtension):  # type: ignore[misc]  # feedgen has no types
     """The number of replies a post has, as `<slash:comments>` (what feed readers show beside `<comments>`)."""
 
     def __init__(self) -> None:

@@ -88,7 +88,7 @@ def convert_document(text: str, source_name: str) -> ImportedPost:
     known = {"title": title, "date": meta.get("date") or _name_date(stem), "description": description}
     front = {key: value for key, value in (known | {"tags": list(dict.fromkeys(tags)), "lang": lang}).items() if value}
     front |= {key: value for key, value in meta.items() if key not in _HANDLED_KEYS}
-    front = {_yaml_safe(key): _yaml_safe(value) for key, value in front.items()}
+    front = {str(_yaml_safe(key)): _yaml_safe(value) for key, value in front.items()}
     warnings += [f"no {key}: set one" for key in ("date", "description") if key not in front]
     slug = slugify(_clean(meta.get("slug"))) or slugify(title) or slugify(stem) or "post"
     body = "\n".join(line.rstrip() for line in body.strip("\n").split("\n"))
@@ -196,7 +196,8 @@ def _markdown_body(body: str, title: str, warnings: list[str]) -> tuple[str, str
     else:
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         alone = first is not None and not code[first] and (first + 1 == len(lines) or not lines[first + 1].strip())
-        if alone and _is_heading_like(lines[first].strip()) and not _LIST_ITEM.match(lines[first]):
+        if first is not None and alone and _is_heading_like(lines[first].strip()) \
+                and not _LIST_ITEM.match(lines[first]):
             drop, title = first, _clean(lines[first])
     levels = [level for i, level, _ in heads if i != drop]
     shift = 2 - min(levels) if levels else 0
@@ -366,7 +367,8 @@ def _render(items: list[_Item], loose: bool) -> list[str]:
                 inner[0] = f"{lead} {inner[0]}"
             blocks.append("\n".join(f"> {line}".rstrip() for line in "\n\n".join(inner).split("\n")))
         elif item.kind == "bullet":
-            lines, i = [], i - 1
+            lines: list[str] = []
+            i -= 1
             while i < len(items) and items[i].kind == "bullet":
                 text, i = items[i].text, i + 1
                 while text.endswith(":") and i < len(items) and items[i].kind == "cont":

@@ -43,7 +43,7 @@ class _Constructing:
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return super().construct_object(node, deep)
+            return super().construct_object(node, deep)  # type: ignore[misc]  # a mixin of a yaml constructor
         except yaml.YAMLError:
             raise
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
@@ -59,22 +59,27 @@ class _Loader(_Constructing, yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             target = self.anchors.get(event.anchor)
             if target is not None and not isinstance(target, yaml.ScalarNode):
                 raise ComposerError(None, None, f"the alias *{event.anchor} repeats a list or mapping, which "
                                     "sitegen does not allow", event.start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return self._compose(parent, index)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise ComposerError(None, None, f"values nested more than {MAX_DEPTH} levels deep",
-                                    self.peek_event().start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+                                    self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return self._compose(parent, index)
         finally:
             self._depth -= 1
+
+    def _compose(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        node = super().compose_node(parent, index)
+        assert node is not None  # only the end of the stream composes to None, and it is checked for first
+        return node
 
 
 def _timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> Any:
@@ -84,7 +89,7 @@ def _timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)  # the date field says why it is not a date
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)  # type: ignore[type-var]
 
 
 class _FastLoader(_Constructing, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
