@@ -31,23 +31,43 @@ class Client:
     messages: queue.Queue[dict[str, object] | None] = field(default_factory=queue.Queue)
 
 
-class LiveServer(ThreadingHTTPServer):
-    """The HTTP server, the preview it serves and the tabs it keeps informed."""
+class Tabs:
+    """The open tabs of a preview and what each was shown: after a rebuild, each tab is told what the rebuild means
+    for it (an error, a stylesheet to swap, a reload, or nothing). Knows nothing of HTTP: the server puts what a tab
+    is told on its EventSource stream."""
 
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], preview: Preview, *, navigate: bool = False) -> None:
-        super().__init__(address, Handler)
+    def __init__(self, preview: Preview, *, navigate: bool = False) -> None:
         self.preview = preview
         self.navigate = navigate
         self.clients: set[Client] = set()
-        self.clients_lock = threading.Lock()
-        self.closing = threading.Event()
+        self.lock = threading.Lock()
 
-    def broadcast_rebuild(self, result: Rebuild) -> None:
+    def connect(self, path: str, served_digest: str, served_generation: int) -> Client:
+        """A tab showing `path`, served from generation `served_generation` with bytes of fingerprint
+        `served_digest`; a tab served before the latest rebuilds is caught up at once."""
+        preview = self.preview
+        generation = preview.current
+        client = Client(path, served_digest or None)
+        if generation is not None and served_generation and served_generation < generation.number:
+            if sheets := preview.stylesheets_since(served_generation):
+                client.messages.put({"type": "css", "paths": list(sheets)})
+            if served_digest and generation.digest(path) != served_digest:
+                client.messages.put({"type": "reload"})
+        elif not served_digest:
+            client.digest = generation.digest(path) if generation else None
+        if preview.errors:
+            client.messages.put({"type": "error", "text": format_errors(preview.errors, preview.root)})
+        with self.lock:
+            self.clients.add(client)
+        return client
+
+    def disconnect(self, client: Client) -> None:
+        with self.lock:
+            self.clients.discard(client)
+
+    def broadcast(self, result: Rebuild) -> None:
         """Tell each open tab what the rebuild means for it: an error, a stylesheet to swap, a reload, or nothing."""
-        with self.clients_lock:
+        with self.lock:
             clients = list(self.clients)
         if result.generation is None:
             text = format_errors(result.errors, self.preview.root)
@@ -67,11 +87,31 @@ class LiveServer(ThreadingHTTPServer):
                 client.digest = digest
                 client.messages.put({"type": "reload"})
 
-    def shutdown(self) -> None:
-        self.closing.set()
-        with self.clients_lock:
+    def close(self) -> None:
+        """End every tab's stream."""
+        with self.lock:
             for client in self.clients:
                 client.messages.put(None)
+
+
+class LiveServer(ThreadingHTTPServer):
+    """The HTTP server, the preview it serves and the tabs it keeps informed."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], preview: Preview, *, navigate: bool = False) -> None:
+        super().__init__(address, Handler)
+        self.preview = preview
+        self.tabs = Tabs(preview, navigate=navigate)
+        self.closing = threading.Event()
+
+    def broadcast_rebuild(self, result: Rebuild) -> None:
+        self.tabs.broadcast(result)
+
+    def shutdown(self) -> None:
+        self.closing.set()
+        self.tabs.close()
         super().shutdown()
 
 
@@ -166,26 +206,12 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _events(self, page: str, served_digest: str, served_generation: int) -> None:
-        preview = self.server.preview
-        generation = preview.current
         path = request_path(unquote(page)) or "index.html"  # location.pathname arrives percent-encoded twice
-        client = Client(path, served_digest or None)
-        if generation is not None and served_generation and served_generation < generation.number:
-            # the tab was served before the latest rebuilds: catch it up
-            if sheets := preview.stylesheets_since(served_generation):
-                client.messages.put({"type": "css", "paths": list(sheets)})
-            if served_digest and generation.digest(path) != served_digest:
-                client.messages.put({"type": "reload"})
-        elif not served_digest:
-            client.digest = generation.digest(path) if generation else None
+        client = self.server.tabs.connect(path, served_digest, served_generation)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        if preview.errors:
-            client.messages.put({"type": "error", "text": format_errors(preview.errors, preview.root)})
-        with self.server.clients_lock:
-            self.server.clients.add(client)
         try:
             self.wfile.write(b"retry: 500\n\n")
             self.wfile.flush()
@@ -202,8 +228,7 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, OSError):
             pass
         finally:
-            with self.server.clients_lock:
-                self.server.clients.discard(client)
+            self.server.tabs.disconnect(client)
             self.close_connection = True
 
 
