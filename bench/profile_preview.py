@@ -8,8 +8,8 @@ and the browser's request: `Preview.rebuild` (split into its steps: forget, disc
 the digest of the open page (`Generation.digest`, which renders it), and garbage collections. It also times the
 watcher alone (watchfiles with the parameters of sitegen.watch): from the write to the change being reported.
 
-The steps are found by name in sitegen.preview and wrapped; a step missing from the code being measured is skipped,
-so the script keeps working while the code changes. Nothing in sitegen/ is modified.
+The steps are found by name in the modules that look them up (STEPS) and wrapped; a step missing from the code
+being measured is skipped, so the script keeps working while the code changes. Nothing in sitegen/ is modified.
 """
 
 from __future__ import annotations
@@ -34,8 +34,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as corpus_module
 
-STEPS = ("_forget", "discover_sources", "load_posts", "create_environment", "assemble_site", "plan_site",
-         "_stylesheets", "_urls_of")
+STEPS = {
+    # the layout with stage folders: the preview loads the site through build/load.py's load_site
+    "sitegen.preview.model": ("_forget", "load_site", "create_environment", "_stylesheets", "_urls_of"),
+    "sitegen.build.load": ("load_config", "find_theme", "load_translations", "load_replies", "assemble_site",
+                           "discover_static", "claim_routes", "plan_site", "check_links"),
+    "sitegen.incremental.parse": ("parse_source",),
+    # the flat layout before it, for --sitegen-rev of an older revision
+    "sitegen.preview": ("_forget", "discover_sources", "load_posts", "create_environment", "assemble_site",
+                        "plan_site", "_stylesheets", "_urls_of"),
+    "sitegen.build": ("parse_source",),
+}
+"""Module -> the steps of a rebuild it looks up by name (module globals, or methods of a class in it)."""
 
 
 class Timer:
@@ -70,23 +80,32 @@ class Timer:
 
 
 def instrument(timer: Timer) -> None:
-    """Wrap the rebuild's steps where sitegen.preview finds them (module globals and Preview methods)."""
-    preview = importlib.import_module("sitegen.preview")
-    for name in STEPS:
-        if hasattr(preview, name) and callable(getattr(preview, name)):
-            setattr(preview, name, timer.wrap(name, getattr(preview, name)))
-        elif hasattr(preview.Preview, name):
-            setattr(preview.Preview, name, timer.wrap(name, getattr(preview.Preview, name)))
-    # the parse of changed files happens inside load_posts: time parse_source where load_posts looks it up
-    build = importlib.import_module("sitegen.build")
-    if hasattr(build, "parse_source"):
-        build.parse_source = timer.wrap("parse_source (inside load_posts)", build.parse_source)
+    """Wrap the rebuild's steps where the code being measured looks them up (module globals, Preview methods)."""
+    for module_name, names in STEPS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        preview_class = getattr(module, "Preview", None)
+        for name in names:
+            if hasattr(module, name) and callable(getattr(module, name)):
+                setattr(module, name, timer.wrap(name, getattr(module, name)))
+            elif preview_class is not None and hasattr(preview_class, name):
+                setattr(preview_class, name, timer.wrap(name, getattr(preview_class, name)))
+
+
+def _first_module(*names: str):  # type: ignore[no-untyped-def]
+    """The first of `names` that imports: the module of today's layout, or the one of an older revision."""
+    for name in names[:-1]:
+        with contextlib.suppress(ImportError):
+            return importlib.import_module(name)
+    return importlib.import_module(names[-1])
 
 
 def watch_latency(root: Path, post: Path, edits: int) -> list[float]:
     """Milliseconds from a write to sitegen's watcher reporting it (watchfiles, as sitegen.watch sets it up)."""
     try:
-        watch = importlib.import_module("sitegen.watch")
+        watch = _first_module("sitegen.preview.watch", "sitegen.watch")
         watch_changes = watch.watch_changes
     except (ImportError, AttributeError):
         return []
@@ -147,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.sitegen_src:
             sys.path.insert(0, str(Path(args.sitegen_src).resolve()))
         import sitegen
-        from sitegen.build import BuildOptions
+
+        BuildOptions = _first_module("sitegen.build.run", "sitegen.build").BuildOptions
 
         print(f"sitegen from {Path(sitegen.__file__).parent}", file=sys.stderr)
         site = corpus_module.generate(args.posts, workdir / "site", "sitegen", slugs=args.slugs)
@@ -156,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         page = site.url(site.newest)
         timer = Timer()
         instrument(timer)
-        preview_module = importlib.import_module("sitegen.preview")
+        preview_module = _first_module("sitegen.preview.model", "sitegen.preview")
         preview = preview_module.Preview(BuildOptions(source=root, output=root / "public", drafts=True, future=True))
         started = time.perf_counter()
         first = preview.rebuild()

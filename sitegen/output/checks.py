@@ -1,8 +1,7 @@
-"""What the output stage refuses before writing: an output folder that is not a site's, and paths outside it."""
+"""What the output stage refuses before writing: an output folder that is not a site's."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from ..errors import SourceError
@@ -22,20 +21,3 @@ def check_output_dir(target: Path, root: Path) -> SourceError | None:
                            "the whole folder, so sitegen will not use this one",
                            hint="empty it, or pass another --output")
     return None
-
-
-def check_output_paths(files: Collection[str], copies: Mapping[str, Path]) -> list[SourceError]:
-    """Every path stays inside the output folder, and no path is claimed by a page and a copied file."""
-    errors = []
-    for path in sorted({*files, *copies}):
-        if not inside(path):
-            errors.append(SourceError(Path(path), "refusing to write outside the output folder"))
-    for path in sorted(set(files) & set(copies)):
-        errors.append(SourceError(copies[path], f"this file would overwrite the generated /{path}",
-                                  hint="rename or remove the static file"))
-    return errors
-
-
-def inside(path: str) -> bool:
-    """True for a relative path that stays inside the folder it is joined to."""
-    return bool(path) and not path.startswith("/") and ".." not in path.split("/")

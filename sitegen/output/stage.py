@@ -31,7 +31,7 @@ from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError, SourceError, UnfinishedUpdate
-from .checks import inside
+from ..site.urls import inside
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from ..errors import SourceError, display_path
 from .assemble import paginate
 from .model import Pager, Post, Site, Tag
-from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, thanks_url, url_to_path
+from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
 PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "404"]
 FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects"]
@@ -191,11 +191,11 @@ class _Claims:
 
     def claim(self, path: str, owner: _Owner) -> bool:
         """Claim `path` for `owner`; False (and an error) when it cannot be had."""
-        if not _inside(path):
+        if not inside(path):
             self._error(owner, path, "refusing to write outside the output folder")
             return False
         key = path.casefold()
-        parents = [str(parent).casefold() for parent in PurePosixPath(path).parents][:-1]
+        parents = _folders(key)
         if parents and (what := self.reserved.get(parents[-1])):
             self._error(owner, path, f"/{parents[-1]}/ is {what}; nothing else may be written there",
                         hint="move it to another folder")
@@ -250,9 +250,15 @@ class _Claims:
         return display_path(path, self.root) if path is not None else ""
 
 
-def _inside(path: str) -> bool:
-    """True for a relative path that stays inside the folder it is joined to."""
-    return bool(path) and not path.startswith("/") and ".." not in path.split("/")
+def _folders(path: str) -> list[str]:
+    """The folders `path` lies in, nearest first: 'a/b/c.html' -> ['a/b', 'a']."""
+    folders = []
+    cut = path.rfind("/")
+    while cut > 0:
+        path = path[:cut]
+        folders.append(path)
+        cut = path.rfind("/")
+    return folders
 
 
 def check_links(site: Site, paths: Collection[str]) -> list[SourceError]:

@@ -29,6 +29,11 @@ def url_to_path(url: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
+def inside(path: str) -> bool:
+    """True for a relative output path that stays inside the folder it is joined to."""
+    return bool(path) and not path.startswith("/") and ".." not in path.split("/")
+
+
 def post_url(doc: Document, config: Config) -> str:
     """The post's URL from the permalink pattern; pages live at '/<slug>/'."""
     if doc.source.kind == "pages":
