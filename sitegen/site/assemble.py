@@ -47,21 +47,22 @@ def _merge_tag_spellings(posts: list[Post]) -> tuple[list[Post], list[SourceErro
     """Tags whose slugs are equal ('AI' and 'ai') would share one page: they are one tag, named as most posts
     write it (on a tie, as the newest post does). Each post names the tag that way; a warning names the spellings
     at the newest post that writes another."""
+    names = {name: tag_slug(name) for name in {name for post in posts for name in post.tag_names}}
+    if len(set(names.values())) == len(names):
+        return posts, []  # nearly always: no two spellings share a slug
     uses: dict[str, Counter[str]] = defaultdict(Counter)
     for post in posts:
         for name in post.tag_names:
-            uses[tag_slug(name)][name] += 1  # Counter keeps first-seen order: newest post first
+            uses[names[name]][name] += 1  # Counter keeps first-seen order: newest post first
     spelling = {name: counts.most_common(1)[0][0] for counts in uses.values() if len(counts) > 1 for name in counts}
-    if not spelling:
-        return posts, []
     warnings = []
     for slug, counts in uses.items():
         if len(counts) < 2:
             continue
         chosen = counts.most_common(1)[0][0]
         first = next(p for p in posts if any(n in counts and n != chosen for n in p.tag_names))
-        names = " and ".join(repr(name) for name, _ in counts.most_common())
-        warnings.append(SourceError(first.doc.path, f"tags {names} have one address, /tags/{slug}/: they are one "
+        spellings = " and ".join(repr(name) for name, _ in counts.most_common())
+        warnings.append(SourceError(first.doc.path, f"tags {spellings} have one address, /tags/{slug}/: they are one "
                                     f"tag, shown as {chosen!r}", hint="write the tag the same way in every post",
                                     severity="warning"))
     merged = [post if not any(n in spelling for n in post.tag_names) else

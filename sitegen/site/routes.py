@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from ..errors import SourceError, display_path
@@ -79,8 +79,7 @@ class Routes:
         return set(self.pages) | set(self.files) | set(self.copies)
 
 
-@dataclass(frozen=True, slots=True)
-class _Owner:
+class _Owner(NamedTuple):  # a tuple: one is made for every path of the site on every preview rebuild
     """Who claimed a path, as an error names it."""
 
     kind: Literal["sitegen", "content", "alias", "file"]
@@ -134,7 +133,7 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
     if redirects:
         file("_redirects", FileRoute("redirects"), "sitegen's _redirects")
 
-    documents = sorted((*site.posts, *site.pages), key=lambda p: (p.kind != "posts", p.doc.path))
+    documents = (*site.posts, *site.pages)
     for post in documents:
         kind: PageKind = "post" if post.kind == "posts" else "page"
         route = PageRoute(post.url, kind, post.doc.template or _DEFAULT_TEMPLATES[kind], post.title, post.lang,
@@ -183,7 +182,7 @@ class _Claims:
         self.folders: dict[str, tuple[str, _Owner]] = {}
         """Folded folder -> (a path under it, its owner)."""
         self.reserved: dict[str, str] = {}
-        """Folded folder sitegen keeps for itself -> what it is."""
+        """Folded top folder sitegen keeps for itself -> what it is."""
         self.errors: list[SourceError] = []
 
     def reserve(self, folder: str, what: str) -> None:
@@ -191,30 +190,39 @@ class _Claims:
 
     def claim(self, path: str, owner: _Owner) -> bool:
         """Claim `path` for `owner`; False (and an error) when it cannot be had."""
-        if not inside(path):
+        if (".." in path or path.startswith("/") or not path) and not inside(path):
             self._error(owner, path, "refusing to write outside the output folder")
             return False
         key = path.casefold()
-        parents = _folders(key)
-        if parents and (what := self.reserved.get(parents[-1])):
-            self._error(owner, path, f"/{parents[-1]}/ is {what}; nothing else may be written there",
-                        hint="move it to another folder")
-            return False
         earlier = self.taken.get(key)
         if earlier is not None:
-            if not (earlier[1].kind == owner.kind == "file" and earlier[0] != path):  # Logo.png beside logo.png
-                self._collision(owner, path, earlier[1])
-                return False
-        elif (inner := self.folders.get(key)) is not None:
+            if earlier[1].kind == owner.kind == "file" and earlier[0] != path:  # Logo.png beside logo.png
+                self.taken[path] = (path, owner)  # kept apart (as a file system that tells them apart does)
+                return True
+            self._collision(owner, path, earlier[1])
+            return False
+        if (inner := self.folders.get(key)) is not None:
             self._folder_taken(owner, path, path, inner[1])
             return False
-        for folder in parents:
+        new: list[str] = []
+        cut = key.rfind("/")
+        while cut > 0:  # the folders the path lies in, nearest first, up to one known already
+            folder = key[:cut]
             if (file := self.taken.get(folder)) is not None:
                 self._folder_taken(owner, path, folder, file[1])
                 return False
+            if folder in self.folders:
+                break
+            new.append(folder)
+            cut = folder.rfind("/")
+        else:  # a top folder no path claimed yet: is it sitegen's?
+            if new and (what := self.reserved.get(new[-1])):
+                self._error(owner, path, f"/{new[-1]}/ is {what}; nothing else may be written there",
+                            hint="move it to another folder")
+                return False
         self.taken[key] = (path, owner)
-        for folder in parents:
-            self.folders.setdefault(folder, (path, owner))
+        for folder in new:
+            self.folders[folder] = (path, owner)
         return True
 
     def _collision(self, owner: _Owner, path: str, first: _Owner) -> None:
@@ -233,6 +241,8 @@ class _Claims:
             self._error(owner, path, f"{owner.what} {owner.url} is already taken by {first.what}",
                         hint="sitegen makes that address itself; change the slug (or remove the alias)")
         else:
+            if owner.kind == first.kind == "content" and self._order(owner) < self._order(first):
+                owner, first = first, owner  # the error is at the later file, as the files are listed
             self._error(owner, path, f"{owner.what} {owner.url} is already taken by {first.what} of "
                         f"{self._shown(first.source)}", hint="change the slug (or alias) of one of the two")
 
@@ -249,16 +259,10 @@ class _Claims:
     def _shown(self, path: Path | None) -> str:
         return display_path(path, self.root) if path is not None else ""
 
-
-def _folders(path: str) -> list[str]:
-    """The folders `path` lies in, nearest first: 'a/b/c.html' -> ['a/b', 'a']."""
-    folders = []
-    cut = path.rfind("/")
-    while cut > 0:
-        path = path[:cut]
-        folders.append(path)
-        cut = path.rfind("/")
-    return folders
+    def _order(self, owner: _Owner) -> tuple[bool, str]:
+        """Posts before pages, then by file name: the order in which sources are found."""
+        shown = self._shown(owner.source)
+        return shown.startswith("content/pages/"), shown
 
 
 def check_links(site: Site, paths: Collection[str]) -> list[SourceError]:
