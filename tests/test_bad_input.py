@@ -11,7 +11,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import feedparser
-import html5lib
 import pytest
 
 import sitegen.build
@@ -19,15 +18,9 @@ import sitegen.render
 from sitegen.build import BuildOptions, generate
 from sitegen.errors import Diagnostics
 
-from .conftest import ROOT, run_sitegen
-from .test_invalid_sites import CONFIG, POST, make_site, run_cli
+from .helpers import CONFIG, POST, ROOT, make_site, run_cli, run_sitegen, strict_html
 
 FEEDS = ("feed.xml", "atom.xml")
-
-
-def strict_html(data: bytes) -> html5lib.treebuilders.etree.Element:
-    """Parse a page as a browser would, failing on any HTML parse error."""
-    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(data)
 
 
 def h1_of(page: Path) -> str:

@@ -10,8 +10,7 @@ import yaml
 
 from sitegen import __version__
 
-from .conftest import run_sitegen
-from .test_golden_sites import read_tree
+from .helpers import read_tree, run_sitegen
 
 
 def test_version_and_help_on_every_command() -> None:

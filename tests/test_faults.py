@@ -16,14 +16,7 @@ import pytest
 import sitegen.output
 from sitegen.output import recover_interrupted
 
-from .conftest import FIXED_EPOCH, ROOT, run_sitegen
-from .test_golden_sites import read_tree
-from .test_invalid_sites import run_cli
-
-
-def hidden_leftovers(site: Path) -> list[str]:
-    """Staging or moved-aside folders beside public/."""
-    return sorted(p.name for p in site.iterdir() if p.name.startswith(".public"))
+from .helpers import FIXED_EPOCH, ROOT, hidden_leftovers, read_tree, run_cli, run_sitegen
 
 
 @pytest.fixture
@@ -62,7 +55,7 @@ def test_a_crash_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.
     assert stderr.startswith("sitegen: internal error while writing public: RuntimeError: disk on fire "
                              "(at sitegen/output.py:")
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_a_full_disk_is_an_error_naming_the_file(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,7 +76,7 @@ def test_a_full_disk_is_an_error_naming_the_file(old_and_new, monkeypatch: pytes
     assert stderr == (f"public/{shown}: error: cannot write the site: No space left on device\n"
                       f"build failed with 1 problem; {(site / 'public').as_posix()} was left as it was\n")
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,7 +87,7 @@ def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.M
     assert stderr == (f"\nsitegen: interrupted; {(site / 'public').as_posix()} holds a whole site, the previous one "
                       "or (if the build had finished) the new one\n")
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def killed_build(site: Path, when: str, *options: str) -> subprocess.CompletedProcess[str]:
@@ -164,10 +157,10 @@ def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(o
     result = killed_build(site, "writing", *mode)
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == old
-    assert [name.split("-")[0] for name in hidden_leftovers(site)] == [".public.tmp"]  # the killed build's
+    assert [name.split("-")[0] for name in hidden_leftovers(site / "public")] == [".public.tmp"]  # the killed build's
     assert run_sitegen("build", "--source", site).returncode == 0
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 @MODES
@@ -178,7 +171,7 @@ def test_a_real_ctrl_c_while_writing_leaves_the_old_site_and_nothing_else(old_an
     assert result.stderr.endswith("holds a whole site, the previous one or (if the build had finished) the new one\n")
     assert "Traceback" not in result.stderr
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_kill_9_while_updating_in_place_is_completed_by_the_next_build(old_and_new) -> None:
@@ -188,10 +181,10 @@ def test_kill_9_while_updating_in_place_is_completed_by_the_next_build(old_and_n
     result = killed_build(site, "committing")
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") not in (old, new)
-    assert [name.split("-")[0] for name in hidden_leftovers(site)] == [".public.tmp"]
+    assert [name.split("-")[0] for name in hidden_leftovers(site / "public")] == [".public.tmp"]
     recover_interrupted(site / "public")
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_kill_9_just_after_the_swap_leaves_the_new_site(old_and_new) -> None:
@@ -199,10 +192,10 @@ def test_kill_9_just_after_the_swap_leaves_the_new_site(old_and_new) -> None:
     result = killed_build(site, "swapped", "--no-cache")
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == new
-    assert len(hidden_leftovers(site)) == 1  # the old site, not yet removed
+    assert len(hidden_leftovers(site / "public")) == 1  # the old site, not yet removed
     assert run_sitegen("build", "--source", site).returncode == 0
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_kill_9_between_two_renames_is_repaired_to_the_old_site(old_and_new) -> None:
@@ -214,7 +207,7 @@ def test_kill_9_between_two_renames_is_repaired_to_the_old_site(old_and_new) -> 
     assert not (site / "public").exists()
     recover_interrupted(site / "public")
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_the_two_rename_swap_works_where_exchange_is_missing(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -222,7 +215,7 @@ def test_the_two_rename_swap_works_where_exchange_is_missing(old_and_new, monkey
     monkeypatch.setattr(sitegen.output, "_exchange", lambda first, second: False)
     assert run_cli("build", "--source", site, "--no-cache")[0] == 0
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_a_stale_staging_folder_of_a_killed_build_is_removed(site_copy) -> None:
@@ -231,7 +224,7 @@ def test_a_stale_staging_folder_of_a_killed_build_is_removed(site_copy) -> None:
     (site / ".public.old-99998").mkdir()
     (site / "public").mkdir()
     assert run_sitegen("build", "--source", site).returncode == 0
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_builds_into_one_folder_take_turns(old_and_new) -> None:
@@ -245,7 +238,7 @@ def test_builds_into_one_folder_take_turns(old_and_new) -> None:
         thread.join()
     assert results == [0, 0, 0]
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_a_linked_output_folder_stays_a_link(old_and_new, tmp_path: Path) -> None:

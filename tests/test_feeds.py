@@ -19,9 +19,8 @@ from sitegen.feeds import feed_links, render_feeds, site_feed_set, tag_feed_set,
 from sitegen.markdown import render_markdown
 from sitegen.site import assemble_site, make_post
 
-from .conftest import ROOT
+from .helpers import GOLDEN_BASIC as EXPECTED
 
-EXPECTED = ROOT / "tests" / "sites" / "basic" / "expected"
 TAG_FOLDERS = ["tags/شبكات", "tags/مهنة", "tags/b2b", "tags/career"]
 
 

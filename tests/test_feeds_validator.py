@@ -49,9 +49,9 @@ import pytest
 from babel import Locale, UnknownLocaleError
 from lxml import etree
 
-from .conftest import ROOT, run_sitegen
+from .helpers import GOLDEN_BASIC as EXPECTED
+from .helpers import ROOT, run_sitegen
 
-EXPECTED = ROOT / "tests" / "sites" / "basic" / "expected"
 BASE = "https://blog.example.org/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 THR = "{http://purl.org/syndication/thread/1.0}"

@@ -14,10 +14,10 @@ import pytest
 
 from tools.static_server import build_sample_blog
 
-from .conftest import ROOT
+from .helpers import GOLDEN_BASIC as GOLDEN
+from .helpers import ROOT
 
 VNU = ROOT / "tests" / "js" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-GOLDEN = ROOT / "tests" / "sites" / "basic" / "expected"
 JAVA = shutil.which("java")
 
 if JAVA is None or not VNU.exists():

@@ -13,8 +13,7 @@ import pytest
 
 import sitegen.cache
 
-from .conftest import run_sitegen
-from .test_golden_sites import read_tree
+from .helpers import read_tree, run_sitegen
 
 
 def cold_tree(site: Path, tmp_path: Path, *args: str) -> dict[str, bytes]:

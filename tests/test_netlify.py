@@ -15,9 +15,9 @@ import pytest
 
 from sitegen.netlify import Redirect, alias_redirect
 
-from .conftest import ROOT, run_sitegen
+from .helpers import GOLDEN_BASIC as EXPECTED
+from .helpers import ROOT, run_sitegen
 
-EXPECTED = ROOT / "tests" / "sites" / "basic" / "expected"
 TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # an HTTP header name (RFC 9110 token)
 STATUSES = {200, 301, 302, 303, 307, 308, 404, 410, 451}
 REFERRER_POLICIES = {"no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin",

@@ -13,32 +13,10 @@ from pathlib import Path
 import pytest
 
 import sitegen.output
-from sitegen.output import PatchStage, Stage, folder_identity, recover_interrupted, staged_output
+from sitegen.output import PatchStage, folder_identity, recover_interrupted, staged_output
 
-from .conftest import ROOT
-from .test_golden_sites import read_tree
+from .helpers import NEW, OLD, ROOT, hidden_leftovers, read_tree, write_new_site
 
-OLD = {
-    "index.html": b"<h1>home</h1>",
-    "style.css": b"body {}",
-    "posts/a/index.html": b"post a",
-    "posts/b/index.html": b"post b",
-    "tags/x/index.html": b"tag x",
-    "img/logo.png": b"\x89PNG logo",
-    "feed": b"old feed file",
-    "notes/index.html": b"old notes folder",
-}
-NEW = {
-    "index.html": b"<h1>home, edited</h1>",  # changed
-    "style.css": b"body {}",  # written again, same bytes
-    "posts/a/index.html": b"post a",  # kept
-    "posts/b/index.html": b"post b",  # kept
-    "posts/c/index.html": b"post c",  # new, in a new folder
-    "img/logo.png": b"\x89PNG logo",  # copied, same bytes
-    "robots.txt": b"User-agent: *",  # copied, new
-    "feed/atom.xml": b"<feed/>",  # a folder where a file was
-    "notes": b"a file where a folder was",
-}  # gone: tags/x/index.html (and tags/), feed, notes/index.html
 UNCHANGED = ["style.css", "posts/a/index.html", "posts/b/index.html", "img/logo.png"]
 
 
@@ -47,24 +25,6 @@ def make_tree(folder: Path, files: dict[str, bytes]) -> None:
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_bytes(data)
         os.utime(folder / path, ns=(1_000_000_000, 1_000_000_000))
-
-
-def write_new_site(stage: Stage, sources: Path) -> None:
-    """What a build does with a Stage: keep, write and copy every file of NEW, then name them all."""
-    for path in ("posts/a/index.html", "posts/b/index.html"):
-        if not stage.keep(path):
-            stage.write(path, NEW[path])
-    for path in ("index.html", "style.css", "posts/c/index.html", "feed/atom.xml", "notes"):
-        stage.write(path, NEW[path])
-    for path in ("img/logo.png", "robots.txt"):
-        source = sources / path.replace("/", "_")
-        source.write_bytes(NEW[path])
-        stage.copy(path, source)
-    stage.finish(NEW)
-
-
-def hidden_leftovers(target: Path) -> list[str]:
-    return sorted(p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}"))
 
 
 def identities(target: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
@@ -168,7 +128,7 @@ def killed_patch(target: Path, sources: Path, when: str) -> subprocess.Completed
 import os, signal
 from pathlib import Path
 from sitegen.output import staged_output
-from tests.test_output import OLD, write_new_site
+from tests.helpers import OLD, write_new_site
 
 when, target = {when!r}, Path({str(target)!r})
 real_replace, real_rename, moves = os.replace, os.rename, []

@@ -14,7 +14,7 @@ import pytest
 from sitegen.preview import page_digest, request_path
 from sitegen.serve import inject_script
 
-from .preview_helpers import Server, edit, wait_until
+from .helpers import Server, edit, wait_until
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .preview_helpers import Server, edit
+from .helpers import Server, edit
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -18,8 +18,7 @@ from sitegen.preview import Preview
 from sitegen.serve import format_errors
 from sitegen.site import Body
 
-from .conftest import run_sitegen
-from .preview_helpers import Server, edit
+from .helpers import Server, edit, run_sitegen
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 NETWORKING = "content/posts/2025-01-10-networking.md"

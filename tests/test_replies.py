@@ -9,16 +9,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-import html5lib
 import mf2py
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.replies import load_replies, parse_reply, render_reply_html, reply_mailto
 
-from .conftest import ROOT, run_sitegen
+from .helpers import GOLDEN_BASIC as EXPECTED
+from .helpers import run_sitegen, strict_html
 
-EXPECTED = ROOT / "tests" / "sites" / "basic" / "expected"
 RELATIONS = EXPECTED / "posts" / "بناء-علاقات" / "index.html"
 RELATIONS_URL = "https://blog.example.org/posts/%D8%A8%D9%86%D8%A7%D8%A1-%D8%B9%D9%84%D8%A7%D9%82%D8%A7%D8%AA/"
 ZONE = ZoneInfo("Asia/Riyadh")
@@ -31,7 +30,7 @@ def when(value: str) -> datetime:
 
 
 def parse_page(path: Path):
-    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(path.read_bytes())
+    return strict_html(path.read_bytes())
 
 
 # --- reading reply files ---------------------------------------------------------------------------------------

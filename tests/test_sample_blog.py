@@ -10,7 +10,7 @@ import feedparser
 import html5lib
 import pytest
 
-from .conftest import ROOT, run_sitegen
+from .helpers import ROOT, run_sitegen
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,10 @@ import pytest
 from tools.browser import CHROMIUM, CHROMIUM_ARGS
 from tools.static_server import build_sample_blog, serve
 
-from .conftest import ROOT
+from .helpers import GOLDEN_BASIC as GOLDEN
+from .helpers import ROOT
 
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-GOLDEN = ROOT / "tests" / "sites" / "basic" / "expected"
 
 if not CHROMIUM.exists() or not AXE.exists():
     if os.environ.get("CI"):

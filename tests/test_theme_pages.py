@@ -15,15 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import html5lib
 import pytest
 
 from sitegen.metadata import og_locale, script_json
 from tools.static_server import build_sample_blog
 
-from .conftest import ROOT
+from .helpers import GOLDEN_BASIC as GOLDEN
+from .helpers import ROOT, run_sitegen, strict_html
 
-GOLDEN = ROOT / "tests" / "sites" / "basic" / "expected"
 BASE = "https://example.netlify.app/"
 LONG_POST = "posts/أهمية-الشبكات-المهنية/index.html"
 ENGLISH_POST = "posts/networking-at-tech-meetups/index.html"
@@ -38,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def parse(path: Path):
-    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(path.read_bytes())
+    return strict_html(path.read_bytes())
 
 
 def text(element) -> str:
@@ -219,8 +218,6 @@ def test_json_ld_cannot_end_its_script_whatever_the_text() -> None:
 
 
 def test_a_post_image_is_the_sharing_image(tmp_path: Path, site_copy) -> None:
-    from .conftest import run_sitegen
-
     site = site_copy("basic")
     post = site / "content/posts/bundle-post/index.md"
     post.write_text(post.read_text(encoding="utf-8").replace("lang: en\n", "lang: en\nimage: chart.svg\n"),
