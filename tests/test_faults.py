@@ -1,5 +1,8 @@
 """Faults during a build: a crash, Ctrl-C, a full disk or a kill -9 in the middle of writing leaves the output
-folder holding the old site or the new one, never a mix, and the next build cleans up what a killed one left."""
+folder holding the old site or the new one, never a mix, and the next build cleans up what a killed one left.
+
+Builds that are killed (SIGKILL, a real SIGINT) or that race each other run as processes of their own; the others,
+and the builds after a kill, run in this process (`run_cli`)."""
 
 from __future__ import annotations
 
@@ -158,7 +161,7 @@ def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(o
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == old
     assert [name.split("-")[0] for name in hidden_leftovers(site / "public")] == [".public.tmp"]  # the killed build's
-    assert run_sitegen("build", "--source", site).returncode == 0
+    assert run_cli("build", "--source", site)[0] == 0
     assert read_tree(site / "public") == new
     assert hidden_leftovers(site / "public") == []
 
@@ -193,7 +196,7 @@ def test_kill_9_just_after_the_swap_leaves_the_new_site(old_and_new) -> None:
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == new
     assert len(hidden_leftovers(site / "public")) == 1  # the old site, not yet removed
-    assert run_sitegen("build", "--source", site).returncode == 0
+    assert run_cli("build", "--source", site)[0] == 0
     assert read_tree(site / "public") == new
     assert hidden_leftovers(site / "public") == []
 
@@ -223,11 +226,13 @@ def test_a_stale_staging_folder_of_a_killed_build_is_removed(site_copy) -> None:
     (site / ".public.tmp-99999/posts").mkdir(parents=True)
     (site / ".public.old-99998").mkdir()
     (site / "public").mkdir()
-    assert run_sitegen("build", "--source", site).returncode == 0
+    assert run_cli("build", "--source", site)[0] == 0
     assert hidden_leftovers(site / "public") == []
 
 
 def test_builds_into_one_folder_take_turns(old_and_new) -> None:
+    """Three `sitegen build` processes at once, as when two terminals (or a terminal and an editor) build the same
+    site: what makes them take turns must work between processes, so they are real ones."""
     site, _old, new = old_and_new
     results: list[int] = []
     threads = [threading.Thread(target=lambda: results.append(run_sitegen("build", "--source", site).returncode))
@@ -246,7 +251,7 @@ def test_a_linked_output_folder_stays_a_link(old_and_new, tmp_path: Path) -> Non
     real = tmp_path / "www"
     (site / "public").rename(real)
     (site / "public").symlink_to(real)
-    assert run_sitegen("build", "--source", site).returncode == 0
+    assert run_cli("build", "--source", site)[0] == 0
     assert (site / "public").is_symlink()
     assert read_tree(real) == new
 
@@ -254,10 +259,10 @@ def test_a_linked_output_folder_stays_a_link(old_and_new, tmp_path: Path) -> Non
 def test_an_output_path_that_is_a_file_is_refused(site_copy) -> None:
     site = site_copy("basic")
     (site / "out").write_text("not a folder")
-    result = run_sitegen("build", "--source", site, "--output", site / "out")
-    assert result.returncode == 1
-    assert result.stderr.startswith("out: error: the output folder is a file\n"
-                                    "  hint: remove it, or pass another --output\n")
+    code, _, stderr = run_cli("build", "--source", site, "--output", site / "out")
+    assert code == 1
+    assert stderr.startswith("out: error: the output folder is a file\n"
+                             "  hint: remove it, or pass another --output\n")
     assert (site / "out").read_text() == "not a folder"
 
 
@@ -266,12 +271,12 @@ def test_a_folder_that_holds_no_site_is_not_replaced(site_copy, tmp_path: Path) 
     documents = tmp_path / "Documents"
     (documents / "taxes").mkdir(parents=True)
     (documents / "taxes/2025.pdf").write_bytes(b"%PDF")
-    result = run_sitegen("build", "--source", site, "--output", documents)
-    assert result.returncode == 1
-    assert result.stderr.startswith(
+    code, _, stderr = run_cli("build", "--source", site, "--output", documents)
+    assert code == 1
+    assert stderr.startswith(
         f"{documents.as_posix()}: error: the output folder holds files but no site (no index.html); a build "
         "replaces the whole folder, so sitegen will not use this one\n  hint: empty it, or pass another --output\n")
     assert read_tree(documents) == {"taxes/2025.pdf": b"%PDF"}
     (documents / "taxes/2025.pdf").unlink()
     (documents / "taxes").rmdir()
-    assert run_sitegen("build", "--source", site, "--output", documents).returncode == 0  # empty: fine
+    assert run_cli("build", "--source", site, "--output", documents)[0] == 0  # empty: fine
