@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT
+from .helpers import ROOT, SAMPLE_EPOCH, run_cli
 
 
 @pytest.fixture
@@ -20,3 +20,19 @@ def site_copy(tmp_path: Path):
         return dest
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The repository's own sample blog built once for the whole run, at the sample clock (2030): its output folder
+    and what the build printed on stderr (its warnings). Tests only read it."""
+    out = tmp_path_factory.mktemp("sample-blog") / "public"
+    code, _, stderr = run_cli("build", "--source", ROOT, "--output", out, epoch=SAMPLE_EPOCH)
+    assert code == 0, stderr
+    return out, stderr
+
+
+@pytest.fixture(scope="session")
+def sample_blog(sample_build: tuple[Path, str]) -> Path:
+    """The sample blog's built site (see sample_build); read it, never change it."""
+    return sample_build[0]

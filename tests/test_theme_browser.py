@@ -10,14 +10,13 @@ missing one is a failure, not a skip.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tools.browser import CHROMIUM, CHROMIUM_ARGS
-from tools.static_server import build_sample_blog, serve
+from tools.static_server import serve
 
 from .helpers import GOLDEN_BASIC as GOLDEN
 from .helpers import ROOT
@@ -41,17 +40,10 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = build_sample_blog(tmp_path_factory.mktemp("theme-browser") / "public")
-    yield out
-    shutil.rmtree(out, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def sites(sample: Path):
+def sites(sample_blog: Path):
     """Base URLs of the sample blog and the golden site, each on its own local server."""
-    with serve(sample) as sample_url, serve(GOLDEN) as golden_url:
-        yield {"sample": (sample_url, sample), "golden": (golden_url, GOLDEN)}
+    with serve(sample_blog) as sample_url, serve(GOLDEN) as golden_url:
+        yield {"sample": (sample_url, sample_blog), "golden": (golden_url, GOLDEN)}
 
 
 @pytest.fixture(scope="module")
