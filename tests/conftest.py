@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .helpers import ROOT, SAMPLE_EPOCH, run_cli
+from .helpers import ROOT, SAMPLE_EPOCH, Server, copy_site, run_cli
 
 
 @pytest.fixture
@@ -15,9 +16,7 @@ def site_copy(tmp_path: Path):
     """Copy a site from tests/sites/NAME into a temporary folder and return its path."""
 
     def copy(name: str) -> Path:
-        dest = tmp_path / name
-        shutil.copytree(ROOT / "tests" / "sites" / name, dest, ignore=shutil.ignore_patterns("expected*", "public"))
-        return dest
+        return copy_site(name, tmp_path)
 
     return copy
 
@@ -36,3 +35,25 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def sample_blog(sample_build: tuple[Path, str]) -> Path:
     """The sample blog's built site (see sample_build); read it, never change it."""
     return sample_build[0]
+
+
+@pytest.fixture(scope="session")
+def served_basic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`sitegen serve` of a copy of tests/sites/basic, for the tests that only send it requests: none edits the copy."""
+    server = Server(copy_site("basic", tmp_path_factory.mktemp("served")))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, launched once for every browser test of the run. The modules that use
+    it skip themselves first where Chromium or Playwright is missing (and fail under CI)."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

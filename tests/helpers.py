@@ -43,7 +43,8 @@ def run_sitegen(*args: str | Path, cwd: Path | None = None,
 
 def run_cli(*args: str | Path, cwd: Path | None = None, epoch: str = FIXED_EPOCH) -> tuple[int, str, str]:
     """`sitegen ARGS` in this process (in `cwd`, when given), with a fixed clock: (exit status, stdout, stderr).
-    What it prints is what `run_sitegen` prints: paths are shown relative to the current folder in both."""
+    What it prints is what `run_sitegen` prints: paths are shown relative to the current folder in both. An exception
+    that `main` lets through fails the test with its traceback, where the real CLI would print it."""
     from sitegen.cli import main
 
     out, err = io.StringIO(), io.StringIO()
@@ -51,7 +52,10 @@ def run_cli(*args: str | Path, cwd: Path | None = None, epoch: str = FIXED_EPOCH
     os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
         with redirect_stdout(out), redirect_stderr(err), contextlib.chdir(cwd or Path.cwd()):
-            code = main([str(a) for a in args])
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exit:  # argparse: --help, --version, a usage error
+                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]
@@ -99,6 +103,15 @@ def make_site(root: Path, files: Files) -> Path:
         path.write_bytes(text if isinstance(text, bytes) else text.encode())
         os.utime(path, (MTIME, MTIME))
     return root
+
+
+def copy_site(name: str, folder: Path) -> Path:
+    """Copy the site tests/sites/NAME (without its golden trees and output) into `folder`; returns its copy."""
+    import shutil
+
+    dest = folder / name
+    shutil.copytree(ROOT / "tests" / "sites" / name, dest, ignore=shutil.ignore_patterns("expected*", "public"))
+    return dest
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -1,7 +1,7 @@
 """The `sitegen` command end to end: flags, summaries, drafts, overrides, and a failed build changing nothing.
 
-The entry point (`python -m sitegen`: --version, --help, one build and its summary, a missing configuration) runs as
-a separate process, as a user runs it; the other tests call the same `main` in this process (`run_cli`)."""
+The entry point (`python -m sitegen`: --version, and one build with its summary line) runs as a separate process, as a
+user runs it; the rest calls the same `main` in this process (`run_cli`)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from .helpers import build_ok, read_tree, run_cli, run_sitegen
 
 
 def test_version_and_help_on_every_command() -> None:
-    assert run_sitegen("--version").stdout.strip() == f"sitegen {__version__}"
-    for command in ("build", "new", "import"):
-        result = run_sitegen(command, "--help")
-        assert result.returncode == 0
-        assert "--source" in result.stdout
+    version = run_sitegen("--version")  # the entry point, `python -m sitegen`
+    assert (version.returncode, version.stdout.strip()) == (0, f"sitegen {__version__}")
+    assert run_cli("--version") == (0, f"sitegen {__version__}\n", "")
+    for command in ("build", "new", "import", "serve"):
+        code, stdout, stderr = run_cli(command, "--help")
+        assert (code, stderr) == (0, "")
+        assert stdout.startswith(f"usage: sitegen {command} ") and "--source" in stdout
 
 
 def test_build_prints_one_summary_line(site_copy) -> None:
@@ -117,7 +119,7 @@ def test_new_creates_a_draft_with_front_matter(site_copy) -> None:
 
 @pytest.mark.parametrize("command", [["build"], ["new", "x"]])
 def test_missing_configuration_is_a_clear_error(tmp_path: Path, command: list[str]) -> None:
-    result = run_sitegen(*command, "--source", tmp_path)
-    assert result.returncode == 1
-    assert "sitegen.yaml: error: no configuration file found" in result.stderr
-    assert "Traceback" not in result.stderr
+    code, stdout, stderr = run_cli(*command, "--source", tmp_path)
+    assert (code, stdout) == (1, "")
+    assert stderr.startswith("sitegen.yaml: error: no configuration file found\n")
+    assert "Traceback" not in stderr

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tools.browser import CHROMIUM, CHROMIUM_ARGS
+from tools.browser import CHROMIUM
 from tools.static_server import serve
 
 from .helpers import GOLDEN_BASIC as GOLDEN
@@ -46,12 +46,10 @@ def sites(sample_blog: Path):
         yield {"sample": (sample_url, sample_blog), "golden": (golden_url, GOLDEN)}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture
+def browser(chromium):  # type: ignore[no-untyped-def]
+    """The run's one Chromium (conftest.chromium)."""
+    return chromium
 
 
 def page_urls(folder: Path) -> list[str]:
