@@ -177,15 +177,19 @@ def test_a_real_ctrl_c_while_writing_leaves_the_old_site_and_nothing_else(old_an
     assert hidden_leftovers(site / "public") == []
 
 
-def test_kill_9_while_updating_in_place_is_completed_by_the_next_build(old_and_new) -> None:
+@pytest.mark.parametrize("recovery", ["recover_interrupted", "next build"])
+def test_kill_9_while_updating_in_place_is_completed_by_the_next_build(old_and_new, recovery: str) -> None:
     """A kill after the journal was written (the first changed file moved in): the folder is a mix until the next
-    build, whose first step completes the update before anything else."""
+    build, whose first step (recover_interrupted, alone here) completes the update before anything else."""
     site, old, new = old_and_new
     result = killed_build(site, "committing")
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") not in (old, new)
     assert [name.split("-")[0] for name in hidden_leftovers(site / "public")] == [".public.tmp"]
-    recover_interrupted(site / "public")
+    if recovery == "recover_interrupted":
+        recover_interrupted(site / "public")
+    else:
+        assert run_cli("build", "--source", site)[0] == 0
     assert read_tree(site / "public") == new
     assert hidden_leftovers(site / "public") == []
 
