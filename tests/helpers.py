@@ -17,10 +17,6 @@ import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sitegen.output import Stage
 
 ROOT = Path(__file__).resolve().parents[1]
 UPDATE_GOLDEN = os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1"
@@ -140,72 +136,141 @@ def strict_html(data: bytes):  # type: ignore[no-untyped-def]
     return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(data)
 
 
-# --- the patch-mode sample of test_output.py (also imported by the processes that test kills) --------------------
+# --- processes of their own, forked from this one ------------------------------------------------------------------
 
-OLD = {
-    "index.html": b"<h1>home</h1>",
-    "style.css": b"body {}",
-    "posts/a/index.html": b"post a",
-    "posts/b/index.html": b"post b",
-    "tags/x/index.html": b"tag x",
-    "img/logo.png": b"\x89PNG logo",
-    "feed": b"old feed file",
-    "notes/index.html": b"old notes folder",
-}
-NEW = {
-    "index.html": b"<h1>home, edited</h1>",  # changed
-    "style.css": b"body {}",  # written again, same bytes
-    "posts/a/index.html": b"post a",  # kept
-    "posts/b/index.html": b"post b",  # kept
-    "posts/c/index.html": b"post c",  # new, in a new folder
-    "img/logo.png": b"\x89PNG logo",  # copied, same bytes
-    "robots.txt": b"User-agent: *",  # copied, new
-    "feed/atom.xml": b"<feed/>",  # a folder where a file was
-    "notes": b"a file where a folder was",
-}  # gone: tags/x/index.html (and tags/), feed, notes/index.html
+class Forked:
+    """A process forked from this one that runs `target()` and exits with the status it returns: a process of its own,
+    which can be signalled or killed -9 mid-way, without a new interpreter's start-up and imports (sitegen is imported
+    here already). Its standard output and error go to `stdout` and `stderr` (file descriptors; the same one merges
+    them); its standard input is empty. The child never returns into the tests: it leaves by os._exit."""
+
+    def __init__(self, target: Callable[[], int | None], *, stdout: int, stderr: int,
+                 env: dict[str, str] | None = None) -> None:
+        self.returncode: int | None = None
+        self.pid = os.fork()
+        if self.pid == 0:  # the child
+            code = 1
+            try:
+                os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+                os.dup2(stdout, 1)
+                os.dup2(stderr, 2)
+                sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the process's own streams, as at start-up
+                sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+                sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1,  # noqa: SIM115
+                                  closefd=False)
+                os.environ.update(env or {})
+                try:
+                    returned = target()
+                    code = 0 if returned is None else returned
+                except SystemExit as exit:
+                    code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+                except BaseException:
+                    import traceback
+
+                    traceback.print_exc()
+            finally:
+                with contextlib.suppress(BaseException):
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                os._exit(code)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"forked process {self.pid}", timeout)
+            time.sleep(0.005)
+        return code
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
 
 
-def write_new_site(stage: Stage, sources: Path) -> None:
-    """What a build does with a Stage (sitegen.output): keep, write and copy every file of NEW, then name them all."""
-    for path in ("posts/a/index.html", "posts/b/index.html"):
-        if not stage.keep(path):
-            stage.write(path, NEW[path])
-    for path in ("index.html", "style.css", "posts/c/index.html", "feed/atom.xml", "notes"):
-        stage.write(path, NEW[path])
-    for path in ("img/logo.png", "robots.txt"):
-        source = sources / path.replace("/", "_")
-        source.write_bytes(NEW[path])
-        stage.copy(path, source)
-    stage.finish(NEW)
+def run_forked(target: Callable[[], int | None], *, timeout: float = 60,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `target()` in a forked process (see Forked) until it ends: its exit status (minus the signal that killed
+    it), stdout and stderr, as subprocess.run gives them."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = Forked(target, stdout=out.fileno(), stderr=err.fileno(), env=env)
+        try:
+            code = child.wait(timeout)
+        finally:
+            if child.returncode is None:
+                child.send_signal(9)
+                child.wait(10)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(["forked"], code, out.read().decode(), err.read().decode())
 
 
 # --- the preview server -------------------------------------------------------------------------------------------
 
 class Server:
-    """A `sitegen serve` process on a free port; its printed lines are collected."""
+    """`sitegen serve` of `site` on a free port, in a process of its own: forked from this one and running sitegen's
+    CLI (`main`), or with `python_m=True` started as `python -m sitegen serve`, as a user does. What it prints is
+    collected."""
 
-    def __init__(self, site: Path, *args: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "sitegen", "serve", "--source", str(site), "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        line = self.process.stdout.readline() if self.process.stdout else ""
+    def __init__(self, site: Path, *args: str, python_m: bool = False) -> None:
+        self.site = site
+        argv = ["serve", "--source", str(site), "--port", "0", *args]
+        self.process: subprocess.Popen[str] | None = None
+        self.forked: Forked | None = None
+        if python_m:
+            env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+            self.process = subprocess.Popen([sys.executable, "-m", "sitegen", *argv], stdout=subprocess.PIPE,
+                                            stderr=subprocess.STDOUT, text=True, env=env)
+            assert self.process.stdout is not None
+            self.output = self.process.stdout
+        else:
+            from sitegen.cli import main
+
+            reading, writing = os.pipe()
+            try:
+                self.forked = Forked(lambda: main(argv), stdout=writing, stderr=writing)
+            finally:
+                os.close(writing)
+            self.output = open(reading, encoding="utf-8")  # noqa: SIM115 - closed by stop()
+        line = self.output.readline()
         match = re.search(r"at (http://\S+/)", line)
         if not match:
-            self.process.kill()
-            rest = self.process.stdout.read() if self.process.stdout else ""
-            raise RuntimeError(f"sitegen serve did not start: {line}{rest}")
+            self._end(9)
+            raise RuntimeError(f"sitegen serve did not start: {line}{self._rest()}")
         self.url = match.group(1)
-        self.site = site
 
     def stop(self) -> str:
-        self.process.terminate()
-        try:
-            out, _ = self.process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            out, _ = self.process.communicate()
-        return out
+        """Stop the server (SIGTERM, then SIGKILL after 10 s); what it printed after its first line."""
+        self._end(15)
+        return self._rest()
+
+    def _end(self, signum: int) -> None:
+        if self.process is not None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        elif self.forked is not None:
+            self.forked.send_signal(signum)
+            try:
+                self.forked.wait(10)
+            except subprocess.TimeoutExpired:
+                self.forked.send_signal(9)
+                self.forked.wait(10)
+
+    def _rest(self) -> str:
+        with self.output:
+            return self.output.read()
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.05) -> bool:

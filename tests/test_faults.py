@@ -1,8 +1,9 @@
 """Faults during a build: a crash, Ctrl-C, a full disk or a kill -9 in the middle of writing leaves the output
 folder holding the old site or the new one, never a mix, and the next build cleans up what a killed one left.
 
-Builds that are killed (SIGKILL, a real SIGINT) or that race each other run as processes of their own; the others,
-and the builds after a kill, run in this process (`run_cli`)."""
+Builds that are killed (SIGKILL, a real SIGINT) run in processes of their own, forked from this one; three that race
+each other are `python -m sitegen build` processes; the others, and the builds after a kill, run in this process
+(`run_cli`)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,16 @@ import errno
 import os
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 import sitegen.output
+from sitegen.cli import main
 from sitegen.output import recover_interrupted
 
-from .helpers import FIXED_EPOCH, ROOT, hidden_leftovers, read_tree, run_cli, run_sitegen
+from .helpers import FIXED_EPOCH, hidden_leftovers, read_tree, run_cli, run_forked, run_sitegen
 
 
 @pytest.fixture
@@ -94,59 +95,55 @@ def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.M
 
 
 def killed_build(site: Path, when: str, *options: str) -> subprocess.CompletedProcess[str]:
-    """Run `sitegen build` in a process that SIGKILLs itself at `when`: 'writing' (the 5th file), 'swapped'
-    (just after the new site was swapped in), 'between renames' (no atomic exchange: after the old site was
-    moved aside, before the new one was moved in) or 'committing' (an update in place, after its first file was
-    moved in); or that gets a SIGINT (Ctrl-C) at the 5th file: 'ctrl-c'."""
-    script = f"""
-import os, signal, sys
-from pathlib import Path
-import sitegen.output as output
+    """Run `sitegen build` in a process of its own (forked from this one) that SIGKILLs itself at `when`: 'writing'
+    (the 5th file), 'swapped' (just after the new site was swapped in), 'between renames' (no atomic exchange: after
+    the old site was moved aside, before the new one was moved in) or 'committing' (an update in place, after its
+    first file was moved in); or that gets a SIGINT (Ctrl-C) at the 5th file: 'ctrl-c'."""
+    def child() -> int:
+        output = sitegen.output
+        calls = []
+        real_write, real_exchange, real_rename, real_replace = (output._write_file, output._exchange, Path.rename,
+                                                                 os.replace)
 
-def die():
-    os.kill(os.getpid(), signal.SIGKILL)
+        def die() -> None:
+            os.kill(os.getpid(), signal.SIGKILL)
 
-when = {when!r}
-calls = []
-real_write, real_exchange, real_rename, real_replace = output._write_file, output._exchange, Path.rename, os.replace
+        def write(dest: Path, data: bytes) -> None:
+            calls.append(dest)
+            if when == "writing" and len(calls) == 5:
+                die()
+            if when == "ctrl-c" and len(calls) == 5:
+                os.kill(os.getpid(), signal.SIGINT)
+            real_write(dest, data)
 
-def write(dest, data):
-    calls.append(dest)
-    if when == "writing" and len(calls) == 5:
-        die()
-    if when == "ctrl-c" and len(calls) == 5:
-        os.kill(os.getpid(), signal.SIGINT)
-    real_write(dest, data)
+        def exchange(first: Path, second: Path) -> bool:
+            if when == "between renames":
+                return False
+            done = real_exchange(first, second)
+            if when == "swapped":
+                if not done:  # no RENAME_EXCHANGE here: the two-rename path, killed after both renames
+                    real_rename(second, second.parent / (".public.old-" + str(os.getpid())))
+                    real_rename(first, second)
+                die()
+            return done
 
-def exchange(first, second):
-    if when == "between renames":
-        return False
-    done = real_exchange(first, second)
-    if when == "swapped":
-        if not done:  # no RENAME_EXCHANGE here: the two-rename path, killed after both renames
-            real_rename(second, second.parent / (".public.old-" + str(os.getpid())))
-            real_rename(first, second)
-        die()
-    return done
+        def rename(self: Path, target: Path) -> Path:
+            result = real_rename(self, target)
+            if when == "between renames" and Path(target).name.startswith(".public.old-"):
+                die()
+            return result
 
-def rename(self, target):
-    result = real_rename(self, target)
-    if when == "between renames" and Path(target).name.startswith(".public.old-"):
-        die()
-    return result
+        def replace(source: str, target: str) -> None:
+            real_replace(source, target)
+            if when == "committing" and "/.public.tmp-" in str(source):
+                die()
 
-def replace(source, target):
-    real_replace(source, target)
-    if when == "committing" and "/.public.tmp-" in str(source):
-        die()
+        # patched in the child only: it is a process of its own
+        output._write_file, output._exchange, Path.rename = write, exchange, rename  # type: ignore[method-assign]
+        output.os.replace = replace
+        return main(["build", "--source", str(site), *options])
 
-output._write_file, output._exchange, Path.rename = write, exchange, rename
-output.os.replace = replace
-from sitegen.cli import main
-sys.exit(main(["build", "--source", {str(site)!r}, *{list(options)!r}]))
-"""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    return run_forked(child, env={"SOURCE_DATE_EPOCH": FIXED_EPOCH})
 
 
 # A rebuild with the cache updates the output folder in place; without it (and on a first build) it writes a new

@@ -7,16 +7,36 @@ import multiprocessing
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import sitegen.output
-from sitegen.output import PatchStage, folder_identity, recover_interrupted, staged_output
+from sitegen.output import PatchStage, Stage, folder_identity, recover_interrupted, staged_output
 
-from .helpers import NEW, OLD, ROOT, hidden_leftovers, read_tree, write_new_site
+from .helpers import hidden_leftovers, read_tree, run_forked
 
+OLD = {
+    "index.html": b"<h1>home</h1>",
+    "style.css": b"body {}",
+    "posts/a/index.html": b"post a",
+    "posts/b/index.html": b"post b",
+    "tags/x/index.html": b"tag x",
+    "img/logo.png": b"\x89PNG logo",
+    "feed": b"old feed file",
+    "notes/index.html": b"old notes folder",
+}
+NEW = {
+    "index.html": b"<h1>home, edited</h1>",  # changed
+    "style.css": b"body {}",  # written again, same bytes
+    "posts/a/index.html": b"post a",  # kept
+    "posts/b/index.html": b"post b",  # kept
+    "posts/c/index.html": b"post c",  # new, in a new folder
+    "img/logo.png": b"\x89PNG logo",  # copied, same bytes
+    "robots.txt": b"User-agent: *",  # copied, new
+    "feed/atom.xml": b"<feed/>",  # a folder where a file was
+    "notes": b"a file where a folder was",
+}  # gone: tags/x/index.html (and tags/), feed, notes/index.html
 UNCHANGED = ["style.css", "posts/a/index.html", "posts/b/index.html", "img/logo.png"]
 
 
@@ -25,6 +45,20 @@ def make_tree(folder: Path, files: dict[str, bytes]) -> None:
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_bytes(data)
         os.utime(folder / path, ns=(1_000_000_000, 1_000_000_000))
+
+
+def write_new_site(stage: Stage, sources: Path) -> None:
+    """What a build does with a Stage: keep, write and copy every file of NEW, then name them all."""
+    for path in ("posts/a/index.html", "posts/b/index.html"):
+        if not stage.keep(path):
+            stage.write(path, NEW[path])
+    for path in ("index.html", "style.css", "posts/c/index.html", "feed/atom.xml", "notes"):
+        stage.write(path, NEW[path])
+    for path in ("img/logo.png", "robots.txt"):
+        source = sources / path.replace("/", "_")
+        source.write_bytes(NEW[path])
+        stage.copy(path, source)
+    stage.finish(NEW)
 
 
 def identities(target: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
@@ -122,35 +156,30 @@ def test_ctrl_c_during_the_commit_still_completes_it(old_site: Path, tmp_path: P
 
 
 def killed_patch(target: Path, sources: Path, when: str) -> subprocess.CompletedProcess[str]:
-    """Patch `target` from OLD to NEW in a process that SIGKILLs itself at `when`: 'moving' (just after the 2nd
-    staged file was moved into `target`) or 'journal' (just before the journal gets its final name)."""
-    script = f"""
-import os, signal
-from pathlib import Path
-from sitegen.output import staged_output
-from tests.helpers import OLD, write_new_site
+    """Patch `target` from OLD to NEW in a process of its own (forked from this one) that SIGKILLs itself at `when`:
+    'moving' (just after the 2nd staged file was moved into `target`) or 'journal' (just before the journal gets its
+    final name)."""
 
-when, target = {when!r}, Path({str(target)!r})
-real_replace, real_rename, moves = os.replace, os.rename, []
+    def child() -> None:
+        real_replace, real_rename, moves = os.replace, os.rename, []
 
-def replace(source, dest):
-    real_replace(source, dest)
-    if Path(dest).is_relative_to(target):
-        moves.append(dest)
-        if when == "moving" and len(moves) == 2:
-            os.kill(os.getpid(), signal.SIGKILL)
+        def replace(source: str, dest: str) -> None:
+            real_replace(source, dest)
+            if Path(dest).is_relative_to(target):
+                moves.append(dest)
+                if when == "moving" and len(moves) == 2:
+                    os.kill(os.getpid(), signal.SIGKILL)
 
-def rename(source, dest):
-    if when == "journal" and Path(dest).name == "commit.json":
-        os.kill(os.getpid(), signal.SIGKILL)
-    real_rename(source, dest)
+        def rename(source: str, dest: str) -> None:
+            if when == "journal" and Path(dest).name == "commit.json":
+                os.kill(os.getpid(), signal.SIGKILL)
+            real_rename(source, dest)
 
-os.replace, os.rename = replace, rename
-with staged_output(target, OLD) as stage:
-    write_new_site(stage, Path({str(sources)!r}))
-"""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+        os.replace, os.rename = replace, rename  # in the child only: it is a process of its own
+        with staged_output(target, OLD) as stage:
+            write_new_site(stage, sources)
+
+    return run_forked(child)
 
 
 @pytest.mark.parametrize("recovery", ["recover_interrupted", "next build"])

@@ -192,7 +192,8 @@ def test_adding_and_deleting_posts_updates_lists_and_feeds(server: Server) -> No
 def test_ctrl_c_stops_cleanly_even_with_a_tab_connected(site_copy) -> None:
     import signal
 
-    running = Server(site_copy("basic"))
+    running = Server(site_copy("basic"), python_m=True)  # a real Ctrl-C to `python -m sitegen serve`
+    assert running.process is not None
     received: list[dict[str, object]] = []
     stop = threading.Event()
     subscribe(running, "/", received, stop)
