@@ -1,8 +1,8 @@
-"""What several test modules share: the repository's paths and clocks, running the CLI (in this process, or as a
-separate process as a user would), making small sites, reading built trees, and running `sitegen serve`.
+"""What several test modules share: the repository's paths and clocks, running the CLI (in this process, in a process
+forked from this one, or as `python -m sitegen` as a user does), making small sites, reading built trees, and running
+`sitegen serve`.
 
-Fixtures live in conftest.py; test modules import from here, never from one another. This module imports nothing
-heavy at its top (sitegen's CLI, html5lib), so processes started by the tests may import it too.
+Fixtures live in conftest.py; test modules import from here, never from one another.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ GOLDEN_BASIC = ROOT / "tests" / "sites" / "basic" / "expected"
 
 def run_sitegen(*args: str | Path, cwd: Path | None = None,
                 epoch: str = FIXED_EPOCH) -> subprocess.CompletedProcess[str]:
-    """Run `python -m sitegen ARGS` as a separate process, as a user would, with a fixed clock. For what needs the
-    real entry point or a process of its own (signals, tracebacks); everything else uses `run_cli`."""
+    """Run `python -m sitegen ARGS` in a new interpreter, as a user would, with a fixed clock: for what the entry point
+    itself must show (one end-to-end run per area, what the interpreter prints). A build that must run in a process
+    of its own (to be killed mid-way) uses `run_forked`; everything else `run_cli`, in this process."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "sitegen", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
