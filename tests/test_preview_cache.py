@@ -209,11 +209,22 @@ def test_a_first_start_without_a_cache_parses_in_workers_and_fills_the_cache(tmp
     assert everything(again) == everything(preview)
 
 
-def test_serve_creates_the_cache_and_its_next_start_uses_it(site_copy) -> None:
+def test_serve_creates_the_cache_and_its_next_start_uses_it(site_copy, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import http.client
 
     site = site_copy("basic")
+    log = tmp_path / "parsed.log"  # what each server process parses (it is forked from this one, patch and all)
+
+    def logged(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{source.path}\n")
+        return PARSE_SOURCE(source, *args, **kwargs)
+
+    monkeypatch.setattr(sitegen.build, "parse_source", logged)
+    parsed_by_start = []
     for start in range(2):
+        log.write_text("")
         running = Server(site)
         try:
             host, port = running.url.split("//")[1].rstrip("/").split(":")
@@ -225,4 +236,6 @@ def test_serve_creates_the_cache_and_its_next_start_uses_it(site_copy) -> None:
             output = running.stop()
         assert "Traceback" not in output
         assert (site / ".sitegen-cache" / "cache.sqlite").is_file(), start
+        parsed_by_start.append(len(log.read_text().splitlines()))
+    assert parsed_by_start == [6, 0]  # the first start parses every source; the next takes them from the cache
     assert not (site / "public").exists()
