@@ -1,35 +1,59 @@
-"""Shared helpers: run the real CLI, and a switch to rewrite golden files."""
+"""Fixtures shared by the test modules; the helpers they share are in helpers.py."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-UPDATE_GOLDEN = os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1"
-FIXED_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the golden sites' clock
-
-
-def run_sitegen(*args: str | Path, cwd: Path | None = None,
-                epoch: str = FIXED_EPOCH) -> subprocess.CompletedProcess[str]:
-    """Run `python -m sitegen ARGS` as a user would, with a fixed clock."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "sitegen", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+from .helpers import ROOT, SAMPLE_EPOCH, Server, copy_site, run_cli
 
 
 @pytest.fixture
 def site_copy(tmp_path: Path):
     """Copy a site from tests/sites/NAME into a temporary folder and return its path."""
-    import shutil
 
     def copy(name: str) -> Path:
-        dest = tmp_path / name
-        shutil.copytree(ROOT / "tests" / "sites" / name, dest, ignore=shutil.ignore_patterns("expected*", "public"))
-        return dest
+        return copy_site(name, tmp_path)
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The repository's own sample blog built once for the whole run, at the sample clock (2030): its output folder
+    and what the build printed on stderr (its warnings). Tests only read it."""
+    out = tmp_path_factory.mktemp("sample-blog") / "public"
+    code, _, stderr = run_cli("build", "--source", ROOT, "--output", out, epoch=SAMPLE_EPOCH)
+    assert code == 0, stderr
+    return out, stderr
+
+
+@pytest.fixture(scope="session")
+def sample_blog(sample_build: tuple[Path, str]) -> Path:
+    """The sample blog's built site (see sample_build); read it, never change it."""
+    return sample_build[0]
+
+
+@pytest.fixture(scope="session")
+def served_basic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`sitegen serve` of a copy of tests/sites/basic, for the tests that only send it requests: none edits the copy."""
+    server = Server(copy_site("basic", tmp_path_factory.mktemp("served")))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, launched once for every browser test of the run. The modules that use
+    it skip themselves first where Chromium or Playwright is missing (and fail under CI)."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import feedparser
-import html5lib
 import pytest
 
 import sitegen.build.load
@@ -21,15 +20,9 @@ import sitegen.render.pages
 from sitegen.build.load import SiteOptions, load_site
 from sitegen.incremental.parse import CachedParser
 
-from .conftest import ROOT, run_sitegen
-from .test_invalid_sites import CONFIG, POST, make_site, run_cli
+from .helpers import CONFIG, POST, ROOT, make_site, run_cli, run_sitegen, strict_html
 
 FEEDS = ("feed.xml", "atom.xml")
-
-
-def strict_html(data: bytes) -> html5lib.treebuilders.etree.Element:
-    """Parse a page as a browser would, failing on any HTML parse error."""
-    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(data)
 
 
 def h1_of(page: Path) -> str:

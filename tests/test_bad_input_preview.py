@@ -12,7 +12,8 @@ from sitegen.build.run import BuildOptions
 from sitegen.preview.model import Generation, Preview
 from sitegen.render.pages import TemplateFailure
 
-from .test_invalid_sites import CASES, CONFIG, WARNINGS, Files
+from .bad_input_cases import CASES, WARNINGS
+from .helpers import CONFIG, Files
 
 
 @pytest.fixture(scope="module")

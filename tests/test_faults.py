@@ -1,5 +1,9 @@
 """Faults during a build: a crash, Ctrl-C, a full disk or a kill -9 in the middle of writing leaves the output
-folder holding the old site or the new one, never a mix, and the next build cleans up what a killed one left."""
+folder holding the old site or the new one, never a mix, and the next build cleans up what a killed one left.
+
+Builds that are killed (SIGKILL, a real SIGINT) run in processes of their own, forked from this one; three that race
+each other are `python -m sitegen build` processes; the others, and the builds after a kill, run in this process
+(`run_cli`)."""
 
 from __future__ import annotations
 
@@ -7,23 +11,16 @@ import errno
 import os
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 import sitegen.output.stage
+from sitegen.cli import main
 from sitegen.output.stage import recover_interrupted
 
-from .conftest import FIXED_EPOCH, ROOT, run_sitegen
-from .test_golden_sites import read_tree
-from .test_invalid_sites import run_cli
-
-
-def hidden_leftovers(site: Path) -> list[str]:
-    """Staging or moved-aside folders beside public/."""
-    return sorted(p.name for p in site.iterdir() if p.name.startswith(".public"))
+from .helpers import FIXED_EPOCH, hidden_leftovers, read_tree, run_cli, run_forked, run_sitegen
 
 
 @pytest.fixture
@@ -62,7 +59,7 @@ def test_a_crash_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.
     assert stderr.startswith("sitegen: internal error while writing public: RuntimeError: disk on fire "
                              "(at sitegen/output/stage.py:")
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_a_full_disk_is_an_error_naming_the_file(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,7 +80,7 @@ def test_a_full_disk_is_an_error_naming_the_file(old_and_new, monkeypatch: pytes
     assert stderr == (f"public/{shown}: error: cannot write the site: No space left on device\n"
                       f"build failed with 1 problem; {(site / 'public').as_posix()} was left as it was\n")
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,63 +91,59 @@ def test_ctrl_c_mid_write_leaves_the_old_site(old_and_new, monkeypatch: pytest.M
     assert stderr == (f"\nsitegen: interrupted; {(site / 'public').as_posix()} holds a whole site, the previous one "
                       "or (if the build had finished) the new one\n")
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def killed_build(site: Path, when: str, *options: str) -> subprocess.CompletedProcess[str]:
-    """Run `sitegen build` in a process that SIGKILLs itself at `when`: 'writing' (the 5th file), 'swapped'
-    (just after the new site was swapped in), 'between renames' (no atomic exchange: after the old site was
-    moved aside, before the new one was moved in) or 'committing' (an update in place, after its first file was
-    moved in); or that gets a SIGINT (Ctrl-C) at the 5th file: 'ctrl-c'."""
-    script = f"""
-import os, signal, sys
-from pathlib import Path
-import sitegen.output.stage as output
+    """Run `sitegen build` in a process of its own (forked from this one) that SIGKILLs itself at `when`: 'writing'
+    (the 5th file), 'swapped' (just after the new site was swapped in), 'between renames' (no atomic exchange: after
+    the old site was moved aside, before the new one was moved in) or 'committing' (an update in place, after its
+    first file was moved in); or that gets a SIGINT (Ctrl-C) at the 5th file: 'ctrl-c'."""
+    def child() -> int:
+        output = sitegen.output.stage
+        calls = []
+        real_write, real_exchange, real_rename, real_replace = (output._write_file, output._exchange, Path.rename,
+                                                                 os.replace)
 
-def die():
-    os.kill(os.getpid(), signal.SIGKILL)
+        def die() -> None:
+            os.kill(os.getpid(), signal.SIGKILL)
 
-when = {when!r}
-calls = []
-real_write, real_exchange, real_rename, real_replace = output._write_file, output._exchange, Path.rename, os.replace
+        def write(dest: Path, data: bytes) -> None:
+            calls.append(dest)
+            if when == "writing" and len(calls) == 5:
+                die()
+            if when == "ctrl-c" and len(calls) == 5:
+                os.kill(os.getpid(), signal.SIGINT)
+            real_write(dest, data)
 
-def write(dest, data):
-    calls.append(dest)
-    if when == "writing" and len(calls) == 5:
-        die()
-    if when == "ctrl-c" and len(calls) == 5:
-        os.kill(os.getpid(), signal.SIGINT)
-    real_write(dest, data)
+        def exchange(first: Path, second: Path) -> bool:
+            if when == "between renames":
+                return False
+            done = real_exchange(first, second)
+            if when == "swapped":
+                if not done:  # no RENAME_EXCHANGE here: the two-rename path, killed after both renames
+                    real_rename(second, second.parent / (".public.old-" + str(os.getpid())))
+                    real_rename(first, second)
+                die()
+            return done
 
-def exchange(first, second):
-    if when == "between renames":
-        return False
-    done = real_exchange(first, second)
-    if when == "swapped":
-        if not done:  # no RENAME_EXCHANGE here: the two-rename path, killed after both renames
-            real_rename(second, second.parent / (".public.old-" + str(os.getpid())))
-            real_rename(first, second)
-        die()
-    return done
+        def rename(self: Path, target: Path) -> Path:
+            result = real_rename(self, target)
+            if when == "between renames" and Path(target).name.startswith(".public.old-"):
+                die()
+            return result
 
-def rename(self, target):
-    result = real_rename(self, target)
-    if when == "between renames" and Path(target).name.startswith(".public.old-"):
-        die()
-    return result
+        def replace(source: str, target: str) -> None:
+            real_replace(source, target)
+            if when == "committing" and "/.public.tmp-" in str(source):
+                die()
 
-def replace(source, target):
-    real_replace(source, target)
-    if when == "committing" and "/.public.tmp-" in str(source):
-        die()
+        # patched in the child only: it is a process of its own
+        output._write_file, output._exchange, Path.rename = write, exchange, rename  # type: ignore[method-assign]
+        output.os.replace = replace
+        return main(["build", "--source", str(site), *options])
 
-output._write_file, output._exchange, Path.rename = write, exchange, rename
-output.os.replace = replace
-from sitegen.cli import main
-sys.exit(main(["build", "--source", {str(site)!r}, *{list(options)!r}]))
-"""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    return run_forked(child, env={"SOURCE_DATE_EPOCH": FIXED_EPOCH})
 
 
 # A rebuild with the cache updates the output folder in place; without it (and on a first build) it writes a new
@@ -164,10 +157,10 @@ def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(o
     result = killed_build(site, "writing", *mode)
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == old
-    assert [name.split("-")[0] for name in hidden_leftovers(site)] == [".public.tmp"]  # the killed build's
-    assert run_sitegen("build", "--source", site).returncode == 0
+    assert [name.split("-")[0] for name in hidden_leftovers(site / "public")] == [".public.tmp"]  # the killed build's
+    assert run_cli("build", "--source", site)[0] == 0
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 @MODES
@@ -178,20 +171,24 @@ def test_a_real_ctrl_c_while_writing_leaves_the_old_site_and_nothing_else(old_an
     assert result.stderr.endswith("holds a whole site, the previous one or (if the build had finished) the new one\n")
     assert "Traceback" not in result.stderr
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
-def test_kill_9_while_updating_in_place_is_completed_by_the_next_build(old_and_new) -> None:
+@pytest.mark.parametrize("recovery", ["recover_interrupted", "next build"])
+def test_kill_9_while_updating_in_place_is_completed_by_the_next_build(old_and_new, recovery: str) -> None:
     """A kill after the journal was written (the first changed file moved in): the folder is a mix until the next
-    build, whose first step completes the update before anything else."""
+    build, whose first step (recover_interrupted, alone here) completes the update before anything else."""
     site, old, new = old_and_new
     result = killed_build(site, "committing")
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") not in (old, new)
-    assert [name.split("-")[0] for name in hidden_leftovers(site)] == [".public.tmp"]
-    recover_interrupted(site / "public")
+    assert [name.split("-")[0] for name in hidden_leftovers(site / "public")] == [".public.tmp"]
+    if recovery == "recover_interrupted":
+        recover_interrupted(site / "public")
+    else:
+        assert run_cli("build", "--source", site)[0] == 0
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_kill_9_just_after_the_swap_leaves_the_new_site(old_and_new) -> None:
@@ -199,10 +196,10 @@ def test_kill_9_just_after_the_swap_leaves_the_new_site(old_and_new) -> None:
     result = killed_build(site, "swapped", "--no-cache")
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == new
-    assert len(hidden_leftovers(site)) == 1  # the old site, not yet removed
-    assert run_sitegen("build", "--source", site).returncode == 0
+    assert len(hidden_leftovers(site / "public")) == 1  # the old site, not yet removed
+    assert run_cli("build", "--source", site)[0] == 0
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_kill_9_between_two_renames_is_repaired_to_the_old_site(old_and_new) -> None:
@@ -214,7 +211,7 @@ def test_kill_9_between_two_renames_is_repaired_to_the_old_site(old_and_new) -> 
     assert not (site / "public").exists()
     recover_interrupted(site / "public")
     assert read_tree(site / "public") == old
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_the_two_rename_swap_works_where_exchange_is_missing(old_and_new, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -222,7 +219,7 @@ def test_the_two_rename_swap_works_where_exchange_is_missing(old_and_new, monkey
     monkeypatch.setattr(sitegen.output.stage, "_exchange", lambda first, second: False)
     assert run_cli("build", "--source", site, "--no-cache")[0] == 0
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_a_stale_staging_folder_of_a_killed_build_is_removed(site_copy) -> None:
@@ -230,11 +227,13 @@ def test_a_stale_staging_folder_of_a_killed_build_is_removed(site_copy) -> None:
     (site / ".public.tmp-99999/posts").mkdir(parents=True)
     (site / ".public.old-99998").mkdir()
     (site / "public").mkdir()
-    assert run_sitegen("build", "--source", site).returncode == 0
-    assert hidden_leftovers(site) == []
+    assert run_cli("build", "--source", site)[0] == 0
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_builds_into_one_folder_take_turns(old_and_new) -> None:
+    """Three `sitegen build` processes at once, as when two terminals (or a terminal and an editor) build the same
+    site: what makes them take turns must work between processes, so they are real ones."""
     site, _old, new = old_and_new
     results: list[int] = []
     threads = [threading.Thread(target=lambda: results.append(run_sitegen("build", "--source", site).returncode))
@@ -245,7 +244,7 @@ def test_builds_into_one_folder_take_turns(old_and_new) -> None:
         thread.join()
     assert results == [0, 0, 0]
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site) == []
+    assert hidden_leftovers(site / "public") == []
 
 
 def test_a_linked_output_folder_stays_a_link(old_and_new, tmp_path: Path) -> None:
@@ -253,7 +252,7 @@ def test_a_linked_output_folder_stays_a_link(old_and_new, tmp_path: Path) -> Non
     real = tmp_path / "www"
     (site / "public").rename(real)
     (site / "public").symlink_to(real)
-    assert run_sitegen("build", "--source", site).returncode == 0
+    assert run_cli("build", "--source", site)[0] == 0
     assert (site / "public").is_symlink()
     assert read_tree(real) == new
 
@@ -261,10 +260,10 @@ def test_a_linked_output_folder_stays_a_link(old_and_new, tmp_path: Path) -> Non
 def test_an_output_path_that_is_a_file_is_refused(site_copy) -> None:
     site = site_copy("basic")
     (site / "out").write_text("not a folder")
-    result = run_sitegen("build", "--source", site, "--output", site / "out")
-    assert result.returncode == 1
-    assert result.stderr.startswith("out: error: the output folder is a file\n"
-                                    "  hint: remove it, or pass another --output\n")
+    code, _, stderr = run_cli("build", "--source", site, "--output", site / "out")
+    assert code == 1
+    assert stderr.startswith("out: error: the output folder is a file\n"
+                             "  hint: remove it, or pass another --output\n")
     assert (site / "out").read_text() == "not a folder"
 
 
@@ -273,12 +272,12 @@ def test_a_folder_that_holds_no_site_is_not_replaced(site_copy, tmp_path: Path) 
     documents = tmp_path / "Documents"
     (documents / "taxes").mkdir(parents=True)
     (documents / "taxes/2025.pdf").write_bytes(b"%PDF")
-    result = run_sitegen("build", "--source", site, "--output", documents)
-    assert result.returncode == 1
-    assert result.stderr.startswith(
+    code, _, stderr = run_cli("build", "--source", site, "--output", documents)
+    assert code == 1
+    assert stderr.startswith(
         f"{documents.as_posix()}: error: the output folder holds files but no site (no index.html); a build "
         "replaces the whole folder, so sitegen will not use this one\n  hint: empty it, or pass another --output\n")
     assert read_tree(documents) == {"taxes/2025.pdf": b"%PDF"}
     (documents / "taxes/2025.pdf").unlink()
     (documents / "taxes").rmdir()
-    assert run_sitegen("build", "--source", site, "--output", documents).returncode == 0  # empty: fine
+    assert run_cli("build", "--source", site, "--output", documents)[0] == 0  # empty: fine

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -49,9 +48,8 @@ import pytest
 from babel import Locale, UnknownLocaleError
 from lxml import etree
 
-from .conftest import ROOT, run_sitegen
+from .helpers import GOLDEN_BASIC as EXPECTED
 
-EXPECTED = ROOT / "tests" / "sites" / "basic" / "expected"
 BASE = "https://blog.example.org/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 THR = "{http://purl.org/syndication/thread/1.0}"
@@ -315,15 +313,6 @@ def test_every_golden_feed_passes_the_validator_rules() -> None:
     for path in files:
         problems = CHECKS[path.name](path.read_bytes(), feed_url(EXPECTED, path, BASE))
         assert problems == [], f"{path.relative_to(EXPECTED)}: {problems}"
-
-
-@pytest.fixture(scope="module")
-def sample_blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample-feeds") / "public"
-    result = run_sitegen("build", "--source", ROOT, "--output", out, epoch="1893456000")
-    assert result.returncode == 0, result.stderr
-    yield out
-    shutil.rmtree(out, ignore_errors=True)
 
 
 def test_the_sample_blogs_feeds_pass_the_validator_rules(sample_blog: Path) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
-import html5lib
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,8 +23,7 @@ from hypothesis import strategies as st
 from sitegen.build.run import BuildOptions, build
 from sitegen.errors import BuildError
 
-from .conftest import run_sitegen
-from .test_invalid_sites import CONFIG
+from .helpers import CONFIG, run_sitegen, strict_html
 
 ARABIC = st.characters(min_codepoint=0x0621, max_codepoint=0x064A)
 INVISIBLE = st.sampled_from("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c"
@@ -143,7 +141,7 @@ def check_site(public: Path) -> None:
     pages = list(public.rglob("*.html"))
     assert pages
     for page in pages:
-        html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page.read_bytes())
+        strict_html(page.read_bytes())
     for path in public.rglob("*.xml"):
         if path.name == "sitemap.xml":
             ET.parse(path)

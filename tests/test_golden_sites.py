@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import html5lib
 import pytest
 
-from .conftest import ROOT, UPDATE_GOLDEN, run_sitegen
+from .helpers import ROOT, UPDATE_GOLDEN, read_tree, run_sitegen
 
 GOLDEN = ["basic"]
-
-
-def read_tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("name", GOLDEN)

@@ -1,35 +1,60 @@
 """The build cache and parallel builds: a rebuild gives exactly what a cold build gives, redoes only what changed,
-and leaves unchanged files untouched."""
+and leaves unchanged files untouched. Builds run in this process (`run_cli`), so that what they parse and render can
+be counted; test_golden_sites.py and test_cli.py run the real CLI."""
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+import sitegen.build.run
+import sitegen.incremental.parse
 import sitegen.incremental.store
+import sitegen.parallel
+from sitegen.build.run import BuildOptions, BuildResult
 
-from .conftest import run_sitegen
-from .test_golden_sites import read_tree
+from .helpers import FIXED_EPOCH, build_ok, edit, pages_built, read_tree, run_cli
+
+SOURCES = 6
+"""Posts and pages of tests/sites/basic (drafts and future posts included: they are parsed, then left out)."""
 
 
 def cold_tree(site: Path, tmp_path: Path, *args: str) -> dict[str, bytes]:
     """What a build with no cache at all gives."""
     out = tmp_path / "cold"
     shutil.rmtree(out, ignore_errors=True)
-    result = run_sitegen("build", "--source", site, "--output", out, "--no-cache", *args)
-    assert result.returncode == 0, result.stderr
+    build_ok("--source", site, "--output", out, "--no-cache", *args)
     return read_tree(out)
 
 
 def rebuild(site: Path, *args: str) -> str:
-    result = run_sitegen("build", "--source", site, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    """`sitegen build --source SITE ARGS`, which must succeed: its summary line."""
+    return build_ok("--source", site, *args)
+
+
+def build_result(site: Path) -> BuildResult:
+    """`sitegen build --source SITE` by the pipeline's own entry point, for its counts (pages, rendered)."""
+    clock = datetime.fromtimestamp(int(FIXED_EPOCH), UTC)
+    return sitegen.build.run.build(BuildOptions(site, site / "public", now=clock))
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The sources parsed from now on (the basic site is small enough to be parsed in this process)."""
+    calls: list[Path] = []
+    real = sitegen.incremental.parse.parse_source
+
+    def counting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(source.path)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(sitegen.incremental.parse, "parse_source", counting)
+    return calls
 
 
 def inodes(folder: Path) -> dict[str, tuple[int, int]]:
@@ -39,25 +64,19 @@ def inodes(folder: Path) -> dict[str, tuple[int, int]]:
 
 CHANGES = {
     "nothing": lambda site: None,
-    "one post's body": lambda site: _edit(site / "content/posts/relations.md", "تُبنى بالثقة.", "تُبنى بالثقة والصبر."),
-    "one post's reading time": lambda site: _edit(site / "content/posts/relations.md", "تُبنى بالثقة.",
-                                                  "تُبنى بالثقة." + " كلمة" * 600),
-    "one post's title": lambda site: _edit(site / "content/posts/relations.md", "title: بناء علاقات حقيقية في B2B",
-                                           "title: علاقات B2B"),
+    "one post's body": lambda site: edit(site / "content/posts/relations.md", "تُبنى بالثقة.", "تُبنى بالثقة والصبر."),
+    "one post's reading time": lambda site: edit(site / "content/posts/relations.md", "تُبنى بالثقة.",
+                                                 "تُبنى بالثقة." + " كلمة" * 600),
+    "one post's title": lambda site: edit(site / "content/posts/relations.md", "title: بناء علاقات حقيقية في B2B",
+                                          "title: علاقات B2B"),
     "a template": lambda site: _add(site / "templates/partials/post_meta.html",
                                     "<p class=\"post-meta\">{{ post.words }}</p>\n"),
     "the theme's words": lambda site: _add(site / "themes/default/i18n/ar.yaml", "read_more: تابع القراءة\n"),
-    "the configuration": lambda site: _edit(site / "sitegen.yaml", "title: مدونة الاختبار", "title: مدونة أخرى"),
+    "the configuration": lambda site: edit(site / "sitegen.yaml", "title: مدونة الاختبار", "title: مدونة أخرى"),
     "a new post": lambda site: _add(site / "content/posts/new.md", "---\ntitle: جديد\ndate: 2025-04-01\n---\nنص.\n"),
     "a deleted post": lambda site: (site / "content/posts/2025-01-10-networking.md").unlink(),
     "a static file": lambda site: _add(site / "static/style.css", "body { color: red; }\n"),
 }
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def _add(path: Path, text: str) -> None:
@@ -74,21 +93,35 @@ def test_a_rebuild_after_a_change_equals_a_cold_build(change: str, site_copy, tm
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
 
 
-def test_a_new_sitegen_version_invalidates_the_cache(site_copy, tmp_path: Path, monkeypatch) -> None:
+def test_a_new_sitegen_version_invalidates_the_cache(site_copy, parsed: list[Path],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same sources and output folder: under the same sitegen a rebuild parses and renders nothing; under another
+    version it parses every source and renders every page again, and gives the same site."""
     site = site_copy("basic")
-    rebuild(site)
+    cold = build_result(site)
+    assert cold.rendered == cold.pages > 0 and len(parsed) == SOURCES
+    same = build_result(site)
+    assert (same.pages, same.rendered) == (cold.pages, 0) and len(parsed) == SOURCES  # the cache is used
+    before = read_tree(site / "public")
+    compiled = sorted((site / ".sitegen-cache/templates").iterdir())
+    parsed.clear()
     monkeypatch.setattr(sitegen.incremental.store, "__version__", "999.0")
-    first = sitegen.incremental.store.code_fingerprint()
-    monkeypatch.undo()
-    assert first != sitegen.incremental.store.code_fingerprint()
+    upgraded = build_result(site)
+    assert (upgraded.pages, upgraded.rendered) == (cold.pages, cold.pages)  # every page rendered again
+    assert len(parsed) == SOURCES  # every source parsed again
+    recompiled = sorted((site / ".sitegen-cache/templates").iterdir())
+    assert len(compiled) == len(recompiled) == 1 and compiled != recompiled  # the old compiled templates dropped
+    assert read_tree(site / "public") == before
 
 
-def test_a_rebuild_with_nothing_changed_renders_nothing_and_rewrites_nothing(site_copy) -> None:
+def test_a_rebuild_with_nothing_changed_renders_nothing_and_rewrites_nothing(site_copy, parsed: list[Path]) -> None:
     site = site_copy("basic")
-    rebuild(site)
+    pages, carried = pages_built(rebuild(site))
+    assert pages > 0 and carried == 0
     before = inodes(site / "public")
-    output = rebuild(site)
-    assert "; 21 unchanged pages carried over" in output or "unchanged pages carried over" in output
+    parsed.clear()
+    assert pages_built(rebuild(site)) == (pages, pages)  # every page carried over: none rendered
+    assert parsed == []  # no source parsed either
     assert inodes(site / "public") == before  # same files, same timestamps: upload tools skip them all
 
 
@@ -125,21 +158,32 @@ def test_a_template_error_is_not_cached(site_copy) -> None:
     rebuild(site)
     (site / "templates").mkdir()
     (site / "templates/about.html").write_text("{{ post.nothing.here }}")
-    assert run_sitegen("build", "--source", site).returncode == 1
+    assert run_cli("build", "--source", site)[0] == 1
     (site / "templates/about.html").unlink()
     rebuild(site)
     assert "عن الكاتبة" in (site / "public/about/index.html").read_text(encoding="utf-8")
 
 
-def test_worker_processes_give_the_same_site_as_one_process(site_copy, tmp_path: Path) -> None:
+def test_worker_processes_give_the_same_site_as_one_process(site_copy, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     site = site_copy("basic")
     for number in range(150):  # enough work for the build to fork workers
         (site / f"content/posts/p{number}.md").write_text(
             f"---\ntitle: مقال {number}\ndate: 2024-01-{number % 28 + 1:02d}\ntags: [وسم{number % 7}]\n---\n"
             f"## قسم\n\nنص المقال {number} مع `code` و[رابط](/posts/p{(number + 1) % 150}/).\n", encoding="utf-8")
-    one = run_sitegen("build", "--source", site, "--output", tmp_path / "one", "--jobs", "1", "--no-cache")
-    two = run_sitegen("build", "--source", site, "--output", tmp_path / "two", "--jobs", "2", "--no-cache")
-    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    pools: list[int] = []
+    real_pool = sitegen.parallel.ProcessPoolExecutor
+
+    def counting_pool(workers: int, **kwargs):  # type: ignore[no-untyped-def]
+        pools.append(workers)
+        return real_pool(workers, **kwargs)
+
+    monkeypatch.setattr(sitegen.parallel, "ProcessPoolExecutor", counting_pool)
+    build_ok("--source", site, "--output", tmp_path / "one", "--jobs", "1", "--no-cache")
+    assert pools == []  # one process: no worker
+    build_ok("--source", site, "--output", tmp_path / "two", "--jobs", "2", "--no-cache")
+    if sitegen.parallel._can_fork():
+        assert pools and set(pools) == {2}  # parsed and rendered in two worker processes
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
@@ -174,20 +218,20 @@ def test_the_cache_serves_a_site_named_another_way(site_copy, tmp_path: Path) ->
     """--source relative after absolute: the parsed posts are reused and the pages carried over."""
     site = site_copy("basic")
     rebuild(site)
-    result = run_sitegen("build", "--source", os.path.relpath(site), "--output", site / "public")
-    assert result.returncode == 0, result.stderr
-    built = re.search(r"built (\d+) pages .*; (\d+) unchanged pages carried over", result.stdout)
-    assert built and built[1] == built[2], result.stdout  # every page carried over
+    pages, carried = pages_built(build_ok("--source", os.path.relpath(site), "--output", site / "public"))
+    assert carried == pages > 0  # every page carried over
 
 
-def test_a_cache_that_lost_its_bodies_file_starts_over(site_copy, tmp_path: Path) -> None:
+def test_a_cache_that_lost_its_bodies_file_starts_over(site_copy, tmp_path: Path, parsed: list[Path]) -> None:
     """The posts' bodies live in a file of their own; without it the cached posts are parsed again, so a page that
     shows other posts' bodies (the feeds, after one edit) is still made whole."""
     site = site_copy("basic")
     rebuild(site)
     (site / ".sitegen-cache/bodies.sqlite").unlink()
     CHANGES["one post's body"](site)
-    rebuild(site)
+    parsed.clear()
+    assert pages_built(rebuild(site))[1] == 0  # every page rendered again
+    assert len(parsed) == SOURCES  # every source parsed again
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
 
 
@@ -206,14 +250,19 @@ def test_bodies_no_post_points_at_are_removed(site_copy) -> None:
         assert len(keys) >= 4  # the posts' bodies stay
 
 
-def test_drafts_on_and_off_share_the_cache_and_give_the_cold_sites(site_copy, tmp_path: Path) -> None:
+def test_drafts_on_and_off_share_the_cache_and_give_the_cold_sites(site_copy, tmp_path: Path,
+                                                                   parsed: list[Path]) -> None:
     """Parsed posts are the same with or without --drafts (which ones are published is chosen after): switching
     reuses them, and each build still equals a cold one."""
     site = site_copy("basic")
     rebuild(site, "--drafts")
     with_drafts = read_tree(site / "public")
+    parsed.clear()
     rebuild(site)
+    assert parsed == []  # the posts parsed for --drafts serve the build without
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
     assert read_tree(site / "public") != with_drafts
+    parsed.clear()
     rebuild(site, "--drafts")
+    assert parsed == []  # and back
     assert read_tree(site / "public") == cold_tree(site, tmp_path, "--drafts") == with_drafts

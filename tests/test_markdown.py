@@ -8,7 +8,7 @@ import pytest
 
 from sitegen.markdown import render_markdown
 
-from .conftest import UPDATE_GOLDEN
+from .helpers import UPDATE_GOLDEN
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,9 +14,9 @@ import pytest
 
 from sitegen.render.netlify import Redirect, alias_redirect
 
-from .conftest import ROOT, run_sitegen
+from .helpers import GOLDEN_BASIC as EXPECTED
+from .helpers import ROOT, build_ok
 
-EXPECTED = ROOT / "tests" / "sites" / "basic" / "expected"
 TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # an HTTP header name (RFC 9110 token)
 STATUSES = {200, 301, 302, 303, 307, 308, 404, 410, 451}
 REFERRER_POLICIES = {"no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin",
@@ -131,15 +130,6 @@ def csp_problems(page: Path) -> list[str]:
     return scan.problems
 
 
-@pytest.fixture(scope="module")
-def sample_blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample-netlify") / "public"
-    result = run_sitegen("build", "--source", ROOT, "--output", out, epoch="1893456000")
-    assert result.returncode == 0, result.stderr
-    yield out
-    shutil.rmtree(out, ignore_errors=True)
-
-
 def test_the_theme_satisfies_the_content_security_policy(sample_blog: Path) -> None:
     for folder in (EXPECTED, sample_blog):
         pages = sorted(folder.rglob("*.html"))
@@ -208,8 +198,7 @@ def test_a_sites_own_redirects_come_first(site_copy) -> None:
     site = site_copy("basic")
     (site / "static").mkdir()
     (site / "static" / "_redirects").write_text("/blog/* /posts/:splat 301", encoding="utf-8")
-    result = run_sitegen("build", "--source", site)
-    assert result.returncode == 0, result.stderr
+    build_ok("--source", site)
     lines = (site / "public" / "_redirects").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "/blog/* /posts/:splat 301"
     assert len(redirect_lines("\n".join(lines[1:]))) == 3
@@ -219,6 +208,6 @@ def test_a_site_without_aliases_has_no_redirects_file(tmp_path: Path) -> None:
     (tmp_path / "content" / "posts").mkdir(parents=True)
     (tmp_path / "sitegen.yaml").write_text("title: t\nbase_url: https://example.org/\n", encoding="utf-8")
     (tmp_path / "content" / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2025-01-01\n---\nx\n")
-    result = run_sitegen("build", "--source", tmp_path)
-    assert result.returncode == 0, result.stderr
+    build_ok("--source", tmp_path)
+    assert (tmp_path / "public" / "index.html").is_file()
     assert not (tmp_path / "public" / "_redirects").exists()

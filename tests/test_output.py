@@ -7,7 +7,6 @@ import multiprocessing
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,7 @@ import pytest
 import sitegen.output.stage
 from sitegen.output.stage import PatchStage, Stage, folder_identity, recover_interrupted, staged_output
 
-from .conftest import ROOT
-from .test_golden_sites import read_tree
+from .helpers import hidden_leftovers, read_tree, run_forked
 
 OLD = {
     "index.html": b"<h1>home</h1>",
@@ -61,10 +59,6 @@ def write_new_site(stage: Stage, sources: Path) -> None:
         source.write_bytes(NEW[path])
         stage.copy(path, source)
     stage.finish(NEW)
-
-
-def hidden_leftovers(target: Path) -> list[str]:
-    return sorted(p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}"))
 
 
 def identities(target: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
@@ -162,35 +156,30 @@ def test_ctrl_c_during_the_commit_still_completes_it(old_site: Path, tmp_path: P
 
 
 def killed_patch(target: Path, sources: Path, when: str) -> subprocess.CompletedProcess[str]:
-    """Patch `target` from OLD to NEW in a process that SIGKILLs itself at `when`: 'moving' (just after the 2nd
-    staged file was moved into `target`) or 'journal' (just before the journal gets its final name)."""
-    script = f"""
-import os, signal
-from pathlib import Path
-from sitegen.output.stage import staged_output
-from tests.test_output import OLD, write_new_site
+    """Patch `target` from OLD to NEW in a process of its own (forked from this one) that SIGKILLs itself at `when`:
+    'moving' (just after the 2nd staged file was moved into `target`) or 'journal' (just before the journal gets its
+    final name)."""
 
-when, target = {when!r}, Path({str(target)!r})
-real_replace, real_rename, moves = os.replace, os.rename, []
+    def child() -> None:
+        real_replace, real_rename, moves = os.replace, os.rename, []
 
-def replace(source, dest):
-    real_replace(source, dest)
-    if Path(dest).is_relative_to(target):
-        moves.append(dest)
-        if when == "moving" and len(moves) == 2:
-            os.kill(os.getpid(), signal.SIGKILL)
+        def replace(source: str, dest: str) -> None:
+            real_replace(source, dest)
+            if Path(dest).is_relative_to(target):
+                moves.append(dest)
+                if when == "moving" and len(moves) == 2:
+                    os.kill(os.getpid(), signal.SIGKILL)
 
-def rename(source, dest):
-    if when == "journal" and Path(dest).name == "commit.json":
-        os.kill(os.getpid(), signal.SIGKILL)
-    real_rename(source, dest)
+        def rename(source: str, dest: str) -> None:
+            if when == "journal" and Path(dest).name == "commit.json":
+                os.kill(os.getpid(), signal.SIGKILL)
+            real_rename(source, dest)
 
-os.replace, os.rename = replace, rename
-with staged_output(target, OLD) as stage:
-    write_new_site(stage, Path({str(sources)!r}))
-"""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+        os.replace, os.rename = replace, rename  # in the child only: it is a process of its own
+        with staged_output(target, OLD) as stage:
+            write_new_site(stage, sources)
+
+    return run_forked(child)
 
 
 @pytest.mark.parametrize("recovery", ["recover_interrupted", "next build"])

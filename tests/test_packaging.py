@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 def test_wheel_contains_the_default_theme(tmp_path: Path) -> None:

@@ -14,11 +14,12 @@ import pytest
 from sitegen.preview.model import page_digest, request_path
 from sitegen.preview.server import inject_script
 
-from .preview_helpers import Server, edit, wait_until
+from .helpers import Server, edit, wait_until
 
 
 @pytest.fixture
 def server(site_copy):
+    """A server of its own, for a test that edits the site; those that only send requests share `served_basic`."""
     running = Server(site_copy("basic"))
     yield running
     running.stop()
@@ -47,27 +48,27 @@ def test_inject_script_before_body_end() -> None:
                                       + page_digest(page).encode() + b'"></script></body></html>')
 
 
-def test_pages_are_served_with_the_script_and_built_files_stay_clean(server: Server) -> None:
-    status, headers, body = get(server, "/")
+def test_pages_are_served_with_the_script_and_built_files_stay_clean(served_basic: Server) -> None:
+    status, headers, body = get(served_basic, "/")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     assert body.count(b"/__sitegen/live.js") == 1
-    status, headers, body = get(server, "/atom.xml")
+    status, headers, body = get(served_basic, "/atom.xml")
     assert status == 200 and b"live.js" not in body
-    assert not (server.site / "public").exists()  # the preview writes nothing to disk
+    assert not (served_basic.site / "public").exists()  # the preview writes nothing to disk
 
 
-def test_arabic_urls_are_served(server: Server) -> None:
-    status, _, body = get(server, quote("/posts/بناء-علاقات/"))
+def test_arabic_urls_are_served(served_basic: Server) -> None:
+    status, _, body = get(served_basic, quote("/posts/بناء-علاقات/"))
     assert status == 200
     assert "بناء علاقات حقيقية في B2B" in body.decode()
-    status, headers, _ = get(server, quote("/posts/بناء-علاقات"))
+    status, headers, _ = get(served_basic, quote("/posts/بناء-علاقات"))
     assert status == 301 and headers["Location"] == quote("/posts/بناء-علاقات/")
 
 
 @pytest.mark.parametrize("path", ["/../sitegen.yaml", "/%2e%2e/sitegen.yaml", "/posts/%2E%2E/%2E%2E/sitegen.yaml",
                                   "/..%2fsitegen.yaml", "/%c0%ae%c0%ae/sitegen.yaml"])
-def test_requests_outside_the_site_are_refused(server: Server, path: str) -> None:
-    status, _, body = get(server, path)
+def test_requests_outside_the_site_are_refused(served_basic: Server, path: str) -> None:
+    status, _, body = get(served_basic, path)
     assert status == 403
     assert b"title:" not in body
 
@@ -86,11 +87,11 @@ def test_symlink_out_of_the_site_is_not_followed(site_copy, tmp_path: Path) -> N
     assert status == 404 and b"do not serve" not in body
 
 
-def test_unknown_paths_get_the_sites_404(server: Server) -> None:
-    status, _, body = get(server, "/no/such/page/")
+def test_unknown_paths_get_the_sites_404(served_basic: Server) -> None:
+    status, _, body = get(served_basic, "/no/such/page/")
     assert status == 404
     assert "الصفحة غير موجودة" in body.decode()
-    status, _, _ = get(server, "/no/such/page/", method="HEAD")
+    status, _, _ = get(served_basic, "/no/such/page/", method="HEAD")
     assert status == 404
 
 
@@ -191,7 +192,8 @@ def test_adding_and_deleting_posts_updates_lists_and_feeds(server: Server) -> No
 def test_ctrl_c_stops_cleanly_even_with_a_tab_connected(site_copy) -> None:
     import signal
 
-    running = Server(site_copy("basic"))
+    running = Server(site_copy("basic"), python_m=True)  # a real Ctrl-C to `python -m sitegen serve`
+    assert running.process is not None
     received: list[dict[str, object]] = []
     stop = threading.Event()
     subscribe(running, "/", received, stop)
@@ -233,8 +235,8 @@ def test_a_tab_that_connects_after_a_rebuild_catches_up(site_copy) -> None:
         running.stop()
 
 
-def test_static_files_are_revalidated_not_downloaded_again(server: Server) -> None:
-    host, port = server.url.split("//")[1].rstrip("/").split(":")
+def test_static_files_are_revalidated_not_downloaded_again(served_basic: Server) -> None:
+    host, port = served_basic.url.split("//")[1].rstrip("/").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     connection.request("GET", "/style.css")
     first = connection.getresponse()
@@ -243,7 +245,7 @@ def test_static_files_are_revalidated_not_downloaded_again(server: Server) -> No
     connection.request("GET", "/style.css", headers={"If-None-Match": first.getheader("ETag")})
     second = connection.getresponse()
     assert second.status == 304 and second.read() == b""
-    assert get(server, "/")[1]["Cache-Control"] == "no-store"  # pages are always fresh
+    assert get(served_basic, "/")[1]["Cache-Control"] == "no-store"  # pages are always fresh
 
 
 def test_a_tab_on_an_arabic_url_stays_put_when_another_post_changes(server: Server) -> None:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from .preview_helpers import Server, edit
+from tools.browser import CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from .helpers import Server, edit
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
@@ -24,12 +21,10 @@ sync_api = pytest.importorskip("playwright.sync_api")
 WAIT = 20_000  # ms: generous upper bounds; the tests check behaviour, not speed (bench/ measures that)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture
+def browser(chromium):  # type: ignore[no-untyped-def]
+    """The run's one Chromium (conftest.chromium)."""
+    return chromium
 
 
 @pytest.fixture
@@ -134,8 +129,8 @@ def test_navigate_follows_the_author_to_the_saved_post(site_copy, browser) -> No
         server.stop()
 
 
-def test_an_arabic_url_opens(server: Server, page) -> None:
-    response = page.goto(server.url + "posts/بناء-علاقات/")
+def test_an_arabic_url_opens(served_basic: Server, page) -> None:
+    response = page.goto(served_basic.url + "posts/بناء-علاقات/")
     assert response.status == 200
     assert page.title().startswith("بناء علاقات حقيقية في B2B")
     assert page.evaluate("document.dir") == "rtl"

@@ -18,10 +18,10 @@ from sitegen.preview.model import Preview
 from sitegen.preview.server import format_errors
 from sitegen.site.model import Body
 
-from .conftest import run_sitegen
-from .preview_helpers import Server, edit
+from .helpers import Server, edit, run_cli
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+PARSE_SOURCE = sitegen.incremental.parse.parse_source
 NETWORKING = "content/posts/2025-01-10-networking.md"
 
 
@@ -46,9 +46,14 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 
 def build(site: Path, *args: str, ok: bool = True) -> None:
-    """`sitegen build` as a user runs it, in the site's folder (the cache then holds paths as `-s .` spells them)."""
-    result = run_sitegen("build", "-s", ".", *args, cwd=site)
-    assert (result.returncode == 0) == ok, result.stderr
+    """`sitegen build` as a user runs it, in the site's folder (the cache then holds paths as `-s .` spells them). It
+    runs in this process, but what it parses is not counted in `parsed`: that is for what the preview parses."""
+    counting, sitegen.incremental.parse.parse_source = sitegen.incremental.parse.parse_source, PARSE_SOURCE
+    try:
+        code, _, stderr = run_cli("build", "-s", ".", *args, cwd=site)
+    finally:
+        sitegen.incremental.parse.parse_source = counting
+    assert (code == 0) == ok, stderr
 
 
 def everything(preview: Preview) -> dict[str, bytes | None]:
@@ -204,11 +209,22 @@ def test_a_first_start_without_a_cache_parses_in_workers_and_fills_the_cache(tmp
     assert everything(again) == everything(preview)
 
 
-def test_serve_creates_the_cache_and_its_next_start_uses_it(site_copy) -> None:
+def test_serve_creates_the_cache_and_its_next_start_uses_it(site_copy, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import http.client
 
     site = site_copy("basic")
+    log = tmp_path / "parsed.log"  # what each server process parses (it is forked from this one, patch and all)
+
+    def logged(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{source.path}\n")
+        return PARSE_SOURCE(source, *args, **kwargs)
+
+    monkeypatch.setattr(sitegen.incremental.parse, "parse_source", logged)
+    parsed_by_start = []
     for start in range(2):
+        log.write_text("")
         running = Server(site)
         try:
             host, port = running.url.split("//")[1].rstrip("/").split(":")
@@ -220,4 +236,6 @@ def test_serve_creates_the_cache_and_its_next_start_uses_it(site_copy) -> None:
             output = running.stop()
         assert "Traceback" not in output
         assert (site / ".sitegen-cache" / "cache.sqlite").is_file(), start
+        parsed_by_start.append(len(log.read_text().splitlines()))
+    assert parsed_by_start == [6, 0]  # the first start parses every source; the next takes them from the cache
     assert not (site / "public").exists()

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-import html5lib
 import mf2py
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,9 +16,9 @@ from hypothesis import strategies as st
 from sitegen.site.urls import reply_mailto
 from sitegen.sources.replies import load_replies, parse_reply, render_reply_html
 
-from .conftest import ROOT, run_sitegen
+from .helpers import GOLDEN_BASIC as EXPECTED
+from .helpers import build_ok, run_cli, strict_html
 
-EXPECTED = ROOT / "tests" / "sites" / "basic" / "expected"
 RELATIONS = EXPECTED / "posts" / "بناء-علاقات" / "index.html"
 RELATIONS_URL = "https://blog.example.org/posts/%D8%A8%D9%86%D8%A7%D8%A1-%D8%B9%D9%84%D8%A7%D9%82%D8%A7%D8%AA/"
 ZONE = ZoneInfo("Asia/Riyadh")
@@ -32,7 +31,7 @@ def when(value: str) -> datetime:
 
 
 def parse_page(path: Path):
-    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(path.read_bytes())
+    return strict_html(path.read_bytes())
 
 
 # --- reading reply files ---------------------------------------------------------------------------------------
@@ -97,19 +96,18 @@ REPLY = "---\nname: R\ndate: 2025-01-05\n---\nok\n"
 
 def test_a_reply_to_a_post_that_does_not_exist_is_an_error_naming_the_file(tmp_path: Path) -> None:
     site = _site_with(tmp_path, {"helo/r.md": REPLY})
-    result = run_sitegen("build", "--source", site)
-    assert result.returncode == 1
-    assert result.stderr.startswith("content/replies/helo/r.md: error: reply to 'helo', but no post has that slug\n"
-                                    "  hint: did you mean 'hello'?\n"), result.stderr
+    code, _, stderr = run_cli("build", "--source", site)
+    assert code == 1
+    assert stderr.startswith("content/replies/helo/r.md: error: reply to 'helo', but no post has that slug\n"
+                             "  hint: did you mean 'hello'?\n"), stderr
 
 
 def test_replies_to_a_draft_wait_with_the_draft(tmp_path: Path) -> None:
     site = _site_with(tmp_path, {"later/r.md": REPLY, "hello/r.md": REPLY})
-    result = run_sitegen("build", "--source", site)
-    assert result.returncode == 0, result.stderr
+    build_ok("--source", site)
     assert "reply-r" in (site / "public/posts/hello/index.html").read_text(encoding="utf-8")
-    result = run_sitegen("build", "--drafts", "--source", site)
-    assert result.returncode == 0, result.stderr
+    assert not (site / "public/posts/later").exists()  # the draft and its reply wait
+    build_ok("--drafts", "--source", site)
     assert "reply-r" in (site / "public/posts/later/index.html").read_text(encoding="utf-8")
 
 
@@ -273,8 +271,7 @@ def test_newsletter_form_webmention_link_and_no_reply_form_when_configured(tmp_p
         "title: t\nbase_url: https://example.org/\nlanguage: en\nnewsletter_url: https://buttondown.com/api/emails/"
         "embed-subscribe/me\nnewsletter_field: EMAIL\nwebmention: https://webmention.io/example.org/webmention\n"
         "reply_form: false\nauthor:\n  email: me@example.org\n", encoding="utf-8")
-    result = run_sitegen("build", "--source", site)
-    assert result.returncode == 0, result.stderr
+    build_ok("--source", site)
     follow = parse_page(site / "public/follow/index.html")
     form = follow.find(".//form")
     assert form.get("action") == "https://buttondown.com/api/emails/embed-subscribe/me"

@@ -10,19 +10,18 @@ missing one is a failure, not a skip.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tools.browser import CHROMIUM, CHROMIUM_ARGS
-from tools.static_server import build_sample_blog, serve
+from tools.browser import CHROMIUM
+from tools.static_server import serve
 
-from .conftest import ROOT
+from .helpers import GOLDEN_BASIC as GOLDEN
+from .helpers import ROOT
 
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-GOLDEN = ROOT / "tests" / "sites" / "basic" / "expected"
 
 if not CHROMIUM.exists() or not AXE.exists():
     if os.environ.get("CI"):
@@ -41,25 +40,35 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = build_sample_blog(tmp_path_factory.mktemp("theme-browser") / "public")
-    yield out
-    shutil.rmtree(out, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def sites(sample: Path):
+def sites(sample_blog: Path):
     """Base URLs of the sample blog and the golden site, each on its own local server."""
-    with serve(sample) as sample_url, serve(GOLDEN) as golden_url:
-        yield {"sample": (sample_url, sample), "golden": (golden_url, GOLDEN)}
+    with serve(sample_blog) as sample_url, serve(GOLDEN) as golden_url:
+        yield {"sample": (sample_url, sample_blog), "golden": (golden_url, GOLDEN)}
+
+
+@pytest.fixture
+def browser(chromium):  # type: ignore[no-untyped-def]
+    """The run's one Chromium (conftest.chromium)."""
+    return chromium
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def tab(chromium):  # type: ignore[no-untyped-def]
+    """tab(scheme): one tab per color scheme ('light', 'dark', or None for the browser's default), kept for the module,
+    in which tests that only look at pages open them: a new context and renderer for each page cost Chromium twice
+    the CPU time. Nothing carries over from one page to the next but the HTTP cache (the theme has no script), as for
+    a reader going from page to page."""
+    opened = {}
+
+    def open_tab(scheme: str | None):  # type: ignore[no-untyped-def]
+        if scheme not in opened:
+            context = chromium.new_context(color_scheme=scheme) if scheme else chromium.new_context()
+            opened[scheme] = (context, context.new_page())
+        return opened[scheme][1]
+
+    yield open_tab
+    for context, _ in opened.values():
+        context.close()
 
 
 def page_urls(folder: Path) -> list[str]:
@@ -86,26 +95,23 @@ def run_axe(page) -> list[dict]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [HOME, ARABIC_POST, ENGLISH_POST, TAG, ABOUT, "/tags/", "/archive/", "/follow/",
                                   "/404.html", "/page/2/"])
-def test_axe_finds_no_accessibility_violations(browser, sites, path: str, scheme: str) -> None:
+def test_axe_finds_no_accessibility_violations(tab, sites, path: str, scheme: str) -> None:
     base, folder = sites["sample"]
     if path == "/page/2/" and not (folder / "page/2").is_dir():
         base, folder = sites["golden"]  # the golden site has two posts a page
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
-    page.goto(url_of(base, path))
+    page = tab(scheme)
+    assert page.goto(url_of(base, path)).status == 200
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
     violations = run_axe(page)
-    context.close()
     assert violations == [], f"{path} ({scheme}): {violations}"
 
 
 @pytest.mark.parametrize("path", ["/posts/بناء-علاقات/", "/posts/bundle-post/", "/posts/networking/", "/follow/"])
-def test_axe_on_the_golden_site_with_replies_code_and_images(browser, sites, path: str) -> None:
+def test_axe_on_the_golden_site_with_replies_code_and_images(tab, sites, path: str) -> None:
     base, _ = sites["golden"]
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(url_of(base, path))
+    page = tab(None)
+    assert page.goto(url_of(base, path)).status == 200
     violations = run_axe(page)
-    context.close()
     assert violations == [], f"{path}: {violations}"
 
 
@@ -141,9 +147,9 @@ def test_every_page_has_the_right_direction_and_no_horizontal_scroll_at_320px(br
     assert seen == {"rtl", "ltr"}
 
 
-def test_mixed_direction_words_keep_their_own_direction(browser, sites) -> None:
+def test_mixed_direction_words_keep_their_own_direction(tab, sites) -> None:
     base, _ = sites["sample"]
-    page = browser.new_page()
+    page = tab(None)
     page.goto(url_of(base, ARABIC_POST))
     tags = page.evaluate("[...document.querySelectorAll('a.tag')].map(a => [a.textContent, getComputedStyle(a)"
                          ".direction])")
@@ -156,7 +162,6 @@ def test_mixed_direction_words_keep_their_own_direction(browser, sites) -> None:
       return [getComputedStyle(article).direction, Math.round(title.left - box.left)];
     }""")
     assert english == ["ltr", 0]  # the English title starts at the left in the Arabic list
-    page.close()
 
 
 ARROWS = """() => {
@@ -180,9 +185,9 @@ ARROWS = """() => {
 }"""
 
 
-def test_arrows_quote_rules_and_list_markers_are_mirrored(browser, sites) -> None:
+def test_arrows_quote_rules_and_list_markers_are_mirrored(tab, sites) -> None:
     base, _ = sites["sample"]
-    page = browser.new_page()
+    page = tab(None)
     page.goto(url_of(base, HOME))
     assert page.evaluate(ARROWS)["readMore"] == '" ←" / ""'
     page.goto(url_of(base, "/posts/القواعد-الذهبية-للعلاقات-المهنية/"))
@@ -194,7 +199,6 @@ def test_arrows_quote_rules_and_list_markers_are_mirrored(browser, sites) -> Non
     ltr = page.evaluate(ARROWS)
     assert (ltr["older"], ltr["newer"]) == ('"← " / ""', '" →" / ""')
     assert ltr["bullet"][0] == 0 and ltr["bullet"][1] > 0
-    page.close()
 
 
 def test_the_csp_blocks_nothing_and_nothing_is_fetched_from_elsewhere(browser, sites) -> None:

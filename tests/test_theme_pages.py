@@ -10,35 +10,31 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import html5lib
 import pytest
 
 from sitegen.render.metadata import og_locale, script_json
-from tools.static_server import build_sample_blog
 
-from .conftest import ROOT
+from .helpers import GOLDEN_BASIC as GOLDEN
+from .helpers import ROOT, build_ok, strict_html
 
-GOLDEN = ROOT / "tests" / "sites" / "basic" / "expected"
 BASE = "https://example.netlify.app/"
 LONG_POST = "posts/أهمية-الشبكات-المهنية/index.html"
 ENGLISH_POST = "posts/networking-at-tech-meetups/index.html"
 WEIGHT_LIMIT = 100 * 1024
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = build_sample_blog(tmp_path_factory.mktemp("theme-pages") / "public")
-    yield out
-    shutil.rmtree(out, ignore_errors=True)
+@pytest.fixture
+def built(sample_blog: Path) -> Path:
+    """The sample blog, built once for the whole run (conftest.py)."""
+    return sample_blog
 
 
 def parse(path: Path):
-    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(path.read_bytes())
+    return strict_html(path.read_bytes())
 
 
 def text(element) -> str:
@@ -219,13 +215,11 @@ def test_json_ld_cannot_end_its_script_whatever_the_text() -> None:
 
 
 def test_a_post_image_is_the_sharing_image(tmp_path: Path, site_copy) -> None:
-    from .conftest import run_sitegen
-
     site = site_copy("basic")
     post = site / "content/posts/bundle-post/index.md"
     post.write_text(post.read_text(encoding="utf-8").replace("lang: en\n", "lang: en\nimage: chart.svg\n"),
                     encoding="utf-8")
-    assert run_sitegen("build", "--source", site).returncode == 0
+    build_ok("--source", site)
     tags = meta(parse(site / "public/posts/bundle-post/index.html"))
     assert tags["og:image"] == ["https://blog.example.org/posts/bundle-post/chart.svg"] == tags["twitter:image"]
     assert "og:image:width" not in tags

@@ -17,8 +17,8 @@ from sitegen.sources.document import Document
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def post(slug: str, day: int, tags: tuple[str, ...] = (), lang: str = "ar") -> Post:
-    source = SourceFile(Path(f"content/posts/{slug}.md"), "posts")
+def post(slug: str, day: int, tags: tuple[str, ...] = (), lang: str = "ar", kind: str = "posts") -> Post:
+    source = SourceFile(Path(f"content/{kind}/{slug}.md"), kind)
     doc = Document(source=source, title=slug, slug=slug, date=START + timedelta(days=day), updated=None,
                    tags=tags, description=None, draft=False, lang=lang, aliases=(), author=None, image=None,
                    template=None, body="نص", body_line=1)
@@ -55,5 +55,10 @@ def test_related_posts_of_a_huge_tag_look_only_near_the_post() -> None:
 
 
 def test_pages_have_no_neighbours_and_tags_are_found_by_name() -> None:
-    site = site_of(post("a", 1, ("وسم",)))
-    assert site.tag("وسم").posts == site.posts and site.tag("none") is None
+    site = site_of(post("a", 1, ("وسم",)), post("about", 2, kind="pages"), post("b", 3))
+    (page,) = site.pages
+    a, b = (next(p for p in site.posts if p.slug == s) for s in "ab")
+    assert page.slug == "about" and page not in site.posts
+    assert (site.newer(page), site.older(page)) == (None, None)
+    assert (site.newer(a), site.older(b)) == (b, a)  # the page between them in date is not a neighbour
+    assert site.tag("وسم").posts == (a,) and site.tag("none") is None

@@ -1,0 +1,476 @@
+"""Bad input, one distinct case each: the files of a site (over helpers.make_site's standard one) and the exact
+stderr `sitegen build` prints for it. Checked by the build (test_invalid_sites.py) and by the preview
+(test_bad_input_preview.py)."""
+
+from __future__ import annotations
+
+from .helpers import CONFIG, POST, Files
+
+INVALID_YAML_HINT = "  hint: write the list or mapping out again where it is needed\n"
+DATE_HINT = "  hint: use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00\n"
+
+CASES: dict[str, tuple[Files, str]] = {
+    # front matter
+    "front matter not closed": (
+        {"content/posts/x.md": "---\ntitle: x\n\nbody\n"},
+        "content/posts/x.md:1:1: error: front matter is not closed\n"
+        "     1 | ---\n"
+        "       | ^\n"
+        "  hint: add a line '---' after the last key of the front matter\n",
+    ),
+    "front matter is a list": (
+        {"content/posts/x.md": "---\n- a\n- b\n---\nbody\n"},
+        "content/posts/x.md:2:1: error: front matter must be a mapping of keys to values, not a list\n"
+        "     2 | - a\n"
+        "       | ^\n"
+        "  hint: write one 'key: value' per line\n",
+    ),
+    "front matter is a single value": (
+        {"content/posts/x.md": "---\njust a sentence\n---\nbody\n"},
+        "content/posts/x.md:2:1: error: front matter must be a mapping of keys to values, not a single value\n"
+        "     2 | just a sentence\n"
+        "       | ^\n"
+        "  hint: write one 'key: value' per line\n",
+    ),
+    "bad yaml, mapped to the file's line": (
+        {"content/posts/x.md": "---\ntitle: ok\ndescription: a: b\n---\nbody\n"},
+        "content/posts/x.md:3:15: error: invalid YAML: mapping values are not allowed here\n"
+        "     3 | description: a: b\n"
+        "       |               ^\n"
+        "  hint: a value containing ': ' must be quoted, e.g. title: \"Networking: why it matters\"\n",
+    ),
+    "a tab indenting YAML": (
+        {"content/posts/x.md": "---\ntitle: t\nauthor:\n\tname: x\n---\n"},
+        "content/posts/x.md:4:1: error: invalid YAML: found character '\\t' that cannot start any token\n"
+        "     4 | \tname: x\n"
+        "       | ^\n"
+        "  hint: YAML does not allow tabs for indentation; use spaces\n",
+    ),
+    "duplicate key": (
+        {"content/posts/x.md": "---\ntitle: a\ndate: 2025-03-01\ntitle: b\n---\n"},
+        "content/posts/x.md:4:1: error: duplicate key 'title' (first set on line 2)\n"
+        "     4 | title: b\n"
+        "       | ^\n"
+        "  hint: keep one of the two\n",
+    ),
+    "every problem of every file at once": (
+        {
+            "content/posts/a.md": "---\ntitle: a\ndate: yesterday\ntags: one\n---\n",
+            "content/posts/b.md": "---\ntitle: b\ndate: 2025-01-01\ndraft: maybe\n---\n",
+        },
+        "content/posts/a.md:3:1: error: date 'yesterday' is not a date\n"
+        "     3 | date: yesterday\n"
+        "       | ^\n"
+        + DATE_HINT +
+        "content/posts/a.md:4:1: error: 'tags' must be a list, not text\n"
+        "     4 | tags: one\n"
+        "       | ^\n"
+        "  hint: write tags: [one]\n"
+        "content/posts/b.md:4:1: error: 'draft' must be true or false, not 'maybe'\n"
+        "     4 | draft: maybe\n"
+        "       | ^\n",
+    ),
+    "impossible date": (
+        {"content/posts/x.md": "---\ntitle: a\ndate: 2025-02-30\n---\n"},
+        "content/posts/x.md:3:1: error: date '2025-02-30' is not a date\n"
+        "     3 | date: 2025-02-30\n"
+        "       | ^\n" + DATE_HINT,
+    ),
+    "impossible time": (
+        {"content/posts/x.md": "---\ntitle: a\ndate: 2025-03-01T25:00:00\n---\n"},
+        "content/posts/x.md:3:1: error: date '2025-03-01T25:00:00' is not a date\n"
+        "     3 | date: 2025-03-01T25:00:00\n"
+        "       | ^\n" + DATE_HINT,
+    ),
+    "updated is not a date": (
+        {"content/posts/x.md": POST + "updated: soon\n---\n"},
+        "content/posts/x.md:4:1: error: updated 'soon' is not a date\n"
+        "     4 | updated: soon\n"
+        "       | ^\n" + DATE_HINT,
+    ),
+    "date is a list": (
+        {"content/posts/x.md": "---\ntitle: a\ndate: [2025-03-01]\n---\n"},
+        "content/posts/x.md:3:1: error: 'date' must be a date, not a list\n"
+        "     3 | date: [2025-03-01]\n"
+        "       | ^\n" + DATE_HINT,
+    ),
+    "lang that is not a language code": (
+        {"content/posts/x.md": POST + "lang: arabic please\n---\n"},
+        "content/posts/x.md:4:1: error: lang 'arabic please' is not a language code\n"
+        "     4 | lang: arabic please\n"
+        "       | ^\n"
+        "  hint: such as ar, en or fr-CA\n",
+    ),
+    "title is a list": (
+        {"content/posts/x.md": "---\ntitle: [a, b]\ndate: 2025-03-01\n---\n"},
+        "content/posts/x.md:2:1: error: 'title' must be text, not a list\n"
+        "     2 | title: [a, b]\n"
+        "       | ^\n",
+    ),
+    "a key that is not text": (
+        {"content/posts/x.md": POST + "2025: year\n---\n"},
+        "content/posts/x.md:4:1: error: key 2025 must be text\n"
+        "     4 | 2025: year\n"
+        "       | ^\n"
+        "  hint: quote it: \"2025\": ...\n",
+    ),
+    "a tag that is a mapping": (
+        {"content/posts/x.md": POST + "tags: [a, {b: c}]\n---\n"},
+        "content/posts/x.md:4:1: error: each of 'tags' must be a single value, not a list or mapping\n"
+        "     4 | tags: [a, {b: c}]\n"
+        "       | ^\n"
+        "  hint: write tags: [one, two]\n",
+    ),
+    "YAML alias of a list": (
+        {"content/posts/x.md": POST + "tags: &t [a, b]\nkeywords: *t\n---\n"},
+        "content/posts/x.md:5:11: error: invalid YAML: the alias *t repeats a list or mapping, which sitegen does "
+        "not allow\n"
+        "     5 | keywords: *t\n"
+        "       |           ^\n" + INVALID_YAML_HINT,
+    ),
+    "YAML list that contains itself": (
+        {"content/posts/x.md": POST + "extra: &x [*x]\n---\n"},
+        "content/posts/x.md:4:12: error: invalid YAML: the alias *x repeats a list or mapping, which sitegen does "
+        "not allow\n"
+        "     4 | extra: &x [*x]\n"
+        "       |            ^\n" + INVALID_YAML_HINT,
+    ),
+    "YAML billion laughs": (
+        {"content/posts/x.md": POST + "a: &a [x, x, x, x, x, x, x, x, x]\n"
+         + "".join(f"b{i}: &b{i} [{', '.join([f'*b{i - 1}' if i else '*a'] * 9)}]\n" for i in range(9)) + "---\n"},
+        "content/posts/x.md:5:10: error: invalid YAML: the alias *a repeats a list or mapping, which sitegen does "
+        "not allow\n"
+        "     5 | b0: &b0 [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "       |          ^\n" + INVALID_YAML_HINT,
+    ),
+    "YAML nested too deep": (
+        {"content/posts/x.md": POST + "extra: " + "[" * 5000 + "]" * 5000 + "\n---\n"},
+        "content/posts/x.md:4:39: error: invalid YAML: values nested more than 32 levels deep\n"
+        "     4 | extra: " + "[" * 193 + "\n"
+        "       |                                       ^\n",
+    ),
+    "a YAML value that cannot be read": (
+        {"content/posts/x.md": POST + "count: !!int many\n---\n"},
+        "content/posts/x.md:4:8: error: invalid YAML: cannot read 'many' as int (ValueError: invalid literal for "
+        "int() with base 10: 'many')\n"
+        "     4 | count: !!int many\n"
+        "       |        ^\n",
+    ),
+    "a YAML tag that runs code": (
+        {"content/posts/x.md": POST + "x: !!python/object/apply:os.system [echo hi]\n---\n"},
+        "content/posts/x.md:4:4: error: invalid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system'\n"
+        "     4 | x: !!python/object/apply:os.system [echo hi]\n"
+        "       |    ^\n",
+    ),
+    # Markdown that would lose text (markdown-it drops what nests deeper than it goes, and sometimes all after it)
+    "lists nested 10,000 levels deep": (
+        {"content/posts/x.md": POST + "---\nintro\n\n" + "- " * 10_000 + "x\n\nafter\n"},
+        "content/posts/x.md:7: error: lists or quotes nest too deeply here; what lies deeper would be lost\n"
+        "     7 | " + "- " * 100 + "\n"
+        "  hint: nest them less deeply (at most 49 lists or 99 quotes)\n",
+    ),
+    "quotes nested 10,000 levels deep": (
+        {"content/posts/x.md": POST + "---\n" + ">" * 10_000 + " x\n"},
+        "content/posts/x.md:5: error: lists or quotes nest too deeply here; what lies deeper would be lost\n"
+        "     5 | " + ">" * 200 + "\n"
+        "  hint: nest them less deeply (at most 49 lists or 99 quotes)\n",
+    ),
+    "lists nested 200 levels deep by indentation": (
+        {"content/posts/x.md": POST + "---\n" + "".join("  " * i + "- x\n" for i in range(200))},
+        "content/posts/x.md:53: error: lists or quotes nest too deeply here; what lies deeper would be lost\n"
+        "    53 | " + "  " * 48 + "- x\n"
+        "  hint: nest them less deeply (at most 49 lists or 99 quotes)\n",
+    ),
+    # slugs, aliases, templates named by a post
+    "slug with a slash": (
+        {"content/posts/x.md": POST + "slug: a/b\n---\n"},
+        "content/posts/x.md:4:1: error: slug 'a/b' is not safe in a URL path\n"
+        "     4 | slug: a/b\n"
+        "       | ^\n"
+        "  hint: try slug: a-b\n",
+    ),
+    "slug climbing out with ..": (
+        {"content/posts/x.md": POST + "slug: ../../etc\n---\n"},
+        "content/posts/x.md:4:1: error: slug '../../etc' is not safe in a URL path\n"
+        "     4 | slug: ../../etc\n"
+        "       | ^\n"
+        "  hint: try slug: etc\n",
+    ),
+    "slug with characters unsafe in a path": (
+        {"content/posts/x.md": POST + "slug: 'a<b>?c'\n---\n"},
+        "content/posts/x.md:4:1: error: slug 'a<b>?c' is not safe in a URL path\n"
+        "     4 | slug: 'a<b>?c'\n"
+        "       | ^\n"
+        "  hint: try slug: a-b-c\n",
+    ),
+    "slug with a space": (
+        {"content/posts/x.md": POST + "slug: a b\n---\n"},
+        "content/posts/x.md:4:1: error: slug 'a b' is not safe in a URL path\n"
+        "     4 | slug: a b\n"
+        "       | ^\n"
+        "  hint: try slug: a-b\n",
+    ),
+    "slug with a bidi override": (
+        {"content/posts/x.md": POST + "slug: \"abc\\u202efdp.exe\"\n---\n"},
+        "content/posts/x.md:4:1: warning: 'slug' contains U+202E RIGHT-TO-LEFT OVERRIDE; replaced by an isolate\n"
+        "     4 | slug: \"abc\\u202efdp.exe\"\n"
+        "       | ^\n"
+        "  hint: invisible characters can make text read differently from what it is\n"
+        "content/posts/x.md:4:1: error: slug 'abc\\u2067fdp.exe\\u2069' is not safe in a URL path\n"
+        "     4 | slug: \"abc\\u202efdp.exe\"\n"
+        "       | ^\n"
+        "  hint: try slug: abc-fdp-exe\n",
+    ),
+    "slug too long for a folder name": (
+        {"content/posts/x.md": POST + "slug: " + "ب" * 120 + "\n---\n"},
+        "content/posts/x.md:4:1: error: slug is too long for a folder name (240 bytes in UTF-8, at most 200)\n"
+        "     4 | slug: " + "ب" * 120 + "\n"
+        "       | ^\n"
+        "  hint: try slug: " + "ب" * 60 + "\n",
+    ),
+    "alias on another site": (
+        {"content/posts/x.md": POST + "aliases: [https://evil.example/x]\n---\n"},
+        "content/posts/x.md:4:1: error: alias 'https://evil.example/x' must be a path on this site\n"
+        "     4 | aliases: [https://evil.example/x]\n"
+        "       | ^\n"
+        "  hint: e.g. /old/address/\n",
+    ),
+    "alias climbing out with ..": (
+        {"content/posts/x.md": POST + "aliases: [/a/../../b/]\n---\n"},
+        "content/posts/x.md:4:1: error: alias '/a/../../b/' must be a path on this site\n"
+        "     4 | aliases: [/a/../../b/]\n"
+        "       | ^\n"
+        "  hint: e.g. /old/address/\n",
+    ),
+    "template outside the theme": (
+        {"content/pages/p.md": "---\ntitle: p\ntemplate: ../../etc/passwd.html\n---\n"},
+        "content/pages/p.md:3:1: error: template '../../etc/passwd.html' must name an .html file of the theme\n"
+        "     3 | template: ../../etc/passwd.html\n"
+        "       | ^\n"
+        "  hint: e.g. about.html\n",
+    ),
+    # files that are not UTF-8 Markdown
+    "not UTF-8": (
+        {"content/posts/x.md": POST.encode() + b"---\n\xd9\x86\xd8\xb5 \xff\n"},
+        "content/posts/x.md:5:4: error: the file is not valid UTF-8 (byte 0xff)\n"
+        "     5 | نص \ufffd\n"
+        "       |    ^\n"
+        "  hint: save the file as UTF-8 in your editor\n",
+    ),
+    "UTF-16 (Windows 'Unicode')": (
+        {"content/posts/x.md": (POST + "---\nنص\n").encode("utf-16")},
+        "content/posts/x.md: error: the file is UTF-16 text; sitegen reads UTF-8\n"
+        "  hint: save the file as UTF-8 in your editor\n",
+    ),
+    "binary file named .md": (
+        {"content/posts/x.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"},
+        "content/posts/x.md: error: this is a binary file, not Markdown text\n"
+        "  hint: move it out of content/, or into a post's own folder to publish it beside the post\n",
+    ),
+    # the site as a whole
+    "two posts claiming one URL": (
+        {"content/posts/a.md": POST + "slug: same\n---\n", "content/posts/b.md": POST + "slug: same\n---\n"},
+        "content/posts/b.md: error: the URL /posts/same/ is already taken by the URL of content/posts/a.md\n"
+        "  hint: change the slug (or alias) of one of the two\n",
+    ),
+    "an alias claiming a post's URL": (
+        {"content/posts/a.md": POST + "---\n", "content/posts/b.md": POST + "aliases: [/posts/a/]\n---\n"},
+        "content/posts/b.md: error: the alias /posts/a/ is already taken by the URL of content/posts/a.md\n"
+        "  hint: change the slug (or alias) of one of the two\n",
+    ),
+    "a post claiming a page's URL": (
+        {"content/pages/about.md": "---\ntitle: p\n---\n", "content/posts/x.md": POST + "aliases: [/about/]\n---\n"},
+        "content/posts/x.md: error: the alias /about/ is already taken by the URL of content/pages/about.md\n"
+        "  hint: change the slug (or alias) of one of the two\n",
+    ),
+    "missing template": (
+        {"content/pages/p.md": "---\ntitle: p\ntemplate: nowhere.html\n---\n"},
+        "content/pages/p.md: error: template 'nowhere.html' not found\n"
+        "  hint: add it to the site's templates/ folder or to the theme\n",
+    ),
+    "template syntax error, at the template's line": (
+        {"templates/page.html": "{% extends 'base.html' %}\n{% block main %}\n{{ post.title }\n{% endblock %}\n",
+         "content/pages/p.md": "---\ntitle: p\n---\n"},
+        "templates/page.html:3: error: template syntax error: unexpected '}'\n"
+        "     3 | {{ post.title }\n",
+    ),
+    "undefined variable in a template": (
+        {"templates/page.html": "{% extends 'base.html' %}\n{% block main %}\n{{ post.subtitle }}\n{% endblock %}\n",
+         "content/pages/p.md": "---\ntitle: p\n---\n"},
+        "templates/page.html:3: error: template error: 'sitegen.site.model.Post object' has no attribute 'subtitle' "
+        "(a variable or attribute that does not exist here)\n"
+        "     3 | {{ post.subtitle }}\n",
+    ),
+    "missing theme": (
+        {"sitegen.yaml": CONFIG + "theme: fancy\n"},
+        "sitegen.yaml: error: theme 'fancy' not found (looked in {root}/themes/fancy and {packaged}/fancy)\n"
+        "  hint: fix 'theme:' in sitegen.yaml or add the theme folder\n",
+    ),
+    "broken links with --strict": (
+        {"content/posts/x.md": POST + "---\nsee [the other post](/posts/nope/)\n\n![a photo](photo.jpg)\n"},
+        "content/posts/x.md:5: warning: link to /posts/nope/ leads to no page or file of this site\n"
+        "     5 | see [the other post](/posts/nope/)\n"
+        "  hint: fix the address, or remove the link\n"
+        "content/posts/x.md:7: warning: image to photo.jpg leads to no page or file of this site\n"
+        "     7 | ![a photo](photo.jpg)\n"
+        "  hint: fix the address, or remove the link\n",
+    ),
+    # the configuration
+    "configuration: unknown key and wrong type": (
+        {"sitegen.yaml": CONFIG + "titel: x\nposts_per_page: ten\n"},
+        "sitegen.yaml:4:1: error: unknown key 'titel'\n"
+        "     4 | titel: x\n"
+        "       | ^\n"
+        "  hint: did you mean 'title'?\n"
+        "sitegen.yaml:5:1: error: 'posts_per_page' must be a whole number, not text ('ten')\n"
+        "     5 | posts_per_page: ten\n"
+        "       | ^\n",
+    ),
+    "configuration: unknown nested key": (
+        {"sitegen.yaml": CONFIG + "author:\n  nmae: me\n"},
+        "sitegen.yaml:5: error: unknown key 'author.nmae'\n"
+        "     5 |   nmae: me\n"
+        "  hint: did you mean 'author.name'?\n",
+    ),
+    "configuration: empty and wrongly typed values": (
+        {"sitegen.yaml": CONFIG + "description:\nfeed_limit: true\nauthor: me\n"},
+        "sitegen.yaml:4:1: error: 'description' must be text, not empty\n"
+        "     4 | description:\n"
+        "       | ^\n"
+        "sitegen.yaml:5:1: error: 'feed_limit' must be a whole number, not true/false\n"
+        "     5 | feed_limit: true\n"
+        "       | ^\n"
+        "sitegen.yaml:6:1: error: 'author' must be a mapping, not text ('me')\n"
+        "     6 | author: me\n"
+        "       | ^\n",
+    ),
+    "configuration: values that cannot work": (
+        {"sitegen.yaml": "title: t\nbase_url: example.org\ntimezone: Mars/Olympus\nlanguage: xx\n"
+                         "posts_per_page: 0\npermalink: /{title}/\n"},
+        "sitegen.yaml:2: error: base_url 'example.org' must be an absolute URL ending in '/'\n"
+        "     2 | base_url: example.org\n"
+        "  hint: e.g. base_url: https://example.com/\n"
+        "sitegen.yaml:3: error: unknown time zone 'Mars/Olympus'\n"
+        "     3 | timezone: Mars/Olympus\n"
+        "  hint: use an IANA name such as Asia/Riyadh or Europe/London\n"
+        "sitegen.yaml:4: error: unknown language 'xx'\n"
+        "     4 | language: xx\n"
+        "  hint: use a language code such as ar, en or fr\n"
+        "sitegen.yaml:5: error: posts_per_page must be at least 1\n"
+        "     5 | posts_per_page: 0\n"
+        "sitegen.yaml:6: error: permalink '/{title}/': it must contain {slug}; unknown field {title}\n"
+        "     6 | permalink: /{title}/\n"
+        "  hint: fields: {day} {lang} {month} {slug} {year}\n",
+    ),
+    "configuration: not a mapping": (
+        {"sitegen.yaml": "- title: t\n"},
+        "sitegen.yaml:1:1: error: the configuration must be a mapping of keys to values, not a list\n"
+        "     1 | - title: t\n"
+        "       | ^\n"
+        "  hint: write one 'key: value' per line\n",
+    ),
+    "configuration: not UTF-8": (
+        {"sitegen.yaml": b"title: caf\xe9\n"},
+        "sitegen.yaml:1:11: error: the file is not valid UTF-8 (byte 0xe9)\n"
+        "     1 | title: caf\ufffd\n"
+        "       |           ^\n"
+        "  hint: save the file as UTF-8 in your editor\n",
+    ),
+    "configuration: duplicate key": (
+        {"sitegen.yaml": CONFIG + "title: again\n"},
+        "sitegen.yaml:4:1: error: duplicate key 'title' (first set on line 1)\n"
+        "     4 | title: again\n"
+        "       | ^\n"
+        "  hint: keep one of the two\n",
+    ),
+    "configuration: alias of a mapping": (
+        {"sitegen.yaml": CONFIG + "author: &a {name: x}\nextra: *a\n"},
+        "sitegen.yaml:5:8: error: invalid YAML: the alias *a repeats a list or mapping, which sitegen does not "
+        "allow\n"
+        "     5 | extra: *a\n"
+        "       |        ^\n" + INVALID_YAML_HINT,
+    ),
+    "configuration: unclosed list": (
+        {"sitegen.yaml": CONFIG + "description: [unclosed\n"},
+        "sitegen.yaml:5:1: error: invalid YAML: expected ',' or ']', but got '<stream end>'\n",
+    ),
+    "no configuration": (
+        {"sitegen.yaml": None},
+        "sitegen.yaml: error: no configuration file found\n"
+        "  hint: run sitegen in the site's root folder, or pass --source; it looks for sitegen.yaml or sitegen.yml\n",
+    ),
+}
+"""A failing build's exact stderr (before the summary line) for each bad input."""
+
+INVISIBLE_HINT = "  hint: invisible characters can make text read differently from what it is\n"
+
+WARNINGS: dict[str, tuple[Files, str]] = {
+    "title is a number": (
+        {"content/posts/x.md": "---\ntitle: 2025\ndate: 2025-03-01\n---\nbody\n"},
+        "content/posts/x.md:2:1: warning: 'title' is a number (2025); using it as text\n"
+        "     2 | title: 2025\n"
+        "       | ^\n"
+        "  hint: quote it to say it is text: title: \"2025\"\n",
+    ),
+    "empty file": (
+        {"content/posts/x.md": ""},
+        "content/posts/x.md: warning: the file is empty; it is left out of the site\n"
+        "  hint: write the post, or delete the file\n",
+    ),
+    "file of blank lines": (
+        {"content/posts/x.md": " \n\n"},
+        "content/posts/x.md: warning: the file is empty; it is left out of the site\n"
+        "  hint: write the post, or delete the file\n",
+    ),
+    "no date": (
+        {"content/posts/x.md": "---\ntitle: t\n---\n"},
+        "content/posts/x.md:1: warning: no date in the front matter; using the file's modification time\n"
+        "     1 | ---\n"
+        "  hint: add a line: date: 2025-01-01\n",
+    ),
+    "control characters in the text": (
+        {"content/posts/x.md": POST + "---\nbell\x07 and escape\x1b[31m red\n"},
+        "content/posts/x.md:5:5: warning: control character U+0007 (and 1 more) removed\n"
+        "     5 | bell\ufffd and escape\ufffd[31m red\n"
+        "       |     ^\n" + INVISIBLE_HINT,
+    ),
+    "bidi override in the text": (
+        {"content/posts/x.md": POST + "---\nنص \u202eمعكوس\u202c هنا\n"},
+        "content/posts/x.md:5:4: warning: U+202E RIGHT-TO-LEFT OVERRIDE (and 1 more) replaced by an isolate\n"
+        "     5 | نص \ufffdمعكوس\ufffd هنا\n"
+        "       |    ^\n" + INVISIBLE_HINT,
+    ),
+    "control character in the title": (
+        {"content/posts/x.md": "---\ntitle: \"a\\x01b\"\ndate: 2025-03-01\n---\n"},
+        "content/posts/x.md:2:1: warning: 'title' contains control character U+0001; removed\n"
+        "     2 | title: \"a\\x01b\"\n"
+        "       | ^\n" + INVISIBLE_HINT,
+    ),
+    "bidi override in the title": (
+        {"content/posts/x.md": "---\ntitle: \"exe.\\u202etxt\"\ndate: 2025-03-01\n---\n"},
+        "content/posts/x.md:2:1: warning: 'title' contains U+202E RIGHT-TO-LEFT OVERRIDE; replaced by an isolate\n"
+        "     2 | title: \"exe.\\u202etxt\"\n"
+        "       | ^\n" + INVISIBLE_HINT,
+    ),
+    "a stray NUL in the text": (
+        {"content/posts/x.md": POST + "---\nنص\x00 هنا\n"},
+        "content/posts/x.md:5:3: warning: control character U+0000 removed\n"
+        "     5 | نص\ufffd هنا\n"
+        "       |   ^\n" + INVISIBLE_HINT,
+    ),
+    "a lone surrogate escape in YAML": (
+        {"content/posts/x.md": "---\ntitle: \"a\\ud800b \\ud83d\\ude00\"\ndate: 2025-03-01\n---\n"},
+        "content/posts/x.md:2:1: warning: 'title' contains lone surrogate U+D800; replaced by U+FFFD\n"
+        "     2 | title: \"a\\ud800b \\ud83d\\ude00\"\n"
+        "       | ^\n" + INVISIBLE_HINT,
+    ),
+    "broken links": (
+        CASES["broken links with --strict"][0],
+        CASES["broken links with --strict"][1],
+    ),
+    "byte-order mark": ({"content/posts/x.md": "\ufeff" + POST + "---\nنص\n"}, ""),
+    "Windows line endings": ({"content/posts/x.md": (POST + "---\nنص\n").replace("\n", "\r\n")}, ""),
+    "old Mac line endings": ({"content/posts/x.md": (POST + "---\nنص\n").replace("\n", "\r")}, ""),
+}
+"""A successful build's exact stderr for odd input it can use."""
