@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -24,17 +25,42 @@ from ..sources.theme import ShareImage, Theme, Translations
 from ..text import text_direction
 from .metadata import Image, blog, blog_posting, og_locale, post_image, script_json
 
+_COMPILED: dict[str, tuple[str, CodeType]] = {}
+"""Templates compiled in this process, by Jinja's key (name and file): the checksum of the source and its code. Every
+environment sitegen makes has the same options, so a template compiled for one serves them all: a memo, like the
+lru_caches of this module (the preview makes a new environment when the configuration changes; the tests build
+hundreds of sites)."""
+_COMPILED_LIMIT = 2048
 
-class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates, where a file that cannot be read or written is only a miss."""
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's cache of compiled templates: in this process's memory, then in `folder` (the build cache) when given,
+    where a file that cannot be read or written is only a miss."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.disk = jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().load_bytecode(bucket)
+        known = _COMPILED.get(bucket.key)
+        if known is not None and known[0] == bucket.checksum:
+            bucket.code = known[1]
+            return
+        if self.disk is not None:
+            with contextlib.suppress(OSError):
+                self.disk.load_bytecode(bucket)
+            self._remember(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+        self._remember(bucket)
+        if self.disk is not None:
+            with contextlib.suppress(OSError):
+                self.disk.dump_bytecode(bucket)
+
+    def _remember(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.code is not None:
+            if len(_COMPILED) >= _COMPILED_LIMIT:
+                _COMPILED.clear()
+            _COMPILED[bucket.key] = (bucket.checksum, bucket.code)
 
 
 def create_environment(config: Config, theme: Theme, translations: Translations, share_image: ShareImage | None, *,
@@ -42,12 +68,12 @@ def create_environment(config: Config, theme: Theme, translations: Translations,
     """A Jinja2 environment whose loader prefers `templates/` in the site root, then the theme's templates; its
     globals give the theme's words (`t`) and the default sharing image.
     Without `auto_reload` (a build: templates do not change while it runs) templates are not checked for changes
-    each time a page asks for one. With `compiled`, templates compiled to Python are kept in that folder, keyed by
-    their source, so the next build does not compile them again."""
+    each time a page asks for one. Templates compiled to Python are kept in memory for the next environment, and with
+    `compiled` in that folder too, keyed by their source, so the next build does not compile them again."""
     search = [config.root / "templates", *theme.template_dirs]
     env = jinja2.Environment(
         auto_reload=auto_reload,
-        bytecode_cache=_CompiledTemplates(str(compiled)) if compiled else None,
+        bytecode_cache=_CompiledTemplates(compiled),
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
