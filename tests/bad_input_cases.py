@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .helpers import CONFIG, POST, Files
 
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
 INVALID_YAML_HINT = "  hint: write the list or mapping out again where it is needed\n"
 DATE_HINT = "  hint: use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00\n"
 
@@ -284,6 +285,64 @@ CASES: dict[str, tuple[Files, str]] = {
         "content/posts/x.md: error: the alias /about/ is already taken by the URL of content/pages/about.md\n"
         "  hint: change the slug (or alias) of one of the two\n",
     ),
+    # every address claimed once: sitegen's own pages and files, posts, pages, aliases, files beside posts, static files
+    "a page named like sitegen's archive": (
+        {"content/pages/archive.md": "---\ntitle: p\n---\n"},
+        "content/pages/archive.md: error: the URL /archive/ is already taken by sitegen's archive page\n"
+        "  hint: sitegen makes that address itself; set another slug: in the front matter\n",
+    ),
+    "pages named like the tag index and the follow page": (
+        {"content/pages/tags.md": "---\ntitle: p\n---\n", "content/pages/follow.md": "---\ntitle: p\n---\n"},
+        "content/pages/follow.md: error: the URL /follow/ is already taken by sitegen's follow page\n"
+        "  hint: sitegen makes that address itself; set another slug: in the front matter\n"
+        "content/pages/tags.md: error: the URL /tags/ is already taken by sitegen's tag index\n"
+        "  hint: sitegen makes that address itself; set another slug: in the front matter\n",
+    ),
+    "a post named like a page of sitegen's, by the permalink": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug}/\n", "content/posts/x.md": POST + "slug: thanks\n---\n"},
+        "content/posts/x.md: error: the URL /thanks/ is already taken by sitegen's thank-you page\n"
+        "  hint: sitegen makes that address itself; set another slug: in the front matter\n",
+    ),
+    "an alias onto sitegen's feed": (
+        {"content/posts/x.md": POST + "aliases: [/feed.xml]\n---\n"},
+        "content/posts/x.md: error: the alias /feed.xml is already taken by sitegen's feed\n"
+        "  hint: sitegen makes that address itself; remove the alias\n",
+    ),
+    "static files over generated ones": (
+        {"static/feed.xml": "<rss/>", "static/sitemap.xml": "<urlset/>"},
+        "static/feed.xml: error: this file would overwrite the generated /feed.xml\n"
+        "  hint: rename or remove the static file\n"
+        "static/sitemap.xml: error: this file would overwrite the generated /sitemap.xml\n"
+        "  hint: rename or remove the static file\n",
+    ),
+    "a static file in sitegen's fingerprint folder": (
+        {"static/_immutable/app.js": "x"},
+        "static/_immutable/app.js: error: /_immutable/ is sitegen's folder of fingerprinted stylesheets and scripts; "
+        "nothing else may be written there\n"
+        "  hint: move it to another folder\n",
+    ),
+    "a static file hiding an alias": (
+        {"content/posts/x.md": POST + "aliases: [/old/]\n---\n", "static/old/index.html": "<p>old</p>"},
+        "static/old/index.html: error: this file would hide the redirect from /old/, an alias of content/posts/x.md\n"
+        "  hint: rename or remove the file, or the alias\n",
+    ),
+    "a static file over a file beside a post": (
+        {"content/posts/b/index.md": POST + "---\n", "content/posts/b/x.png": PNG, "static/posts/b/x.png": PNG},
+        "static/posts/b/x.png: error: this file would overwrite the file content/posts/b/x.png\n"
+        "  hint: rename or remove one of the two\n",
+    ),
+    "two URLs that differ only in case": (
+        {"content/pages/about.md": "---\ntitle: p\n---\n",
+         "content/pages/About2.md": "---\ntitle: p\nslug: About\n---\n"},
+        "content/pages/about.md: error: the URL /about/ is already taken by the URL of content/pages/About2.md\n"
+        "  hint: change the slug (or alias) of one of the two\n",
+    ),
+    "a page whose folder is a file of sitegen's": (
+        {"content/pages/robots.md": "---\ntitle: p\nslug: robots.txt\n---\n"},
+        "content/pages/robots.md: error: the URL /robots.txt/ needs a folder /robots.txt/, where sitegen's robots.txt "
+        "is a file\n"
+        "  hint: a path cannot be a file and a folder at once: rename one of the two\n",
+    ),
     "missing template": (
         {"content/pages/p.md": "---\ntitle: p\ntemplate: nowhere.html\n---\n"},
         "content/pages/p.md: error: template 'nowhere.html' not found\n"
@@ -439,6 +498,16 @@ WARNINGS: dict[str, tuple[Files, str]] = {
         {"content/posts/x.md": POST + "---\nنص \u202eمعكوس\u202c هنا\n"},
         "content/posts/x.md:5:4: warning: U+202E RIGHT-TO-LEFT OVERRIDE (and 1 more) replaced by an isolate\n"
         "     5 | نص \ufffdمعكوس\ufffd هنا\n"
+        "       |    ^\n" + INVISIBLE_HINT,
+    ),
+    "invisible characters in a reply, as in a post": (
+        {"content/posts/x.md": POST + "---\nنص\n",
+         "content/replies/x/r.md": "---\nname: ليلى\ndate: 2025-03-02\n---\nرد \u202eمعكوس\u202c هنا\x07\n"},
+        "content/replies/x/r.md:5:15: warning: control character U+0007 removed\n"
+        "     5 | رد \ufffdمعكوس\ufffd هنا\ufffd\n"
+        "       |               ^\n" + INVISIBLE_HINT +
+        "content/replies/x/r.md:5:4: warning: U+202E RIGHT-TO-LEFT OVERRIDE (and 1 more) replaced by an isolate\n"
+        "     5 | رد \ufffdمعكوس\ufffd هنا\ufffd\n"
         "       |    ^\n" + INVISIBLE_HINT,
     ),
     "control character in the title": (

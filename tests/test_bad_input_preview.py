@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.run import BuildOptions
+from sitegen.build.run import BuildOptions, build
+from sitegen.errors import BuildError
 from sitegen.preview.model import Generation, Preview
 from sitegen.render.pages import TemplateFailure
 
 from .bad_input_cases import CASES, WARNINGS
-from .helpers import CONFIG, Files
+from .helpers import CONFIG, FIXED_EPOCH, Files, make_site
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +101,46 @@ def test_the_preview_builds_odd_input_and_renders_every_page(name: str, previewe
     finally:
         undo(before)
     assert previewed.rebuild(set(before)).errors == ()
+
+
+def build_diagnostics(root: Path, *, strict: bool) -> list[str]:
+    """What `sitegen build` reports for the site at `root` (empty when it builds), each formatted as printed."""
+    try:
+        result = build(BuildOptions(root, root / "public", strict=strict))
+    except BuildError as failure:
+        return [d.format(root) for d in failure.diagnostics]
+    return [d.format(root) for d in result.warnings]
+
+
+def rendering_errors(generation: Generation) -> list[str]:
+    """The template errors rendering every page gives, each once, in the order the build reports them."""
+    found: list[str] = []
+    for path in generation.plan.pages:
+        try:
+            generation.render(path)
+        except TemplateFailure as failure:
+            text = failure.error.format(generation.site.config.root)
+            if text not in found:
+                found.append(text)
+    return found
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_preview_refuses_what_the_build_refuses_with_the_same_diagnostics(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One road: the build and the preview load a site the same way, so every invalid site of the suite gives the
+    preview the diagnostics the build prints, in the same order (a template error when the page is rendered)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    files, _expected = CASES[name]
+    root = make_site(tmp_path, files)
+    strict = "--strict" in name
+    built = build_diagnostics(root, strict=strict)
+    assert built, "every case fails the build"
+    result = Preview(BuildOptions(root, root / "public")).rebuild()
+    shown = [d.format(root) for d in result.diagnostics]
+    if strict:  # the preview is not strict: it shows the warnings and the site
+        assert result.generation is not None and shown == built
+    elif result.generation is not None:  # templates are rendered when a page is asked for
+        assert "template" in name and shown == [] and rendering_errors(result.generation) == built
+    else:
+        assert shown == built

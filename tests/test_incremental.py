@@ -4,9 +4,11 @@ be counted; test_golden_sites.py and test_cli.py run the real CLI."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +18,9 @@ import sitegen.build.run
 import sitegen.incremental.parse
 import sitegen.incremental.store
 import sitegen.parallel
+import sitegen.render.pages
 from sitegen.build.run import BuildOptions, BuildResult
+from sitegen.incremental.digests import FILE_INPUTS, PAGE_INPUTS, SiteInputs
 
 from .helpers import FIXED_EPOCH, build_ok, edit, pages_built, read_tree, run_cli
 
@@ -91,6 +95,62 @@ def test_a_rebuild_after_a_change_equals_a_cold_build(change: str, site_copy, tm
     CHANGES[change](site)
     rebuild(site)
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
+
+
+def _png(width: int, height: int) -> bytes:
+    """The start of a PNG file: enough for its size to be read."""
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\x06"
+
+
+INPUT_CHANGES: dict[str, Callable[[Path, pytest.MonkeyPatch], object]] = {
+    # SiteInputs: what every page depends on
+    "code": lambda site, patch: (patch.setattr(sitegen.incremental.store, "code_fingerprint", lambda: b"other code"),
+                                 patch.setattr(sitegen.render.pages, "text_direction", lambda lang: "ltr")),
+    "configuration": lambda site, patch: edit(site / "sitegen.yaml", "title: مدونة الاختبار", "title: مدونة أخرى"),
+    "templates": lambda site, patch: _add(site / "templates/partials/post_meta.html", "<p>{{ post.words }}</p>\n"),
+    "translations": lambda site, patch: _add(site / "themes/default/i18n/ar.yaml", "read_more: تابع القراءة\n"),
+    "share_image": lambda site, patch: _add_bytes(site / "static/social.png", _png(1000, 500)),
+    "site_shape": lambda site, patch: edit(site / "content/posts/relations.md", "title: بناء علاقات حقيقية في B2B",
+                                           "title: علاقات B2B"),
+    "assets": lambda site, patch: _add(site / "static/style.css", "body { color: red; }\n"),
+    # PAGE_INPUTS: what one page depends on besides
+    "route": lambda site, patch: edit(site / "content/posts/relations.md", "layout: post", "description: وصف آخر"),
+    "own post": lambda site, patch: edit(site / "content/posts/relations.md", "تُبنى بالثقة.", "تُبنى بالثقة والصبر."),
+    "listed posts": lambda site, patch: edit(site / "content/posts/relations.md", "تُبنى بالثقة.",
+                                             "تُبنى بالثقة." + " كلمة" * 600),
+    "replies": lambda site, patch: _add(site / "content/replies/بناء-علاقات/2025-03-01-noor.md",
+                                        "---\nname: نور\ndate: 2025-03-01\n---\nشكرًا.\n"),
+    # FILE_INPUTS: what a generated file depends on besides
+    "posts carried": lambda site, patch: edit(site / "content/posts/2025-01-10-networking.md", "## ", "## قسم: "),
+    "bytes included": lambda site, patch: _add(site / "static/_redirects", "/from /to 302\n"),
+}
+"""A change to each input of a page's digest (sitegen/incremental/digests.py), each one visible in the site."""
+
+
+def test_every_input_of_a_digest_has_a_change_below() -> None:
+    names = {field.name for field in dataclasses.fields(SiteInputs)} | set(PAGE_INPUTS) | set(FILE_INPUTS)
+    assert set(INPUT_CHANGES) == names
+
+
+@pytest.mark.parametrize("name", list(INPUT_CHANGES))
+def test_a_change_to_any_input_of_a_digest_gives_the_cold_build(name: str, site_copy, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """For each input a page's digest lists: change it, and the rebuild (which carries over every page whose digest
+    did not change) equals a cold build byte for byte; the change shows in the site, so a digest that missed the
+    input would leave a stale page behind and fail."""
+    site = site_copy("basic")
+    rebuild(site)
+    before = read_tree(site / "public")
+    INPUT_CHANGES[name](site, monkeypatch)
+    rebuild(site)
+    after = read_tree(site / "public")
+    assert after != before
+    assert after == cold_tree(site, tmp_path)
+
+
+def _add_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def test_a_new_sitegen_version_invalidates_the_cache(site_copy, parsed: list[Path],

@@ -47,7 +47,7 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
             return
         result = preview.rebuild(changed)
         if result.errors:
-            err(format_errors(result.errors, root))
+            err(format_errors(result.diagnostics, root))
         else:
             names = ", ".join(sorted(_relative(p, root) for p in changed))[:200]
             out(f"rebuilt in {result.seconds * 1000:.0f} ms: {names}")
@@ -65,7 +65,7 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
     gc.collect()
     gc.freeze()  # the parsed site lives as long as the server: keep full collections from walking it on every edit
     if first.errors:
-        err(format_errors(first.errors, root))
+        err(format_errors(first.diagnostics, root))
     try:
         server = bind(host, port, preview, navigate=navigate)
     except OSError:

@@ -57,9 +57,9 @@ PAGE_INPUTS = ("route", "own post", "listed posts", "replies")
 """What a page depends on besides `SiteInputs`: its route (URL, template, title, language, description), the source
 of the post it shows, the sources of the posts it lists (and which page of the list it is), and the replies of
 both."""
-FILE_INPUTS = ("path", "posts carried", "bytes included")
-"""What a generated file (feed, sitemap, robots.txt, _redirects) depends on besides `SiteInputs`: its path, the posts
-it carries (a feed) and the bytes it includes (the site's own _redirects)."""
+FILE_INPUTS = ("posts carried", "bytes included")
+"""What a generated file (feed, sitemap, robots.txt, _redirects) depends on besides `SiteInputs` and its own path:
+the posts it carries (a feed) and the bytes it includes (the site's own _redirects)."""
 
 
 def site_inputs(code: bytes, configuration: bytes, templates: bytes, translations: Translations,

@@ -73,13 +73,22 @@ class Rebuild:
     """What a rebuild found: the new generation (None when it failed), errors, and the files that changed."""
 
     generation: Generation | None
-    errors: tuple[SourceError, ...]
+    diagnostics: tuple[SourceError, ...]
+    """What loading the site reported, in the build's order: a failed rebuild's errors with the warnings found beside
+    them (what `sitegen build` prints), or a good rebuild's warnings."""
     stylesheets: tuple[str, ...]
     """Output paths of changed CSS files, for swapping in place."""
     changed_urls: tuple[str, ...]
     """URLs of posts and pages whose source changed, for --navigate."""
     seconds: float
-    warnings: tuple[SourceError, ...] = ()
+
+    @property
+    def errors(self) -> tuple[SourceError, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[SourceError, ...]:
+        return tuple(d for d in self.diagnostics if d.severity != "error")
 
 
 class MemoryParser:
@@ -166,8 +175,8 @@ class Preview:
         self._env_inputs: tuple[object, ...] = ()
         """What the environment was made from (configuration, theme, words, sharing image)."""
         self.current: Generation | None = None
-        self.errors: tuple[SourceError, ...] = ()
-        self.warnings: tuple[SourceError, ...] = ()
+        self.diagnostics: tuple[SourceError, ...] = ()
+        """What the last rebuild reported (see Rebuild.diagnostics)."""
         self._count = 0
         self._stylesheet_history: list[tuple[int, tuple[str, ...]]] = []
         """(generation, stylesheets changed by the rebuild that made it), for tabs that connect late."""
@@ -193,8 +202,13 @@ class Preview:
             sheets = self._stylesheets(changed_set)
             if sheets and self.current is not None:
                 self._stylesheet_history = [*self._stylesheet_history[-50:], (self.current.number, sheets)]
-        return Rebuild(generation, self.errors, sheets, self._urls_of(changed_set), time.perf_counter() - started,
-                       self.warnings)
+        return Rebuild(generation, self.diagnostics, sheets, self._urls_of(changed_set),
+                       time.perf_counter() - started)
+
+    @property
+    def errors(self) -> tuple[SourceError, ...]:
+        """The errors of the last rebuild: while there are any, the last good generation is served."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
 
     def stylesheets_since(self, generation: int) -> tuple[str, ...]:
         """Stylesheets changed by the rebuilds after `generation`."""
@@ -215,10 +229,9 @@ class Preview:
         try:
             loaded = load_site(self.options.site, self.parser)
         except BuildError as failure:
-            self.errors = tuple(d for d in failure.diagnostics if d.severity == "error")
-            self.warnings = tuple(d for d in failure.diagnostics if d.severity != "error")
+            self.diagnostics = tuple(failure.diagnostics)
             return None
-        self.errors, self.warnings = (), loaded.warnings
+        self.diagnostics = loaded.warnings
         inputs = (loaded.config, loaded.theme, loaded.translations, loaded.share_image)
         if self.env is None or inputs != self._env_inputs:
             self.env = create_environment(*inputs)

@@ -56,7 +56,7 @@ class Tabs:
         elif not served_digest:
             client.digest = generation.digest(path) if generation else None
         if preview.errors:
-            client.messages.put({"type": "error", "text": format_errors(preview.errors, preview.root)})
+            client.messages.put({"type": "error", "text": format_errors(preview.diagnostics, preview.root)})
         with self.lock:
             self.clients.add(client)
         return client
@@ -70,7 +70,7 @@ class Tabs:
         with self.lock:
             clients = list(self.clients)
         if result.generation is None:
-            text = format_errors(result.errors, self.preview.root)
+            text = format_errors(result.diagnostics, self.preview.root)
             for client in clients:
                 client.messages.put({"type": "error", "text": text})
             return
@@ -143,7 +143,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         generation = self.server.preview.current
         if generation is None:
-            errors = format_errors(self.server.preview.errors, self.server.preview.root)
+            errors = format_errors(self.server.preview.diagnostics, self.server.preview.root)
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", _error_page(errors), head)
             return
         self._serve(generation, path, url.query, head)

@@ -235,11 +235,12 @@ class _Claims:
                 self._error(owner, path, f"this file would hide the redirect from {first.url}, an alias of "
                             f"{self._shown(first.source)}", hint="rename or remove the file, or the alias")
             else:
-                self._error(owner, path, f"this file would overwrite {first.what} {self._shown(first.source)}",
+                self._error(owner, path, f"this file would overwrite {self._describe(first)}",
                             hint="rename or remove one of the two")
         elif first.kind == "sitegen":
             self._error(owner, path, f"{owner.what} {owner.url} is already taken by {first.what}",
-                        hint="sitegen makes that address itself; change the slug (or remove the alias)")
+                        hint="sitegen makes that address itself; " + (
+                            "remove the alias" if owner.kind == "alias" else "set another slug: in the front matter"))
         else:
             if owner.kind == first.kind == "content" and self._order(owner) < self._order(first):
                 owner, first = first, owner  # the error is at the later file, as the files are listed
@@ -248,9 +249,23 @@ class _Claims:
 
     def _folder_taken(self, owner: _Owner, path: str, folder: str, other: _Owner) -> None:
         """`folder` is a file of one claimant and a folder of the other."""
-        shown = other.what + (f" of {self._shown(other.source)}" if other.source is not None else "")
-        self._error(owner, path, f"/{path} cannot be written: /{folder} is a file and a folder at once (the other is "
-                    f"{shown})", hint="change the slug (or alias, or file name) of one of the two")
+        this = "this file" if owner.kind == "file" else f"{owner.what} {owner.url}"
+        if folder == path.casefold():
+            message = f"{this} would be a file where {self._describe(other)} needs a folder"
+        else:
+            message = f"{this} needs a folder /{folder}/, where {self._describe(other)} is a file"
+        self._error(owner, path, message, hint="a path cannot be a file and a folder at once: rename one of the two")
+
+    def _describe(self, owner: _Owner) -> str:
+        """'sitegen's robots.txt', 'the URL of content/posts/x.md', 'the alias /old/ of content/posts/x.md', 'the
+        static file static/x.css'."""
+        if owner.kind == "sitegen":
+            return owner.what
+        if owner.kind == "content":
+            return f"{owner.what} of {self._shown(owner.source)}"
+        if owner.kind == "alias":
+            return f"{owner.what} {owner.url} of {self._shown(owner.source)}"
+        return f"{owner.what} {self._shown(owner.source)}"
 
     def _error(self, owner: _Owner, path: str, message: str, hint: str | None = None) -> None:
         where = owner.source if owner.source is not None else Path(path)
