@@ -11,7 +11,7 @@ name before they get here: that is a choice, not a collision.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -24,11 +24,6 @@ from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, 
 
 PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "404"]
 FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects"]
-
-_DEFAULT_TEMPLATES: dict[PageKind, str] = {
-    "home": "index.html", "post": "post.html", "page": "page.html", "tags": "tags.html", "tag": "tag.html",
-    "archive": "archive.html", "follow": "follow.html", "thanks": "thanks.html", "404": "404.html"}
-
 
 @dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
 class PageRoute:
@@ -93,58 +88,41 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
     """Claim every URL of `site`, with its `static` files (output path -> file) and, when `redirects`, a
     `_redirects` file; every path claimed twice is an error."""
     claims = _Claims(site.config.root)
-    pages: dict[str, PageRoute] = {}
-    files: dict[str, FileRoute] = {}
-    copies: dict[str, Path] = {}
     config = site.config
     lang = config.language
-
-    def page(route: PageRoute, what: str) -> None:
-        path = url_to_path(route.url)
-        if claims.claim(path, _Owner("sitegen", what, url=route.url)):
-            pages[path] = route
-
-    def file(path: str, route: FileRoute, what: str) -> None:
-        if claims.claim(path, _Owner("sitegen", what, url="/" + path)):
-            files[path] = route
-
     claims.reserve(IMMUTABLE_FOLDER, "sitegen's folder of fingerprinted stylesheets and scripts")
-    for pager in paginate(site.posts, config.posts_per_page, "/"):
-        what = "sitegen's home page" if pager.number == 1 else f"page {pager.number} of sitegen's home page"
-        page(PageRoute(pager.url, "home", "index.html", config.title, lang, pager=pager), what)
-    page(PageRoute("/tags/", "tags", "tags.html", None, lang), "sitegen's tag index")
-    for tag in site.tags:
-        for pager in paginate(tag.posts, config.posts_per_page, tag.url):
-            page(PageRoute(pager.url, "tag", "tag.html", tag.name, lang, pager=pager, tag=tag),
-                 f"sitegen's page of the tag {tag.name!r}")
-        for name in FEED_FILES:
-            file(url_to_path(tag.url + name), FileRoute("feed", tag, name), f"sitegen's feed of the tag {tag.name!r}")
-    page(PageRoute("/archive/", "archive", "archive.html", None, lang), "sitegen's archive page")
-    page(PageRoute(FOLLOW_URL, "follow", "follow.html", None, lang), "sitegen's follow page")
-    for language in site.languages:
-        page(PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False),
-             "sitegen's thank-you page")
-    page(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False), "sitegen's 404 page")
-    for name in FEED_FILES:
-        file(name, FileRoute("feed", feed=name), "sitegen's feed")
-    file("sitemap.xml", FileRoute("sitemap"), "sitegen's sitemap")
-    file("robots.txt", FileRoute("robots"), "sitegen's robots.txt")
-    file("highlight.css", FileRoute("stylesheet"), "sitegen's stylesheet for highlighted code")
+    ours = [PageRoute(pager.url, "home", "index.html", config.title, lang, pager=pager)
+            for pager in paginate(site.posts, config.posts_per_page, "/")]
+    ours.append(PageRoute("/tags/", "tags", "tags.html", None, lang))
+    ours += [PageRoute(pager.url, "tag", "tag.html", tag.name, lang, pager=pager, tag=tag)
+             for tag in site.tags for pager in paginate(tag.posts, config.posts_per_page, tag.url)]
+    ours.append(PageRoute("/archive/", "archive", "archive.html", None, lang))
+    ours.append(PageRoute(FOLLOW_URL, "follow", "follow.html", None, lang))
+    ours += [PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False)
+             for language in site.languages]
+    ours.append(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False))
+    pages = claims.claim_pages(ours)
+    generated = {url_to_path(tag.url + name): FileRoute("feed", tag, name) for tag in site.tags for name in FEED_FILES}
+    generated.update((name, FileRoute("feed", feed=name)) for name in FEED_FILES)
+    generated["sitemap.xml"] = FileRoute("sitemap")
+    generated["robots.txt"] = FileRoute("robots")
+    generated["highlight.css"] = FileRoute("stylesheet")
     if redirects:
-        file("_redirects", FileRoute("redirects"), "sitegen's _redirects")
+        generated["_redirects"] = FileRoute("redirects")
+    files = {path: route for path, route in generated.items()
+             if claims.claim(path, _Owner("sitegen", _file_what(route), url="/" + path))}
 
     documents = (*site.posts, *site.pages)
-    for post in documents:
-        kind: PageKind = "post" if post.kind == "posts" else "page"
-        route = PageRoute(post.url, kind, post.doc.template or _DEFAULT_TEMPLATES[kind], post.title, post.lang,
-                          post.description, post.doc.path, post=post)
-        path = url_to_path(post.url)
-        if claims.claim(path, _Owner("content", "the URL", post.doc.path, post.url)):
-            pages[path] = route
+    pages.update(claims.claim_pages([
+        PageRoute(post.url, "post" if post.kind == "posts" else "page",
+                  post.doc.template or ("post.html" if post.kind == "posts" else "page.html"), post.title, post.lang,
+                  post.description, post.doc.path, post=post)
+        for post in documents]))
     for post in documents:
         for alias in post.aliases:
             url, path = alias_path(alias)
             claims.claim(path, _Owner("alias", "the alias", post.doc.path, url))
+    copies: dict[str, Path] = {}
     for post in documents:
         bundle = post.doc.source.bundle
         if bundle is None:
@@ -177,9 +155,9 @@ class _Claims:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.taken: dict[str, tuple[str, _Owner]] = {}
-        """Folded path -> (path as claimed, owner)."""
-        self.folders: dict[str, tuple[str, _Owner]] = {}
+        self.taken: dict[str, tuple[str, _Owner | PageRoute]] = {}
+        """Folded path -> (path as claimed, owner: a page's route stands for the claim of its URL)."""
+        self.folders: dict[str, tuple[str, _Owner | PageRoute]] = {}
         """Folded folder -> (a path under it, its owner)."""
         self.reserved: dict[str, str] = {}
         """Folded top folder sitegen keeps for itself -> what it is."""
@@ -187,6 +165,34 @@ class _Claims:
 
     def reserve(self, folder: str, what: str) -> None:
         self.reserved[folder.casefold()] = what
+
+    def claim_pages(self, routes: Sequence[PageRoute]) -> dict[str, PageRoute]:
+        """Claim the URL of each page; returns the routes that got theirs, by output path. A site has thousands,
+        claimed on every preview rebuild: when none collides with anything (nearly always), they are claimed
+        together, else one by one as every other path is. A claim made here names its route: what an error says of
+        it is worked out only when there is an error."""
+        entries = [(url_to_path(route.url), route) for route in routes]
+        keys = {path.casefold(): (path, route) for path, route in entries}
+        new_folders: dict[str, tuple[str, _Owner | PageRoute]] = {}
+        together = (len(keys) == len(entries) and keys.keys().isdisjoint(self.taken)
+                    and keys.keys().isdisjoint(self.folders)
+                    and all(".." not in path and not path.startswith("/") for path, _ in entries))
+        if together:
+            for key, entry in keys.items():
+                cut = key.rfind("/")
+                while cut > 0:
+                    folder = key[:cut]
+                    if folder in self.folders or folder in new_folders:
+                        break
+                    new_folders[folder] = entry
+                    cut = folder.rfind("/")
+            together = (new_folders.keys().isdisjoint(self.taken) and new_folders.keys().isdisjoint(keys)
+                        and new_folders.keys().isdisjoint(self.reserved))
+        if not together:
+            return {path: route for path, route in entries if self.claim(path, _route_owner(route))}
+        self.taken.update(keys)
+        self.folders.update(new_folders)
+        return dict(entries)
 
     def claim(self, path: str, owner: _Owner) -> bool:
         """Claim `path` for `owner`; False (and an error) when it cannot be had."""
@@ -196,20 +202,20 @@ class _Claims:
         key = path.casefold()
         earlier = self.taken.get(key)
         if earlier is not None:
-            if earlier[1].kind == owner.kind == "file" and earlier[0] != path:  # Logo.png beside logo.png
+            if _owner(earlier[1]).kind == owner.kind == "file" and earlier[0] != path:  # Logo.png beside logo.png
                 self.taken[path] = (path, owner)  # kept apart (as a file system that tells them apart does)
                 return True
-            self._collision(owner, path, earlier[1])
+            self._collision(owner, path, _owner(earlier[1]))
             return False
         if (inner := self.folders.get(key)) is not None:
-            self._folder_taken(owner, path, path, inner[1])
+            self._folder_taken(owner, path, path, _owner(inner[1]))
             return False
         new: list[str] = []
         cut = key.rfind("/")
         while cut > 0:  # the folders the path lies in, nearest first, up to one known already
             folder = key[:cut]
             if (file := self.taken.get(folder)) is not None:
-                self._folder_taken(owner, path, folder, file[1])
+                self._folder_taken(owner, path, folder, _owner(file[1]))
                 return False
             if folder in self.folders:
                 break
@@ -278,6 +284,36 @@ class _Claims:
         """Posts before pages, then by file name: the order in which sources are found."""
         shown = self._shown(owner.source)
         return shown.startswith("content/pages/"), shown
+
+
+def _owner(claimant: _Owner | PageRoute) -> _Owner:
+    """The owner a claim names."""
+    return _route_owner(claimant) if isinstance(claimant, PageRoute) else claimant
+
+
+def _route_owner(route: PageRoute) -> _Owner:
+    """A page's claim as errors name it: 'the URL' of a post or page, or one of sitegen's own pages."""
+    if route.kind in ("post", "page"):
+        return _Owner("content", "the URL", route.source, route.url)
+    if route.kind == "home":
+        number = route.pager.number if route.pager is not None else 1
+        return _Owner("sitegen", "sitegen's home page" if number == 1 else f"page {number} of sitegen's home page",
+                      url=route.url)
+    if route.kind == "tag":
+        return _Owner("sitegen", f"sitegen's page of the tag {route.title!r}", url=route.url)
+    return _Owner("sitegen", _PAGE_NAMES[route.kind], url=route.url)
+
+
+_PAGE_NAMES = {"tags": "sitegen's tag index", "archive": "sitegen's archive page", "follow": "sitegen's follow page",
+               "thanks": "sitegen's thank-you page", "404": "sitegen's 404 page"}
+_FILE_NAMES = {"sitemap": "sitegen's sitemap", "robots": "sitegen's robots.txt",
+               "stylesheet": "sitegen's stylesheet for highlighted code", "redirects": "sitegen's _redirects"}
+
+
+def _file_what(route: FileRoute) -> str:
+    if route.kind == "feed":
+        return f"sitegen's feed of the tag {route.tag.name!r}" if route.tag else "sitegen's feed"
+    return _FILE_NAMES[route.kind]
 
 
 def check_links(site: Site, paths: Collection[str]) -> list[SourceError]:
