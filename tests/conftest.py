@@ -21,6 +21,22 @@ def site_copy(tmp_path: Path):
     return copy
 
 
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The sources this process parses from now on (what forked worker processes parse is not seen)."""
+    import sitegen.incremental.parse
+
+    calls: list[Path] = []
+    real = sitegen.incremental.parse.parse_source
+
+    def counting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(source.path)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(sitegen.incremental.parse, "parse_source", counting)
+    return calls
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The repository's own sample blog built once for the whole run, at the sample clock (2030): its output folder

@@ -47,20 +47,6 @@ def build_result(site: Path) -> BuildResult:
     return sitegen.build.run.build(BuildOptions(site, site / "public", now=clock))
 
 
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The sources parsed from now on (the basic site is small enough to be parsed in this process)."""
-    calls: list[Path] = []
-    real = sitegen.incremental.parse.parse_source
-
-    def counting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(source.path)
-        return real(source, *args, **kwargs)
-
-    monkeypatch.setattr(sitegen.incremental.parse, "parse_source", counting)
-    return calls
-
-
 def inodes(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
             for p in folder.rglob("*") if p.is_file()}

@@ -31,20 +31,6 @@ def options(site: Path, **changes: object) -> BuildOptions:
     return BuildOptions(site, site / "public", **values)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The sources this process parses (what forked workers parse is not seen)."""
-    calls: list[Path] = []
-    real = sitegen.incremental.parse.parse_source
-
-    def counting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(source.path)
-        return real(source, *args, **kwargs)
-
-    monkeypatch.setattr(sitegen.incremental.parse, "parse_source", counting)
-    return calls
-
-
 def build(site: Path, *args: str, ok: bool = True) -> None:
     """`sitegen build` as a user runs it, in the site's folder (the cache then holds paths as `-s .` spells them). It
     runs in this process, but what it parses is not counted in `parsed`: that is for what the preview parses."""
