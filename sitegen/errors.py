@@ -66,6 +66,15 @@ class UnfinishedUpdate(BuildError):
     next build finishes the update."""
 
 
+class Stopped(KeyboardInterrupt):
+    """The build was told to stop by a signal other than Ctrl-C's (SIGTERM from a CI timeout, `timeout` or `docker
+    stop`; SIGHUP when its terminal closes): it stops as it does on Ctrl-C, leaving a whole site."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 @dataclass(slots=True)
 class Diagnostics:
     """Collects the errors and warnings of one build so all of them are reported together."""

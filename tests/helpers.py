@@ -125,9 +125,11 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def hidden_leftovers(output: Path) -> list[str]:
-    """Staging, moved-aside or journal folders of a build beside the output folder (`.public.tmp-*`...)."""
-    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}"))
+def hidden_leftovers(output: Path, *, lock: bool = False) -> list[str]:
+    """Staging, moved-aside or journal folders of a build beside the output folder (`.public.tmp-*`...); with `lock`,
+    the lock file too (`.public.sitegen-lock`: a killed build leaves it, unlocked, and the next build removes it)."""
+    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}")
+                  and (lock or not p.name.endswith(".sitegen-lock")))
 
 
 def strict_html(data: bytes):  # type: ignore[no-untyped-def]

@@ -158,9 +158,10 @@ def test_kill_9_while_writing_leaves_the_old_site_and_the_next_build_cleans_up(o
     assert result.returncode == -signal.SIGKILL
     assert read_tree(site / "public") == old
     assert [name.split("-")[0] for name in hidden_leftovers(site / "public")] == [".public.tmp"]  # the killed build's
+    assert hidden_leftovers(site / "public", lock=True)[0] == ".public.sitegen-lock"  # its lock file, unlocked
     assert run_cli("build", "--source", site)[0] == 0
     assert read_tree(site / "public") == new
-    assert hidden_leftovers(site / "public") == []
+    assert hidden_leftovers(site / "public", lock=True) == []
 
 
 @MODES

@@ -4,19 +4,23 @@ staged copy of the output folder, and put it in place."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
+
 from ..errors import BuildError, Diagnostics, SourceError, processing
+from ..incremental.digests import BUILD_MARK, manifest_token
 from ..incremental.parse import CachedParser
 from ..incremental.store import BuildCache
-from ..output.stage import folder_identity, staged_output
+from ..output.stage import folder_identity, output_lock, recover_interrupted, staged_output
 from ..parallel import fewer_collections
 from ..progress import Progress, Stopwatch
 from ..render.templates import create_environment
-from .load import SiteOptions, load_site
-from .write import write_site
+from .load import LoadedSite, SiteOptions, load_site
+from .write import Written, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,51 +61,84 @@ class BuildResult:
     """Seconds spent in each stage, for --profile."""
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None,
+          waiting: Callable[[int | None], None] | None = None) -> BuildResult:
     """Build the site; raise BuildError with every problem found, leaving the old output untouched.
 
     Sources are parsed in worker processes, or taken from the cache when they did not change; pages and feeds whose
     inputs did not change are carried over from the previous output; files whose bytes did not change are not
-    rewritten."""
+    rewritten. Builds into one output folder take turns: `waiting` is told the process id of the build this one
+    waits for."""
     with fewer_collections():
-        return _build(options, progress or Progress())
+        return _build(options, progress or Progress(), waiting)
 
 
-def _build(options: BuildOptions, progress: Progress) -> BuildResult:
+def _build(options: BuildOptions, progress: Progress, waiting: Callable[[int | None], None] | None) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     clock = Stopwatch(timings)
     parser = CachedParser(options.use_cache, progress, options.workers)
+    output = options.output
     try:
-        loaded = load_site(options.site, parser, output=options.output, clock=clock)
+        loaded = load_site(options.site, parser, output=output, clock=clock)
         cache = parser.cache
         diagnostics = Diagnostics(list(loaded.warnings))
         with clock("assembling"), processing(None, "assembling the site"):
             env = create_environment(loaded.config, loaded.theme, loaded.translations, loaded.share_image,
                                      auto_reload=False, compiled=cache.compiled if cache is not None else None)
-        previous = _previous_output(cache, options.output)
-        with clock("rendering and writing"), processing(options.output, "writing"), \
-                staged_output(options.output, previous.keys() if previous else None) as stage:
-            written = write_site(loaded, env, stage, cache, progress, diagnostics, options.output, previous,
-                                 options.workers)
-            diagnostics.raise_if_errors()
-            if options.strict and diagnostics.warnings:
-                raise BuildError(diagnostics.items)
-            stage.finish(written.paths)
-        if cache is not None and written.digests != previous:  # else what the cache holds is still true
-            cache.save_page_digests(options.output, written.digests, folder_identity(options.output), previous)
+        with clock("rendering and writing"), processing(output, "writing"), output_lock(output, waiting):
+            # From here to the digests being saved, no other build reads or writes this folder.
+            recover_interrupted(output)
+            previous = _previous_output(cache, output)
+            try:
+                written = _write(loaded, env, cache, progress, diagnostics, options, previous)
+            except _OutputChanged:  # the folder changed under this build: write the whole site
+                previous = {}
+                written = _write(loaded, env, cache, progress, Diagnostics(list(loaded.warnings)), options, previous)
+            if cache is not None and written.digests != previous:  # else what the cache holds is still true
+                cache.save_page_digests(output, written.digests, folder_identity(output), previous)
     finally:
         parser.close()
-    return BuildResult(written.pages, len(written.paths), time.perf_counter() - started,
+    return BuildResult(written.pages, len(written.paths - {BUILD_MARK}), time.perf_counter() - started,
                        tuple(diagnostics.warnings), written.rendered, loaded.parsed, timings)
 
 
+class _OutputChanged(Exception):
+    """The output folder no longer holds what the build trusted it to hold when it began."""
+
+
+def _write(loaded: LoadedSite, env: jinja2.Environment, cache: BuildCache | None, progress: Progress,
+           diagnostics: Diagnostics, options: BuildOptions, previous: dict[str, bytes]) -> Written:
+    """Render and stage the site, then put it in place: in full, or (with `previous`) by updating the folder in
+    place, after checking once more that it still holds what `previous` describes."""
+    output = options.output
+    with staged_output(output, previous.keys() if previous else None) as stage:
+        written = write_site(loaded, env, stage, cache, progress, diagnostics, output, previous, options.workers)
+        diagnostics.raise_if_errors()
+        if options.strict and diagnostics.warnings:
+            raise BuildError(diagnostics.items)
+        if previous and _mark(output) != manifest_token(previous):
+            raise _OutputChanged
+        stage.finish(written.paths)
+    return written
+
+
 def _previous_output(cache: BuildCache | None, output: Path) -> dict[str, bytes]:
-    """What the last build wrote to `output` (each file's digest), when the folder is still the one it wrote; an
-    empty dict means the whole site is written afresh."""
+    """What the last build wrote to `output` (each file's digest), when the folder can be shown to hold it: it is
+    the folder that build wrote (the same identity) and its BUILD_MARK matches the manifest the cache holds. An
+    empty dict means the whole site is written afresh (an emptied or recreated folder, one another build or a person
+    changed, a cache that lost its record)."""
     if cache is None:
         return {}
     identity = folder_identity(output)
     if identity is None or cache.output_identity(output) != identity:
         return {}
-    return cache.page_digests(output)
+    digests = cache.page_digests(output)
+    return digests if digests and _mark(output) == manifest_token(digests) else {}
+
+
+def _mark(output: Path) -> bytes | None:
+    try:
+        return (output / BUILD_MARK).read_bytes()
+    except OSError:
+        return None

@@ -10,8 +10,8 @@ from pathlib import Path
 import jinja2
 
 from ..errors import Diagnostics, SourceError, processing
-from ..incremental.digests import page_digests, site_inputs
-from ..incremental.store import BuildCache
+from ..incremental.digests import BUILD_MARK, manifest_token, page_digests, site_inputs
+from ..incremental.store import BuildCache, code_fingerprint, configuration_digest
 from ..output.stage import Stage
 from ..parallel import map_chunks
 from ..progress import Progress
@@ -36,17 +36,17 @@ class Written:
 def write_site(loaded: LoadedSite, env: jinja2.Environment, stage: Stage, cache: BuildCache | None,
                progress: Progress, diagnostics: Diagnostics, output: Path, previous: dict[str, bytes],
                workers: int | None = None) -> Written:
-    """Write every file of the plan into `stage`; template errors go to `diagnostics`, each once. `previous` holds
-    the digest of each file of the previous output (pages and generated files), so unchanged ones are kept."""
+    """Write every file of the plan into `stage`, and the build's mark (incremental.digests.BUILD_MARK); template
+    errors go to `diagnostics`, each once. `previous` holds the digest of each file of the previous output (pages and
+    generated files), so unchanged ones are kept."""
     site, plan = loaded.site, loaded.plan
     written = Written()
     asset_urls = _write_assets(plan, stage, written)
-    digests: dict[str, bytes] = {}
-    generated: dict[str, bytes] = {}
-    if cache is not None:
-        inputs = site_inputs(cache.code, cache.configuration, theme_fingerprint(loaded.config, loaded.theme),
-                             loaded.translations, loaded.share_image, site, asset_urls)
-        digests, generated = page_digests(plan, inputs.digest(), loaded.post_keys)
+    code, configuration = ((cache.code, cache.configuration) if cache is not None
+                           else (code_fingerprint(), configuration_digest(loaded.config.root)))
+    inputs = site_inputs(code, configuration, theme_fingerprint(loaded.config, loaded.theme), loaded.translations,
+                         loaded.share_image, site, asset_urls)
+    digests, generated = page_digests(plan, inputs.digest(), loaded.post_keys)
     to_render = []
     for path in plan.pages:
         if path in previous and previous[path] == digests.get(path) and stage.keep(path):
@@ -85,8 +85,9 @@ def write_site(loaded: LoadedSite, env: jinja2.Environment, stage: Stage, cache:
     digests.update(generated)
     for path, source in plan.copies.items():
         stage.copy(path, source)
-    written.paths.update(plan.pages, plan.generated, plan.copies)
+    written.paths.update(plan.pages, plan.generated, plan.copies, [BUILD_MARK])
     written.digests = dict.fromkeys(written.paths, b"") | digests  # every path, so the next build knows the folder
+    stage.write(BUILD_MARK, manifest_token(written.digests))
     written.pages = sum(1 for path in written.paths if path.endswith(".html"))
     written.rendered = len(to_render)
     if cache is not None and written.digests != previous:  # the digests are saved once the folder has changed

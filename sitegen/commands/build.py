@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..build.run import BuildOptions, build
-from ..errors import BuildError, UnfinishedUpdate
+from ..errors import BuildError, Stopped, UnfinishedUpdate
 from ..progress import Progress
 from . import report, shown
 
@@ -20,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
                            use_cache=not args.no_cache, workers=args.jobs)
     progress = _progress()
     try:
-        result = build(options, progress)
+        with _stopped_by_signals() as stopped:
+            result = build(options, _Stoppable(progress, stopped), lambda holder: _waiting(output, holder))
     except BuildError as failure:
         report(failure.diagnostics, root)
         errors = len([d for d in failure.diagnostics if d.severity == "error"])
@@ -32,10 +37,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"build failed with {count} problem{'s' if count != 1 else ''}{strict}; {shown(output)} {state}",
               file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"\nsitegen: interrupted; {shown(output)} holds a whole site, the previous one or (if the build had "
+    except KeyboardInterrupt as stop:
+        how = f"stopped by {signal.Signals(stop.signum).name}" if isinstance(stop, Stopped) else "interrupted"
+        print(f"\nsitegen: {how}; {shown(output)} holds a whole site, the previous one or (if the build had "
               "finished) the new one", file=sys.stderr)
-        return 130
+        return 128 + (stop.signum if isinstance(stop, Stopped) else signal.SIGINT)
     finally:
         progress.close()
     report(result.warnings, root)
@@ -46,6 +52,61 @@ def run(args: argparse.Namespace) -> int:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<24} {seconds:8.3f} s")
     return 0
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[list[int]]:
+    """SIGTERM and SIGHUP stop the build as Ctrl-C does (the staging folder removed, a commit under way finished):
+    Python's default would end the process on the spot. The signal raises Stopped where the main thread is; as an
+    exception raised inside a finalizer is dropped, it is also recorded in the list this yields, which `_Stoppable`
+    checks as the build goes. Only the main thread can set signal handlers."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise Stopped(signum)
+
+    previous = {number: signal.signal(number, stop) for number in _STOP_SIGNALS}
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class _Stoppable(Progress):
+    """The build's progress, passed on to `progress`, that stops the build once a stop signal was received."""
+
+    def __init__(self, progress: Progress, received: list[int]) -> None:
+        self.progress = progress
+        self.received = received
+
+    def start(self, stage: str, total: int) -> None:
+        self._check()
+        self.progress.start(stage, total)
+
+    def advance(self, steps: int = 1) -> None:
+        self._check()
+        self.progress.advance(steps)
+
+    def close(self) -> None:
+        self.progress.close()
+
+    def _check(self) -> None:
+        if self.received:
+            raise Stopped(self.received[0])
+
+
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _waiting(output: Path, holder: int | None) -> None:
+    by = f" (process {holder})" if holder else ""
+    print(f"sitegen: another build into {shown(output)} is running{by}; waiting for it to finish", file=sys.stderr,
+          flush=True)
 
 
 def _progress() -> Progress:

@@ -135,5 +135,21 @@ class _PostKeys:
         return known
 
 
+BUILD_MARK = ".sitegen-build"
+"""A file the build writes into the output folder: the digest of the folder's manifest (every file with the digest
+it was made from). A rebuild trusts the folder, and updates it in place, only when this file matches the manifest
+the cache holds for it: proof that the folder holds what that build wrote (not an emptied or recreated folder, or
+one another build replaced). Made from the inputs alone, so a rebuild and a cold build write the same bytes."""
+
+
+def manifest_token(digests: Mapping[str, bytes]) -> bytes:
+    """What BUILD_MARK holds for an output folder whose files were made from `digests` (path -> digest)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(digests):
+        if path != BUILD_MARK:
+            digest.update(path.encode() + b"\0" + digests[path] + b"\0")
+    return digest.hexdigest().encode() + b"\n"
+
+
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()

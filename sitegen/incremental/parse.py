@@ -18,7 +18,7 @@ from ..site.posts import make_post
 from ..sources.config import Config
 from ..sources.discover import SourceFile, discover_sources
 from ..sources.document import load_document
-from .store import BuildCache, open_build_cache
+from .store import BuildCache, code_fingerprint, configuration_digest, open_build_cache, parse_fingerprint, source_key
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -68,13 +68,11 @@ class CachedParser:
 def parse_sources_cached(config: Config, cache: BuildCache | None, progress: Progress, sources: list[SourceFile],
                          workers: int | None = None) -> tuple[list[Parsed], list[bytes], int]:
     """Each source's (post, errors), drafts, future and failed ones included, in the order of `sources`: from the
-    cache where it did not change, the rest parsed in `workers` worker processes; and each source's cache
-    key (empty when it has none), and how many were parsed. A post that comes from the cache has its body left there
+    cache where it did not change, the rest parsed in `workers` worker processes; and each source's key (empty for
+    a source that cannot be read), and how many were parsed. A post that comes from the cache has its body left there
     (a StoredBody)."""
     raws: list[bytes | None] = [None] * len(sources)
-    keys: list[bytes] = [b""] * len(sources)
-    if cache is not None:
-        keys = _source_keys(cache, sources, raws, config.root)
+    keys = _source_keys(cache, sources, raws, config.root)
     found = cache.get_parsed({k: s for k, s in zip(keys, sources, strict=True) if k}) if cache is not None else {}
     results: dict[int, tuple[Post | None, list[SourceError]]] = {}
     for index, (source, key) in enumerate(zip(sources, keys, strict=True)):
@@ -110,10 +108,14 @@ def parse_sources_cached(config: Config, cache: BuildCache | None, progress: Pro
     return [results[index] for index in range(len(sources))], keys, len(misses)
 
 
-def _source_keys(cache: BuildCache, sources: list[SourceFile], raws: list[bytes | None], root: Path) -> list[bytes]:
-    """Each source's cache key, from its recorded digest when its size and modification time did not change, else
-    from its bytes (read into `raws` for the parser). A source that cannot be read gets no key."""
-    known = cache.source_stats()
+def _source_keys(cache: BuildCache | None, sources: list[SourceFile], raws: list[bytes | None],
+                 root: Path) -> list[bytes]:
+    """Each source's key (`store.source_key`), from the digest the cache recorded when its size and modification
+    time did not change, else from its bytes (read into `raws` for the parser). A source that cannot be read gets
+    no key."""
+    known = cache.source_stats() if cache is not None else {}
+    fingerprint = cache.fingerprint if cache is not None else parse_fingerprint(code_fingerprint(),
+                                                                                  configuration_digest(root))
     stats: dict[str, tuple[int, int, bytes]] = {}
     keys = []
     for index, source in enumerate(sources):
@@ -130,8 +132,9 @@ def _source_keys(cache: BuildCache, sources: list[SourceFile], raws: list[bytes 
             keys.append(b"")  # parse_source reports it
             continue
         stats[relative] = (info.st_size, info.st_mtime_ns, digest)
-        keys.append(cache.source_key(relative, digest))
-    cache.save_source_stats(stats, known)
+        keys.append(source_key(fingerprint, relative, digest))
+    if cache is not None:
+        cache.save_source_stats(stats, known)
     return keys
 
 

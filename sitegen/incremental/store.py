@@ -56,11 +56,26 @@ def open_build_cache(root: Path) -> BuildCache | None:
     (not --drafts or --future: posts are parsed the same either way, choosing the ones to publish comes after, and
     pages' digests cover which were published). None for a read-only site or a damaged cache: build without one."""
     try:
-        config_file = find_config(root)
-        configuration = config_file.read_bytes() if config_file else b""
-        return BuildCache(root / CACHE_DIR, code_fingerprint(), hashlib.blake2b(configuration, digest_size=16).digest())
+        return BuildCache(root / CACHE_DIR, code_fingerprint(), configuration_digest(root))
     except (OSError, sqlite3.Error):
         return None
+
+
+def parse_fingerprint(code: bytes, configuration: bytes) -> bytes:
+    """What a parsed source depends on besides itself: sitegen (`code_fingerprint`) and the configuration."""
+    return hashlib.blake2b(code + configuration, digest_size=16).digest()
+
+
+def source_key(fingerprint: bytes, relative: str, digest: bytes) -> bytes:
+    """What a source is parsed from, as a key: sitegen and the configuration (`fingerprint`), the source's path
+    within the site and the digest of its bytes. The same with or without a cache."""
+    return hashlib.blake2b(fingerprint + relative.encode() + b"\0" + digest, digest_size=20).digest()
+
+
+def configuration_digest(root: Path) -> bytes:
+    """A digest of the configuration file's bytes (empty when there is none)."""
+    config_file = find_config(root)
+    return hashlib.blake2b(config_file.read_bytes() if config_file else b"", digest_size=16).digest()
 
 
 def _by_fields(cls: type) -> Any:
@@ -134,7 +149,7 @@ class BuildCache:
         """sitegen's code fingerprint (`code_fingerprint`)."""
         self.configuration = configuration
         """A digest of the configuration file's bytes."""
-        fingerprint = hashlib.blake2b(code + configuration, digest_size=16).digest()
+        fingerprint = parse_fingerprint(code, configuration)
         self.compiled = folder / "templates" / fingerprint.hex()[:20]
         """Compiled templates (Jinja's bytecode cache), per fingerprint: how templates compile depends on sitegen's
         code, which Jinja's own key (the template's source) does not see."""
@@ -185,10 +200,6 @@ class BuildCache:
         if self._forked is None or self._forked[0] != pid:
             self._forked = pid, self._connect()
         return self._forked[1]
-
-    def source_key(self, relative: str, digest: bytes) -> bytes:
-        """The key of a parsed source: its path and the digest of its bytes under this cache's fingerprint."""
-        return hashlib.blake2b(self.fingerprint + relative.encode() + b"\0" + digest, digest_size=20).digest()
 
     def source_stats(self) -> dict[str, tuple[int, int, bytes]]:
         """Each source's size, modification time and content digest when last read: a source whose size and time

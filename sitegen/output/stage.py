@@ -27,7 +27,7 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError, SourceError, UnfinishedUpdate
@@ -105,25 +105,68 @@ def _exchange(first: Path, second: Path) -> bool:
     return bool(renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0)
 
 
+LOCK_SUFFIX = ".sitegen-lock"
+"""The lock file beside an output folder: `.public.sitegen-lock`."""
+
+
 @contextlib.contextmanager
-def _turn(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `folder` (where the system has `flock`), so builds into it take turns."""
+def output_lock(target: Path, on_wait: Callable[[int | None], None] | None = None) -> Iterator[None]:
+    """Hold the lock of the output folder `target` while the block runs, so builds into one folder take turns: one
+    reads the folder's state, writes and commits while the others wait. It is a POSIX record lock on a file beside
+    the folder (`.public.sitegen-lock`), which belongs to this process alone (worker processes forked from it do not
+    inherit it) and which the system drops when the process ends, however it ends: it cannot outlive its holder.
+    The file is removed when the lock is released; a build that locked a file since removed tries again. When
+    another build holds the lock, `on_wait` is told that build's process id (None when unknown) first."""
+    target = target.resolve() if target.is_symlink() else target
+    path = target.parent / f".{target.name}{LOCK_SUFFIX}"
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - Windows
+    except ImportError:  # pragma: no cover - Windows: builds do not take turns
         yield
         return
+    told = False
+    while True:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise BuildError([SourceError(target.parent, f"cannot create the output folder: {exc.strerror or exc}")]
+                             ) from exc
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            if on_wait is not None and not told:
+                on_wait(_holder(handle))
+                told = True
+            fcntl.lockf(handle, fcntl.LOCK_EX)
+        if _same_file(handle, path):
+            break
+        os.close(handle)  # the holder removed it: lock the file that is there now
     try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        yield
-        return
-    try:
-        with contextlib.suppress(OSError):
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
-        os.close(handle)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(handle)  # drops the lock
+
+
+def _same_file(handle: int, path: Path) -> bool:
+    try:
+        held, there = os.fstat(handle), os.stat(path)
+    except OSError:
+        return False
+    return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _holder(handle: int) -> int | None:
+    """The process id the holder of the lock wrote into the lock file, if it can be read."""
+    try:
+        text = os.pread(handle, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None
 
 
 class Stage:
@@ -225,7 +268,9 @@ def staged_output(target: Path, previous_paths: Collection[str] | None = None) -
 
     Without `previous_paths`, or when `target` is not a folder, the whole site is staged and swapped in. With it
     (every file of the build that made `target`), only changed files are staged and then moved into `target`, and
-    files of `previous_paths` missing from the Stage's `finish` list are deleted (patch mode)."""
+    files of `previous_paths` missing from the Stage's `finish` list are deleted (patch mode).
+
+    The caller holds `output_lock(target)` around this block and whatever it read of `target` to choose the mode."""
     if target.is_symlink():
         target = target.resolve()
     parent = target.parent
@@ -233,35 +278,34 @@ def staged_output(target: Path, previous_paths: Collection[str] | None = None) -
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError([SourceError(parent, f"cannot create the output folder: {exc.strerror or exc}")]) from exc
-    with _turn(parent):
-        recover_interrupted(target)
-        staging = parent / f".{target.name}.tmp-{os.getpid()}"
-        patch = previous_paths is not None and target.is_dir()
-        stage = PatchStage(staging / _STAGED, target, previous_paths or ()) if patch else Stage(staging, target)
-        stale: list[str] = []
+    recover_interrupted(target)
+    staging = parent / f".{target.name}.tmp-{os.getpid()}"
+    patch = previous_paths is not None and target.is_dir()
+    stage = PatchStage(staging / _STAGED, target, previous_paths or ()) if patch else Stage(staging, target)
+    stale: list[str] = []
+    try:
+        staging.mkdir()
+        yield stage
+        if isinstance(stage, PatchStage):
+            stale = stage.stale_paths(previous_paths or ())
+            _write_journal(staging, folder_identity(target), stale)
+        else:
+            _swap(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = Path(exc.filename) if isinstance(exc.filename, str) else target
+        if where.is_relative_to(stage.root):
+            where = target / where.relative_to(stage.root)
+        raise BuildError([SourceError(where, f"cannot write the site: {exc.strerror or exc}")]) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if patch:
         try:
-            staging.mkdir()
-            yield stage
-            if isinstance(stage, PatchStage):
-                stale = stage.stale_paths(previous_paths or ())
-                _write_journal(staging, folder_identity(target), stale)
-            else:
-                _swap(staging, target)
-        except OSError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            where = Path(exc.filename) if isinstance(exc.filename, str) else target
-            if where.is_relative_to(stage.root):
-                where = target / where.relative_to(stage.root)
-            raise BuildError([SourceError(where, f"cannot write the site: {exc.strerror or exc}")]) from exc
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            _roll_forward(staging, target, stale)
+        except KeyboardInterrupt:
+            _roll_forward(staging, target, stale)  # finish what the journal promised, then stop
             raise
-        if patch:
-            try:
-                _roll_forward(staging, target, stale)
-            except KeyboardInterrupt:
-                _roll_forward(staging, target, stale)  # finish what the journal promised, then stop
-                raise
 
 
 def _link(old: Path, dest: Path) -> bool:
