@@ -2,15 +2,18 @@
 served as Netlify would serve them (netlify.toml's headers, so the real Content-Security-Policy, and gzip).
 
 axe-core finds no accessibility violation; every page has the right direction; nothing overflows at 320 px; the
-CSP blocks nothing and nothing is fetched from elsewhere; arrows, rules and code face the right way; dark, print,
-reduced motion and keyboard focus work. CI installs Chromium (apt) and axe-core (npm ci --prefix tests/js); there a
-missing one is a failure, not a skip.
+CSP blocks nothing and nothing is fetched from elsewhere; table columns aligned in Markdown keep their alignment
+under the CSP; arrows, rules and code face the right way; dark, print, reduced motion and keyboard focus work. CI
+installs Chromium (apt) and axe-core (npm ci --prefix tests/js); there a missing one is a failure, not a skip.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -19,7 +22,7 @@ from tools.browser import CHROMIUM
 from tools.static_server import serve
 
 from .helpers import GOLDEN_BASIC as GOLDEN
-from .helpers import ROOT
+from .helpers import POST, ROOT, build_ok, make_site
 
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -71,6 +74,87 @@ def tab(chromium):  # type: ignore[no-untyped-def]
         context.close()
 
 
+MISSING = "/no/such/page/"
+NOT_FOUND = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+WATCH_CSP = ("document.addEventListener('securitypolicyviolation', e => (window.cspViolations = window.cspViolations "
+             "|| []).push([e.effectiveDirective, e.blockedURI, e.target.nodeName || ''].join(' ')))")
+DIRECTION = """() => ({
+  dir: document.dir,
+  lang: document.documentElement.lang,
+  html: getComputedStyle(document.documentElement).direction,
+  body: getComputedStyle(document.body).direction,
+  main: getComputedStyle(document.querySelector('main')).direction,
+  pre: [...document.querySelectorAll('pre')].map(e => getComputedStyle(e).direction),
+  marked: [...document.querySelectorAll('main [dir="ltr"], main [dir="rtl"]')]
+            .map(e => [e.getAttribute('dir'), getComputedStyle(e).direction]),
+  width: document.documentElement.scrollWidth,
+})"""
+VISIT = """async () => {
+  await new Promise(done => setTimeout(done));  // violations are reported by tasks
+  return [window.cspViolations || [], document.querySelectorAll('link[rel=stylesheet]').length,
+          document.styleSheets.length];
+}"""
+
+
+@dataclass
+class Visit:
+    """What one page load showed: status, Content-Security-Policy header, CSP violations (directive, blocked URI,
+    element), console errors and warnings, the URLs requested, (linked, applied) stylesheets, DIRECTION."""
+
+    status: int
+    csp: str
+    violations: list[str]
+    problems: list[str]
+    requests: list[str]
+    stylesheets: tuple[int, int]
+    direction: dict[str, Any]
+
+
+class Watched:
+    """One tab at 320 px, kept for the module, that watches every page it opens: a listener registered before any of
+    the page's own code counts CSP violations, console errors and requests are recorded."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 320, "height": 640})
+        self.context.add_init_script(WATCH_CSP)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.problems: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: message.type in ("error", "warning") and self.problems.append(
+            message.text))
+        self.page.on("pageerror", lambda error: self.problems.append(str(error)))
+
+    def __call__(self, url: str) -> Visit:
+        self.requests, self.problems = [], []
+        response = self.page.goto(url)
+        violations, linked, applied = self.page.evaluate(VISIT)
+        return Visit(response.status, response.headers.get("content-security-policy", ""), violations,
+                     self.problems, self.requests, (linked, applied), self.page.evaluate(DIRECTION))
+
+
+@pytest.fixture(scope="module")
+def watched(chromium) -> Iterator[Watched]:  # type: ignore[no-untyped-def]
+    tab = Watched(chromium)
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture(scope="module")
+def walk(watched: Watched, sites):  # type: ignore[no-untyped-def]
+    """walk(site): every page of the sample blog or the golden site, and a missing page, opened once in the watched
+    tab for all the tests that look at every page: {path: Visit}."""
+    walked: dict[str, dict[str, Visit]] = {}
+
+    def visits(site: str) -> dict[str, Visit]:
+        if site not in walked:
+            base, folder = sites[site]
+            walked[site] = {path: watched(url_of(base, path)) for path in [*page_urls(folder), MISSING]}
+        return walked[site]
+
+    return visits
+
+
 def page_urls(folder: Path) -> list[str]:
     """Every page of a built site as a URL path ('/posts/x/', '/404.html')."""
     urls = []
@@ -115,35 +199,17 @@ def test_axe_on_the_golden_site_with_replies_code_and_images(tab, sites, path: s
     assert violations == [], f"{path}: {violations}"
 
 
-DIRECTION = """() => ({
-  dir: document.dir,
-  lang: document.documentElement.lang,
-  html: getComputedStyle(document.documentElement).direction,
-  body: getComputedStyle(document.body).direction,
-  main: getComputedStyle(document.querySelector('main')).direction,
-  pre: [...document.querySelectorAll('pre')].map(e => getComputedStyle(e).direction),
-  marked: [...document.querySelectorAll('main [dir="ltr"], main [dir="rtl"]')]
-            .map(e => [e.getAttribute('dir'), getComputedStyle(e).direction]),
-  width: document.documentElement.scrollWidth,
-})"""
-
-
 @pytest.mark.parametrize("site", ["sample", "golden"])
-def test_every_page_has_the_right_direction_and_no_horizontal_scroll_at_320px(browser, sites, site: str) -> None:
-    base, folder = sites[site]
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
+def test_every_page_has_the_right_direction_and_no_horizontal_scroll_at_320px(walk, site: str) -> None:
     seen = set()
-    for path in page_urls(folder):
-        page.goto(url_of(base, path))
-        found = page.evaluate(DIRECTION)
+    for path, visit in walk(site).items():
+        found = visit.direction
         expected = "ltr" if found["lang"].startswith("en") else "rtl"
         seen.add(expected)
         assert found["dir"] == found["html"] == found["body"] == found["main"] == expected, (path, found)
         assert set(found["pre"]) <= {"ltr"}, f"{path}: code must read left to right"
         assert all(attr == computed for attr, computed in found["marked"]), (path, found["marked"])
         assert found["width"] <= 320, f"{path} is {found['width']} px wide at 320 px"
-    context.close()
     assert seen == {"rtl", "ltr"}
 
 
@@ -201,30 +267,45 @@ def test_arrows_quote_rules_and_list_markers_are_mirrored(tab, sites) -> None:
     assert ltr["bullet"][0] == 0 and ltr["bullet"][1] > 0
 
 
-def test_the_csp_blocks_nothing_and_nothing_is_fetched_from_elsewhere(browser, sites) -> None:
-    base, folder = sites["sample"]
-    context = browser.new_context()
-    context.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                            "(window.cspViolations = window.cspViolations || []).push(e.violatedDirective))")
-    page = context.new_page()
-    requests, problems = [], []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("console", lambda message: message.type in ("error", "warning") and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    for path in [*page_urls(folder), "/no/such/page/"]:
-        response = page.goto(url_of(base, path))
-        missing = path == "/no/such/page/"
-        assert response.status == (404 if missing else 200), path
-        assert "script-src 'self'" in response.headers["content-security-policy"]
-        assert page.evaluate("window.cspViolations || []") == [], path
-        linked = page.evaluate("document.querySelectorAll('link[rel=stylesheet]').length")
-        assert page.evaluate("document.styleSheets.length") == linked >= 1, path  # every stylesheet applied
-        if missing:  # the browser reports the page's own 404, as it should
-            assert problems == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
-            problems.clear()
-        assert problems == [], path
-    context.close()
+@pytest.mark.parametrize("site", ["sample", "golden"])
+def test_the_csp_blocks_nothing_and_nothing_is_fetched_from_elsewhere(walk, sites, site: str) -> None:
+    """Every page of the site, and a missing one, served with netlify.toml's headers: no CSP violation (counted by a
+    listener that runs before anything of the page), no console error, every stylesheet applied, no other origin."""
+    base, _ = sites[site]
+    visits = walk(site)
+    for path, visit in visits.items():
+        missing = path == MISSING
+        assert visit.status == (404 if missing else 200), path
+        assert "style-src 'self'" in visit.csp and "script-src 'self'" in visit.csp, path
+        assert visit.violations == [], path
+        assert visit.stylesheets[0] == visit.stylesheets[1] >= 1, path  # every linked stylesheet applied
+        assert visit.problems == ([NOT_FOUND] if missing else []), path  # the browser reports a 404, as it should
+    requests = [url for visit in visits.values() for url in visit.requests]
     assert requests and all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
+
+
+ALIGNED_TABLE = """| الأداة | Tool | الاستخدام | المستخدمون |
+| --- | :--- | :---: | ---: |
+| لينكدإن | LinkedIn | التواصل المهني | 1,000 |
+| ميت أب | Meetup | لقاءات | 60 |
+"""
+CELL_ALIGNMENT = ("[...document.querySelectorAll('.post-body tr')]"
+                  ".map(row => [...row.cells].map(cell => getComputedStyle(cell).textAlign))")
+
+
+def test_aligned_table_columns_keep_their_alignment_under_the_csp(watched, tmp_path: Path) -> None:
+    """GFM's `:---`, `:---:` and `---:` under `style-src 'self'`: the side the author wrote, in an Arabic page as in an
+    English one (README, "Markdown"), a column without a colon where the page's lines start, and no violation."""
+    site = make_site(tmp_path, {"content/posts/ar.md": POST + "---\n" + ALIGNED_TABLE,
+                                "content/posts/en.md": POST + "lang: en\n---\n" + ALIGNED_TABLE})
+    build_ok("--source", site)
+    with serve(site / "public") as base:
+        for path, direction in (("/posts/ar/", "rtl"), ("/posts/en/", "ltr")):
+            visit = watched(url_of(base, path))
+            assert (visit.status, visit.direction["dir"]) == (200, direction)
+            found = {"alignment": watched.page.evaluate(CELL_ALIGNMENT), "violations": visit.violations,
+                     "problems": visit.problems}
+            assert found == {"alignment": [["start", "left", "center", "right"]] * 3, "violations": [], "problems": []}
 
 
 def test_the_home_page_transfers_less_than_100_kb(browser, sites) -> None:

@@ -273,9 +273,12 @@ PHYSICAL = re.compile(r"(?<![-\w])(margin|padding|border)-(left|right)\b|(?<![-\
 
 def test_the_stylesheet_uses_logical_properties_only() -> None:
     """`margin-inline-start`, `inset-inline-end`, `text-align: start`...: the same rule serves Arabic and English. The
-    one exception is code, which reads left to right in both (`pre { direction: ltr; text-align: left }`)."""
+    exceptions: code, which reads left to right in both (`pre { direction: ltr; text-align: left }`), and the table
+    columns an author aligned left or right in Markdown (README, "Markdown")."""
     css = (ROOT / "themes/default/static/style.css").read_text(encoding="utf-8")
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     found = [m.group(0) for m in PHYSICAL.finditer(css)]
-    assert found == ["text-align: left"]
+    assert found == ["text-align: left", "text-align: left", "text-align: right"]
     assert re.search(r"pre \{[^}]*direction: ltr;[^}]*text-align: left;", css)
+    assert ":is(th, td).align-left { text-align: left; }" in css
+    assert ":is(th, td).align-right { text-align: right; }" in css
