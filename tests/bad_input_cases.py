@@ -9,6 +9,7 @@ from .helpers import CONFIG, POST, Files
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
 INVALID_YAML_HINT = "  hint: write the list or mapping out again where it is needed\n"
 DATE_HINT = "  hint: use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00\n"
+NUL_HINT = "  hint: remove the NUL characters, or save the file again as UTF-8 text\n"
 
 CASES: dict[str, tuple[Files, str]] = {
     # front matter
@@ -269,6 +270,19 @@ CASES: dict[str, tuple[Files, str]] = {
         "content/posts/x.md: error: this is a binary file, not Markdown text\n"
         "  hint: move it out of content/, or into a post's own folder to publish it beside the post\n",
     ),
+    "a stray NUL in the text": (
+        {"content/posts/x.md": POST + "---\nنص\x00 هنا\x00\n"},
+        "content/posts/x.md:5:3: error: the file holds a NUL character (U+0000) (and 1 more), so it is not text\n"
+        "     5 | نص\ufffd هنا\ufffd\n"
+        "       |   ^\n" + NUL_HINT,
+    ),
+    "a NUL in a reply": (
+        {"content/posts/x.md": POST + "---\n",
+         "content/replies/x/r.md": "---\nname: n\ndate: 2025-03-02\n---\nr\x00\n"},
+        "content/replies/x/r.md:5:2: error: the file holds a NUL character (U+0000), so it is not text\n"
+        "     5 | r\ufffd\n"
+        "       |  ^\n" + NUL_HINT,
+    ),
     # the site as a whole
     "two posts claiming one URL": (
         {"content/posts/a.md": POST + "slug: same\n---\n", "content/posts/b.md": POST + "slug: same\n---\n"},
@@ -436,6 +450,12 @@ CASES: dict[str, tuple[Files, str]] = {
         "       |           ^\n"
         "  hint: save the file as UTF-8 in your editor\n",
     ),
+    "configuration: a NUL character": (
+        {"sitegen.yaml": CONFIG + "description: a\x00b\n"},
+        "sitegen.yaml:4:15: error: the file holds a NUL character (U+0000), so it is not text\n"
+        "     4 | description: a\ufffdb\n"
+        "       |               ^\n" + NUL_HINT,
+    ),
     "configuration: duplicate key": (
         {"sitegen.yaml": CONFIG + "title: again\n"},
         "sitegen.yaml:4:1: error: duplicate key 'title' (first set on line 1)\n"
@@ -521,12 +541,6 @@ WARNINGS: dict[str, tuple[Files, str]] = {
         "content/posts/x.md:2:1: warning: 'title' contains U+202E RIGHT-TO-LEFT OVERRIDE; replaced by an isolate\n"
         "     2 | title: \"exe.\\u202etxt\"\n"
         "       | ^\n" + INVISIBLE_HINT,
-    ),
-    "a stray NUL in the text": (
-        {"content/posts/x.md": POST + "---\nنص\x00 هنا\n"},
-        "content/posts/x.md:5:3: warning: control character U+0000 removed\n"
-        "     5 | نص\ufffd هنا\n"
-        "       |   ^\n" + INVISIBLE_HINT,
     ),
     "a lone surrogate escape in YAML": (
         {"content/posts/x.md": "---\ntitle: \"a\\ud800b \\ud83d\\ude00\"\ndate: 2025-03-01\n---\n"},
