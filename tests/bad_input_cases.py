@@ -456,6 +456,40 @@ CASES: dict[str, tuple[Files, str]] = {
         "     4 | description: a\ufffdb\n"
         "       |               ^\n" + NUL_HINT,
     ),
+    "configuration: URLs that cannot be read": (
+        {"sitegen.yaml": "title: t\nbase_url: https://[::1/\nnewsletter_url: https://example.org:99999/\n"
+                         "webmention: http:///x\n"},
+        "sitegen.yaml:2: error: base_url 'https://[::1/' is not a valid URL (Invalid IPv6 URL)\n"
+        "     2 | base_url: https://[::1/\n"
+        "  hint: e.g. base_url: https://example.com/\n"
+        "sitegen.yaml:3: error: newsletter_url 'https://example.org:99999/' is not a valid URL (Port out of range "
+        "0-65535)\n"
+        "     3 | newsletter_url: https://example.org:99999/\n"
+        "sitegen.yaml:4: error: webmention 'http:///x' is not a valid URL (it has no host)\n"
+        "     4 | webmention: http:///x\n",
+    ),
+    "configuration: the author's links and photo": (
+        {"sitegen.yaml": CONFIG + "author:\n  image: javascript:alert(1)\n  links:\n    a: 'javascript:alert(1)'\n"
+                                  "    b: 'data:text/html,<script>alert(1)</script>'\n    c: 'vbscript:msgbox'\n"
+                                  "    d: /about/\n    e: https://[::1/\n    ok: mailto:me@example.org\n"},
+        "sitegen.yaml:5: error: author.image 'javascript:alert(1)' must be an absolute http(s) URL, or a path of the "
+        "site\n"
+        "     5 |   image: javascript:alert(1)\n"
+        "  hint: a path of the site, such as /images/me.jpg, or an https:// address\n"
+        + "".join(f"sitegen.yaml:{line}: error: author.links.{label} {url!r} must be an absolute http(s) URL, or a "
+                  f"mailto: address\n"
+                  f"  {line:>4} |     {label}: {written}\n"
+                  "  hint: e.g. https://example.org/me or mailto:me@example.org\n"
+                  for line, label, url, written in [
+                      (7, "a", "javascript:alert(1)", "'javascript:alert(1)'"),
+                      (8, "b", "data:text/html,<script>alert(1)</script>",
+                       "'data:text/html,<script>alert(1)</script>'"),
+                      (9, "c", "vbscript:msgbox", "'vbscript:msgbox'"),
+                      (10, "d", "/about/", "/about/")]) +
+        "sitegen.yaml:11: error: author.links.e 'https://[::1/' is not a valid URL (Invalid IPv6 URL)\n"
+        "    11 |     e: https://[::1/\n"
+        "  hint: e.g. https://example.org/me or mailto:me@example.org\n",
+    ),
     "configuration: duplicate key": (
         {"sitegen.yaml": CONFIG + "title: again\n"},
         "sitegen.yaml:4:1: error: duplicate key 'title' (first set on line 1)\n"
