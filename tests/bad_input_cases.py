@@ -10,6 +10,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 INVALID_YAML_HINT = "  hint: write the list or mapping out again where it is needed\n"
 DATE_HINT = "  hint: use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00\n"
 NUL_HINT = "  hint: remove the NUL characters, or save the file again as UTF-8 text\n"
+PERMALINK_HINT = "  hint: fields: {day} {lang} {month} {slug} {year}\n"
 
 CASES: dict[str, tuple[Files, str]] = {
     # front matter
@@ -489,6 +490,33 @@ CASES: dict[str, tuple[Files, str]] = {
         "sitegen.yaml:11: error: author.links.e 'https://[::1/' is not a valid URL (Invalid IPv6 URL)\n"
         "    11 |     e: https://[::1/\n"
         "  hint: e.g. https://example.org/me or mailto:me@example.org\n",
+    ),
+    "configuration: a permalink field with a format spec": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug:>99999999999}/\n", "content/posts/x.md": POST + "---\n"},
+        "sitegen.yaml:4: error: permalink '/{slug:>99999999999}/': {slug:>99999999999} is not a field (a field is a "
+        "name alone in braces)\n"
+        "     4 | permalink: /{slug:>99999999999}/\n" + PERMALINK_HINT,
+    ),
+    "configuration: a permalink field with a conversion": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug!r}/\n"},
+        "sitegen.yaml:4: error: permalink '/{slug!r}/': {slug!r} is not a field (a field is a name alone in braces)\n"
+        "     4 | permalink: /{slug!r}/\n" + PERMALINK_HINT,
+    ),
+    "configuration: a permalink field with an attribute": (
+        {"sitegen.yaml": CONFIG + "permalink: /{year}/{slug.upper}/\n"},
+        "sitegen.yaml:4: error: permalink '/{year}/{slug.upper}/': {slug.upper} is not a field (a field is a name "
+        "alone in braces)\n"
+        "     4 | permalink: /{year}/{slug.upper}/\n" + PERMALINK_HINT,
+    ),
+    "configuration: a permalink field with an index": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug[0]}/\n"},
+        "sitegen.yaml:4: error: permalink '/{slug[0]}/': {slug[0]} is not a field (a field is a name alone in braces)\n"
+        "     4 | permalink: /{slug[0]}/\n" + PERMALINK_HINT,
+    ),
+    "configuration: a permalink with a lone brace": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug}}/\n"},
+        "sitegen.yaml:4: error: permalink '/{slug}}/': a lone '}' is not a field (a field is a name alone in braces)\n"
+        "     4 | permalink: /{slug}}/\n" + PERMALINK_HINT,
     ),
     "configuration: duplicate key": (
         {"sitegen.yaml": CONFIG + "title: again\n"},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from ..errors import SourceError
+from ..text import shown_piece, text_fields
 from .decode import read_source_text
 from .yamlio import YamlMapping, parse_yaml_mapping
 
@@ -213,12 +213,14 @@ def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[So
 
 
 def _check_permalink(pattern: str, path: Path, line: int | None) -> list[SourceError]:
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
-    except ValueError as exc:
-        return [SourceError(path, f"permalink {pattern!r} is not a valid pattern: {exc}", line)]
+    """The permalink's problems: its fields are names alone in braces, never a format spec, conversion, attribute or
+    index (a URL is made by putting each field's value in its place, not by str.format)."""
+    fields, bad = text_fields(pattern)
+    names = set(fields)
     problems = []
-    if "slug" not in names:
+    if bad:
+        problems.append(f"{shown_piece(bad[0])} is not a field (a field is a name alone in braces)")
+    elif "slug" not in names:
         problems.append("it must contain {slug}")
     if unknown := names - PERMALINK_FIELDS:
         problems.append(f"unknown field {{{sorted(unknown)[0]}}}")
