@@ -10,6 +10,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 INVALID_YAML_HINT = "  hint: write the list or mapping out again where it is needed\n"
 DATE_HINT = "  hint: use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00\n"
 NUL_HINT = "  hint: remove the NUL characters, or save the file again as UTF-8 text\n"
+FIELD_HINT = "  hint: a field is a name alone in braces, such as {n}; write '{{' and '}}' for a brace\n"
+WORD_HINT = "  hint: write one text, or a text per plural form: one: ..., other: ...\n"
 PERMALINK_HINT = "  hint: fields: {day} {lang} {month} {slug} {year}\n"
 
 CASES: dict[str, tuple[Files, str]] = {
@@ -375,6 +377,47 @@ CASES: dict[str, tuple[Files, str]] = {
         "templates/page.html:3: error: template error: 'sitegen.site.model.Post object' has no attribute 'subtitle' "
         "(a variable or attribute that does not exist here)\n"
         "     3 | {{ post.subtitle }}\n",
+    ),
+    # the theme's words (i18n/<lang>.yaml): each a text, or a text per plural form; fields are names alone in braces
+    "the theme's words: invalid YAML": (
+        {"themes/default/i18n/ar.yaml": "home: [\n"},
+        "themes/default/i18n/ar.yaml:2:1: error: invalid YAML: expected the node content, but found '<stream end>'\n",
+    ),
+    "the theme's words: not UTF-8": (
+        {"themes/default/i18n/ar.yaml": b"home: caf\xe9\n"},
+        "themes/default/i18n/ar.yaml:1:10: error: the file is not valid UTF-8 (byte 0xe9)\n"
+        "     1 | home: caf\ufffd\n"
+        "       |          ^\n"
+        "  hint: save the file as UTF-8 in your editor\n",
+    ),
+    "the theme's words: a list, a mapping and an empty word": (
+        {"themes/default/i18n/ar.yaml": "home: [a, b]\nread_more: {x: y}\ntags:\n"
+                                        "reading_time:\n  one: [a]\n  other: x\n"},
+        "themes/default/i18n/ar.yaml:1: error: 'home' must be text, not a list\n"
+        "     1 | home: [a, b]\n" + WORD_HINT +
+        "themes/default/i18n/ar.yaml:2: error: 'read_more' has an unknown plural form 'x'\n"
+        "     2 | read_more: {x: y}\n"
+        "  hint: the plural forms are zero, one, two, few, many, other\n"
+        "themes/default/i18n/ar.yaml:2: error: 'read_more' has no 'other' form\n"
+        "     2 | read_more: {x: y}\n"
+        "  hint: 'other' is the form for every count the others leave\n"
+        "themes/default/i18n/ar.yaml:3: error: 'tags' must be text, not empty\n"
+        "     3 | tags:\n" + WORD_HINT +
+        "themes/default/i18n/ar.yaml:5: error: 'reading_time.one' must be text, not a list\n"
+        "     5 |   one: [a]\n" + WORD_HINT,
+    ),
+    "the theme's words: a field with a format spec": (
+        {"themes/default/i18n/ar.yaml": "page_of: \"{n:>99999999999} / {total.__class__}\"\n"},
+        "themes/default/i18n/ar.yaml:1: error: 'page_of': {n:>99999999999} is not a field\n"
+        "     1 | page_of: \"{n:>99999999999} / {total.__class__}\"\n" + FIELD_HINT,
+    ),
+    "the theme's words: a field the template does not give": (
+        {"themes/default/i18n/ar.yaml": "greeting: \"أهلا {name}\"\n",
+         "templates/page.html": "{% extends 'base.html' %}\n{% block main %}\n{{ t('greeting') }}\n{% endblock %}\n",
+         "content/pages/p.md": "---\ntitle: p\n---\n"},
+        "templates/page.html:3: error: template error: TemplateRuntimeError: the theme's word 'greeting' has a field "
+        "{name} that this template does not give\n"
+        "     3 | {{ t('greeting') }}\n",
     ),
     "missing theme": (
         {"sitegen.yaml": CONFIG + "theme: fancy\n"},
