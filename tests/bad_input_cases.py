@@ -286,6 +286,26 @@ CASES: dict[str, tuple[Files, str]] = {
         "     5 | r\ufffd\n"
         "       |  ^\n" + NUL_HINT,
     ),
+    "a post's image that is not a URL": (
+        {"content/posts/x.md": POST + "image: https://[::1/\n---\n",
+         "content/posts/y.md": POST + "image: 'javascript:alert(1)'\n---\n"},
+        "content/posts/x.md:4:1: error: image 'https://[::1/' is not a valid URL (Invalid IPv6 URL)\n"
+        "     4 | image: https://[::1/\n"
+        "       | ^\n"
+        "  hint: a file beside the post, such as cover.jpg, or an https:// address\n"
+        "content/posts/y.md:4:1: error: image 'javascript:alert(1)' must be an absolute http(s) URL, or a path of the "
+        "site\n"
+        "     4 | image: 'javascript:alert(1)'\n"
+        "       | ^\n"
+        "  hint: a file beside the post, such as cover.jpg, or an https:// address\n",
+    ),
+    "an alias whose host cannot be read": (
+        {"content/posts/x.md": POST + "aliases: ['//[::1/']\n---\n"},
+        "content/posts/x.md:4:1: error: alias '//[::1/' must be a path on this site\n"
+        "     4 | aliases: ['//[::1/']\n"
+        "       | ^\n"
+        "  hint: e.g. /old/address/\n",
+    ),
     # the site as a whole
     "two posts claiming one URL": (
         {"content/posts/a.md": POST + "slug: same\n---\n", "content/posts/b.md": POST + "slug: same\n---\n"},
