@@ -4,11 +4,19 @@ stderr `sitegen build` prints for it. Checked by the build (test_invalid_sites.p
 
 from __future__ import annotations
 
-from .helpers import CONFIG, POST, Files
+from .helpers import CONFIG, POST, Files, Link
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
 INVALID_YAML_HINT = "  hint: write the list or mapping out again where it is needed\n"
 DATE_HINT = "  hint: use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00\n"
+LOOP = "error: symbolic link loop: following this link leads back to where it is (it points to "
+LOOP_HINT = "  hint: remove the link, or point it at the file or folder you mean\n"
+OUTSIDE = "error: this symbolic link leads out of the site, to "
+OUTSIDE_HINT = ("  hint: copy what it points to into the site: sitegen publishes only files inside the site's "
+                "folder or its theme's\n")
+NOT_UTF8_NAME = "  hint: rename the {0}: names become the site's addresses, which must be UTF-8\n"
+E_ACUTE = "\udce9"
+"""The byte 0xe9 (é in Latin-1) in a file name, as Python writes a byte of a name that is not UTF-8."""
 NUL_HINT = "  hint: remove the NUL characters, or save the file again as UTF-8 text\n"
 FIELD_HINT = "  hint: a field is a name alone in braces, such as {n}; write '{{' and '}}' for a brace\n"
 WORD_HINT = "  hint: write one text, or a text per plural form: one: ..., other: ...\n"
@@ -305,6 +313,61 @@ CASES: dict[str, tuple[Files, str]] = {
         "     4 | aliases: ['//[::1/']\n"
         "       | ^\n"
         "  hint: e.g. /old/address/\n",
+    ),
+    # symbolic links and names of files: found with care, never followed round a loop or out of the site
+    "a symbolic link loop in content/posts": (
+        {"content/posts/x.md": POST + "---\n", "content/posts/loop": Link(".")},
+        "content/posts/loop: " + LOOP + "'.')\n" + LOOP_HINT,
+    ),
+    "two symbolic links pointing at each other": (
+        {"content/posts/a.md": Link("b.md"), "content/posts/b.md": Link("a.md")},
+        "content/posts/a.md: " + LOOP + "'b.md')\n" + LOOP_HINT +
+        "content/posts/b.md: " + LOOP + "'a.md')\n" + LOOP_HINT,
+    ),
+    "a symbolic link loop in a post's folder": (
+        {"content/posts/b/index.md": POST + "---\n", "content/posts/b/images/up": Link("..")},
+        "content/posts/b/images/up: " + LOOP + "'..')\n" + LOOP_HINT,
+    ),
+    "a symbolic link loop through two folders of static/": (
+        {"static/a/x": Link("../b"), "static/b/y": Link("../a")},
+        "static/b/y: " + LOOP + "'../a')\n" + LOOP_HINT +  # static/a/x/y, named where the link is
+        "static/a/x: " + LOOP + "'../b')\n" + LOOP_HINT,
+    ),
+    "a static file linked from outside the site": (
+        {"static/passwd": Link("/etc/passwd")},
+        "static/passwd: " + OUTSIDE + "'/etc/passwd'\n" + OUTSIDE_HINT,
+    ),
+    "a static folder linked from outside the site": (
+        {"static/etc": Link("/etc")},
+        "static/etc: " + OUTSIDE + "'/etc'\n" + OUTSIDE_HINT,
+    ),
+    "a file beside a post linked from outside the site": (
+        {"content/posts/b/index.md": POST + "---\n", "content/posts/b/passwd": Link("/etc/passwd")},
+        "content/posts/b/passwd: " + OUTSIDE + "'/etc/passwd'\n" + OUTSIDE_HINT,
+    ),
+    "a theme's static file linked from outside the site": (
+        {"themes/default/static/passwd": Link("/etc/passwd")},
+        "themes/default/static/passwd: " + OUTSIDE + "'/etc/passwd'\n" + OUTSIDE_HINT,
+    ),
+    "a post whose file name is not UTF-8": (
+        {f"content/posts/caf{E_ACUTE}.md": POST + "---\n"},
+        "content/posts/caf\\xe9.md: error: the file name is not valid UTF-8 (byte 0xe9)\n"
+        + NOT_UTF8_NAME.format("file"),
+    ),
+    "a page whose folder name is not UTF-8": (
+        {f"content/pages/caf{E_ACUTE}/index.md": "---\ntitle: p\n---\n"},
+        "content/pages/caf\\xe9: error: the folder name is not valid UTF-8 (byte 0xe9)\n"
+        + NOT_UTF8_NAME.format("folder"),
+    ),
+    "a static file whose name is not UTF-8": (
+        {f"static/caf{E_ACUTE}.txt": "x"},
+        "static/caf\\xe9.txt: error: the file name is not valid UTF-8 (byte 0xe9)\n" + NOT_UTF8_NAME.format("file"),
+    ),
+    "a reply whose file name is not UTF-8": (
+        {"content/posts/x.md": POST + "---\n",
+         f"content/replies/x/caf{E_ACUTE}.md": "---\nname: n\ndate: 2025-03-02\n---\nr\n"},
+        "content/replies/x/caf\\xe9.md: error: the file name is not valid UTF-8 (byte 0xe9)\n"
+        + NOT_UTF8_NAME.format("file"),
     ),
     # the site as a whole
     "two posts claiming one URL": (
@@ -666,6 +729,12 @@ WARNINGS: dict[str, tuple[Files, str]] = {
         "content/posts/x.md:2:1: warning: 'title' contains U+202E RIGHT-TO-LEFT OVERRIDE; replaced by an isolate\n"
         "     2 | title: \"exe.\\u202etxt\"\n"
         "       | ^\n" + INVISIBLE_HINT,
+    ),
+    "symbolic links that stay inside the site": (
+        {"shared/a.txt": "a", "shared/b/c.txt": "c", "static/linked.txt": Link("../shared/a.txt"),
+         "static/linked": Link("../shared/b"), "content/posts/linking/index.md": POST + "---\n",
+         "content/posts/linking/shared": Link("../../../shared/b")},
+        "",
     ),
     "a lone surrogate escape in YAML": (
         {"content/posts/x.md": "---\ntitle: \"a\\ud800b \\ud83d\\ude00\"\ndate: 2025-03-01\n---\n"},

@@ -4,6 +4,7 @@ default sharing image."""
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +167,7 @@ def theme_fingerprint(config: Config, theme: Theme) -> bytes:
             continue
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+                digest.update(os.fsencode(path.as_posix()) + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
 
 
