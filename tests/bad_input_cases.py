@@ -369,6 +369,13 @@ CASES: dict[str, tuple[Files, str]] = {
         "content/replies/x/caf\\xe9.md: error: the file name is not valid UTF-8 (byte 0xe9)\n"
         + NOT_UTF8_NAME.format("file"),
     ),
+    "static/_redirects not UTF-8": (
+        {"static/_redirects": b"/old /new 301\n/caf\xe9 /new 301\n"},
+        "static/_redirects:2:5: error: the file is not valid UTF-8 (byte 0xe9)\n"
+        "     2 | /caf\ufffd /new 301\n"
+        "       |     ^\n"
+        "  hint: save the file as UTF-8 in your editor\n",
+    ),
     # the site as a whole
     "two posts claiming one URL": (
         {"content/posts/a.md": POST + "slug: same\n---\n", "content/posts/b.md": POST + "slug: same\n---\n"},
@@ -729,6 +736,15 @@ WARNINGS: dict[str, tuple[Files, str]] = {
         "content/posts/x.md:2:1: warning: 'title' contains U+202E RIGHT-TO-LEFT OVERRIDE; replaced by an isolate\n"
         "     2 | title: \"exe.\\u202etxt\"\n"
         "       | ^\n" + INVISIBLE_HINT,
+    ),
+    "invisible characters in static/_redirects": (
+        {"static/_redirects": "/old /new 301\u202e\n/a\x07 /b 301\n"},
+        "static/_redirects:2:3: warning: control character U+0007 removed\n"
+        "     2 | /a\ufffd /b 301\n"
+        "       |   ^\n" + INVISIBLE_HINT +
+        "static/_redirects:1:14: warning: U+202E RIGHT-TO-LEFT OVERRIDE replaced by an isolate\n"
+        "     1 | /old /new 301\ufffd\n"
+        "       |              ^\n" + INVISIBLE_HINT,
     ),
     "symbolic links that stay inside the site": (
         {"shared/a.txt": "a", "shared/b/c.txt": "c", "static/linked.txt": Link("../shared/a.txt"),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import SourceError
+from .decode import read_source_text
 
 CONTENT_DIR = "content"
 KINDS = ("posts", "pages")
@@ -155,21 +156,29 @@ class StaticFiles:
 
     files: dict[str, Path]
     """Output path -> file to copy."""
-    redirects: bytes | None
-    """The bytes of the static `_redirects`, if there is one (it is not copied as it is)."""
+    redirects: str | None
+    """The text of the static `_redirects`, if there is one (it is not copied as it is), decoded and cleaned as
+    every author's file is."""
     problems: list[SourceError]
 
 
 def discover_static(folders: list[Path], inside: Sequence[Path]) -> StaticFiles:
     """Static files by output path, from `folders` in order of precedence, lowest first (a later folder's file
     replaces an earlier one's: the site's `static/` over its theme's over the default theme's), each inside one of
-    the folders `inside` (the site's and its themes'); and the bytes of the static `_redirects`."""
+    the folders `inside` (the site's and its themes'); and the text of the static `_redirects`."""
     found: dict[str, Path] = {}
     problems: list[SourceError] = []
     for folder in folders:
         found.update((relative, folder / relative) for relative in walk_files(folder, inside, problems))
     own = found.pop(REDIRECTS, None)
-    return StaticFiles(found, own.read_bytes() if own is not None else None, problems)
+    text = None
+    if own is not None:
+        try:
+            text, decoding = read_source_text(own.read_bytes(), own)
+        except OSError as exc:
+            decoding = [unreadable(own, exc)]
+        problems.extend(decoding)
+    return StaticFiles(found, text, problems)
 
 
 def walk_files(folder: Path, inside: Sequence[Path], problems: list[SourceError],
