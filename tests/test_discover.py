@@ -83,3 +83,13 @@ def test_the_real_cli_shows_a_name_that_is_not_utf8_escaped(tmp_path: Path) -> N
                                     "(byte 0xe9)\n")
     assert "Traceback" not in result.stderr
 
+
+def test_a_site_in_a_folder_whose_name_is_not_utf8_builds(tmp_path: Path) -> None:
+    """Names inside the site must be UTF-8 (they become addresses); the site's own folder may be named anything
+    (its build cache cannot be kept there: SQLite takes UTF-8 file names only)."""
+    (tmp_path / "caf\udce9").mkdir()
+    root = make_site(tmp_path / "caf\udce9", {"content/posts/x.md": POST + "---\nنص\n"})
+    for _ in range(2):
+        code, _, stderr = run_cli("build", "--source", root)
+        assert (code, stderr) == (0, "")
+    assert (root / "public/posts/x/index.html").is_file()

@@ -59,7 +59,7 @@ def open_build_cache(root: Path) -> BuildCache | None:
         config_file = find_config(root)
         configuration = config_file.read_bytes() if config_file else b""
         return BuildCache(root / CACHE_DIR, code_fingerprint(), hashlib.blake2b(configuration, digest_size=16).digest())
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, UnicodeEncodeError):  # the last: a folder whose name SQLite cannot take
         return None
 
 
