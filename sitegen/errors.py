@@ -161,15 +161,24 @@ def processing(path: Path | None, doing: str) -> Iterator[None]:
         raise InternalError(exc, path, doing) from exc
 
 
-# What must not reach a terminal as it is: control characters (an escape sequence can rewrite the screen) and bidi
-# overrides (they reverse the text around them). Marks and isolates, which Arabic text needs, are left alone.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+# What must not reach a terminal as it is: control characters (an escape sequence can rewrite the screen), bidi
+# overrides (they reverse the text around them) and the bytes of a file name that is not UTF-8 (Python keeps them as
+# lone surrogates, U+DC80-U+DCFF, which no terminal can print). Marks and isolates, which Arabic text needs, are left
+# alone.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\udc80-\udcff]")
 
 
 def _shown(text: str) -> str:
-    """`text` with every unprintable character written as an escape, such as \\u202e."""
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF
-                            else f"\\x{ord(m.group()):02x}", text)
+    """`text` with every unprintable character written as an escape, such as \\u202e; a byte of a name that is not
+    UTF-8 as the byte it is (\\xe9)."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -178,12 +187,21 @@ def display_path(path: Path, root: Path | None) -> str:
 
 
 def _relative(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
+    """`path` relative to `root` when inside it, with a tab or a line break in a name written as an escape (a name
+    must not start a line of its own in a diagnostic)."""
+    shown = path.as_posix()
+    if root is not None and (inside := _inside(path, root)) is not None:
+        shown = inside
+    return shown.replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _inside(path: Path, root: Path) -> str | None:
+    """`path` relative to `root`, if it lies inside it. The folder is resolved, not the file: a symbolic link is
+    named as itself, not as where it points."""
+    try:
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def _source_line(path: Path, line: int) -> str | None:

@@ -149,3 +149,47 @@ def describe_char(char: str) -> str:
         return f"{code} {name}"
     kind = {"Cc": "control character", "Cs": "lone surrogate"}.get(unicodedata.category(char), "noncharacter")
     return f"{kind} {code}"
+
+
+# Texts with fields: a permalink ('/posts/{year}/{slug}/') and the theme's words ('Page {n} of {total}'). A field is
+# a name alone in braces; '{{' and '}}' write a brace. Nothing else is read: str.format would also take a format
+# spec ('{slug:>99999999999}' makes a string of that many characters), a conversion, an attribute or an index
+# ('{n.__class__}'), which no URL or word needs and which a mistake or a hostile theme could abuse.
+_FIELD_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def text_fields(text: str) -> tuple[list[str], list[str]]:
+    """The names of the fields of `text`, in order, and each piece of it that is not a field: '{slug:>9}', '{0}',
+    '{n.real}', a lone brace."""
+    names: list[str] = []
+    bad: list[str] = []
+    for match in _FIELD_PIECE.finditer(text):
+        piece = match.group()
+        if piece in ("{{", "}}"):
+            continue
+        if match.group(1) is not None and _FIELD_NAME.fullmatch(match.group(1)):
+            names.append(match.group(1))
+        else:
+            bad.append(piece)
+    return names, bad
+
+
+def fill_fields(text: str, values: dict[str, str]) -> str:
+    """`text` with each field replaced by its value (KeyError for a field `values` lacks) and '{{', '}}' made
+    braces; a piece that is not a field is left as it is."""
+    def fill(match: re.Match[str]) -> str:
+        piece = match.group()
+        if piece in ("{{", "}}"):
+            return piece[0]
+        name = match.group(1)
+        if name is not None and _FIELD_NAME.fullmatch(name):
+            return values[name]
+        return piece
+
+    return _FIELD_PIECE.sub(fill, text) if "{" in text or "}" in text else text
+
+
+def shown_piece(piece: str) -> str:
+    """A piece `text_fields` found not to be a field, as a message names it: '{slug:>9}', "a lone '}'"."""
+    return f"a lone '{piece}'" if piece in ("{", "}") else piece

@@ -4,11 +4,23 @@ stderr `sitegen build` prints for it. Checked by the build (test_invalid_sites.p
 
 from __future__ import annotations
 
-from .helpers import CONFIG, POST, Files
+from .helpers import CONFIG, POST, Files, Link
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
 INVALID_YAML_HINT = "  hint: write the list or mapping out again where it is needed\n"
 DATE_HINT = "  hint: use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00\n"
+LOOP = "error: symbolic link loop: following this link leads back to where it is (it points to "
+LOOP_HINT = "  hint: remove the link, or point it at the file or folder you mean\n"
+OUTSIDE = "error: this symbolic link leads out of the site, to "
+OUTSIDE_HINT = ("  hint: copy what it points to into the site: sitegen publishes only files inside the site's "
+                "folder or its theme's\n")
+NOT_UTF8_NAME = "  hint: rename the {0}: names become the site's addresses, which must be UTF-8\n"
+E_ACUTE = "\udce9"
+"""The byte 0xe9 (é in Latin-1) in a file name, as Python writes a byte of a name that is not UTF-8."""
+NUL_HINT = "  hint: remove the NUL characters, or save the file again as UTF-8 text\n"
+FIELD_HINT = "  hint: a field is a name alone in braces, such as {n}; write '{{' and '}}' for a brace\n"
+WORD_HINT = "  hint: write one text, or a text per plural form: one: ..., other: ...\n"
+PERMALINK_HINT = "  hint: fields: {day} {lang} {month} {slug} {year}\n"
 
 CASES: dict[str, tuple[Files, str]] = {
     # front matter
@@ -269,6 +281,101 @@ CASES: dict[str, tuple[Files, str]] = {
         "content/posts/x.md: error: this is a binary file, not Markdown text\n"
         "  hint: move it out of content/, or into a post's own folder to publish it beside the post\n",
     ),
+    "a stray NUL in the text": (
+        {"content/posts/x.md": POST + "---\nنص\x00 هنا\x00\n"},
+        "content/posts/x.md:5:3: error: the file holds a NUL character (U+0000) (and 1 more), so it is not text\n"
+        "     5 | نص\ufffd هنا\ufffd\n"
+        "       |   ^\n" + NUL_HINT,
+    ),
+    "a NUL in a reply": (
+        {"content/posts/x.md": POST + "---\n",
+         "content/replies/x/r.md": "---\nname: n\ndate: 2025-03-02\n---\nr\x00\n"},
+        "content/replies/x/r.md:5:2: error: the file holds a NUL character (U+0000), so it is not text\n"
+        "     5 | r\ufffd\n"
+        "       |  ^\n" + NUL_HINT,
+    ),
+    "a post's image that is not a URL": (
+        {"content/posts/x.md": POST + "image: https://[::1/\n---\n",
+         "content/posts/y.md": POST + "image: 'javascript:alert(1)'\n---\n"},
+        "content/posts/x.md:4:1: error: image 'https://[::1/' is not a valid URL (Invalid IPv6 URL)\n"
+        "     4 | image: https://[::1/\n"
+        "       | ^\n"
+        "  hint: a file beside the post, such as cover.jpg, or an https:// address\n"
+        "content/posts/y.md:4:1: error: image 'javascript:alert(1)' must be an absolute http(s) URL, or a path of the "
+        "site\n"
+        "     4 | image: 'javascript:alert(1)'\n"
+        "       | ^\n"
+        "  hint: a file beside the post, such as cover.jpg, or an https:// address\n",
+    ),
+    "an alias whose host cannot be read": (
+        {"content/posts/x.md": POST + "aliases: ['//[::1/']\n---\n"},
+        "content/posts/x.md:4:1: error: alias '//[::1/' must be a path on this site\n"
+        "     4 | aliases: ['//[::1/']\n"
+        "       | ^\n"
+        "  hint: e.g. /old/address/\n",
+    ),
+    # symbolic links and names of files: found with care, never followed round a loop or out of the site
+    "a symbolic link loop in content/posts": (
+        {"content/posts/x.md": POST + "---\n", "content/posts/loop": Link(".")},
+        "content/posts/loop: " + LOOP + "'.')\n" + LOOP_HINT,
+    ),
+    "two symbolic links pointing at each other": (
+        {"content/posts/a.md": Link("b.md"), "content/posts/b.md": Link("a.md")},
+        "content/posts/a.md: " + LOOP + "'b.md')\n" + LOOP_HINT +
+        "content/posts/b.md: " + LOOP + "'a.md')\n" + LOOP_HINT,
+    ),
+    "a symbolic link loop in a post's folder": (
+        {"content/posts/b/index.md": POST + "---\n", "content/posts/b/images/up": Link("..")},
+        "content/posts/b/images/up: " + LOOP + "'..')\n" + LOOP_HINT,
+    ),
+    "a symbolic link loop through two folders of static/": (
+        {"static/a/x": Link("../b"), "static/b/y": Link("../a")},
+        "static/b/y: " + LOOP + "'../a')\n" + LOOP_HINT +  # static/a/x/y, named where the link is
+        "static/a/x: " + LOOP + "'../b')\n" + LOOP_HINT,
+    ),
+    "a static file linked from outside the site": (
+        {"static/passwd": Link("/etc/passwd")},
+        "static/passwd: " + OUTSIDE + "'/etc/passwd'\n" + OUTSIDE_HINT,
+    ),
+    "a static folder linked from outside the site": (
+        {"static/etc": Link("/etc")},
+        "static/etc: " + OUTSIDE + "'/etc'\n" + OUTSIDE_HINT,
+    ),
+    "a file beside a post linked from outside the site": (
+        {"content/posts/b/index.md": POST + "---\n", "content/posts/b/passwd": Link("/etc/passwd")},
+        "content/posts/b/passwd: " + OUTSIDE + "'/etc/passwd'\n" + OUTSIDE_HINT,
+    ),
+    "a theme's static file linked from outside the site": (
+        {"themes/default/static/passwd": Link("/etc/passwd")},
+        "themes/default/static/passwd: " + OUTSIDE + "'/etc/passwd'\n" + OUTSIDE_HINT,
+    ),
+    "a post whose file name is not UTF-8": (
+        {f"content/posts/caf{E_ACUTE}.md": POST + "---\n"},
+        "content/posts/caf\\xe9.md: error: the file name is not valid UTF-8 (byte 0xe9)\n"
+        + NOT_UTF8_NAME.format("file"),
+    ),
+    "a page whose folder name is not UTF-8": (
+        {f"content/pages/caf{E_ACUTE}/index.md": "---\ntitle: p\n---\n"},
+        "content/pages/caf\\xe9: error: the folder name is not valid UTF-8 (byte 0xe9)\n"
+        + NOT_UTF8_NAME.format("folder"),
+    ),
+    "a static file whose name is not UTF-8": (
+        {f"static/caf{E_ACUTE}.txt": "x"},
+        "static/caf\\xe9.txt: error: the file name is not valid UTF-8 (byte 0xe9)\n" + NOT_UTF8_NAME.format("file"),
+    ),
+    "a reply whose file name is not UTF-8": (
+        {"content/posts/x.md": POST + "---\n",
+         f"content/replies/x/caf{E_ACUTE}.md": "---\nname: n\ndate: 2025-03-02\n---\nr\n"},
+        "content/replies/x/caf\\xe9.md: error: the file name is not valid UTF-8 (byte 0xe9)\n"
+        + NOT_UTF8_NAME.format("file"),
+    ),
+    "static/_redirects not UTF-8": (
+        {"static/_redirects": b"/old /new 301\n/caf\xe9 /new 301\n"},
+        "static/_redirects:2:5: error: the file is not valid UTF-8 (byte 0xe9)\n"
+        "     2 | /caf\ufffd /new 301\n"
+        "       |     ^\n"
+        "  hint: save the file as UTF-8 in your editor\n",
+    ),
     # the site as a whole
     "two posts claiming one URL": (
         {"content/posts/a.md": POST + "slug: same\n---\n", "content/posts/b.md": POST + "slug: same\n---\n"},
@@ -361,6 +468,47 @@ CASES: dict[str, tuple[Files, str]] = {
         "(a variable or attribute that does not exist here)\n"
         "     3 | {{ post.subtitle }}\n",
     ),
+    # the theme's words (i18n/<lang>.yaml): each a text, or a text per plural form; fields are names alone in braces
+    "the theme's words: invalid YAML": (
+        {"themes/default/i18n/ar.yaml": "home: [\n"},
+        "themes/default/i18n/ar.yaml:2:1: error: invalid YAML: expected the node content, but found '<stream end>'\n",
+    ),
+    "the theme's words: not UTF-8": (
+        {"themes/default/i18n/ar.yaml": b"home: caf\xe9\n"},
+        "themes/default/i18n/ar.yaml:1:10: error: the file is not valid UTF-8 (byte 0xe9)\n"
+        "     1 | home: caf\ufffd\n"
+        "       |          ^\n"
+        "  hint: save the file as UTF-8 in your editor\n",
+    ),
+    "the theme's words: a list, a mapping and an empty word": (
+        {"themes/default/i18n/ar.yaml": "home: [a, b]\nread_more: {x: y}\ntags:\n"
+                                        "reading_time:\n  one: [a]\n  other: x\n"},
+        "themes/default/i18n/ar.yaml:1: error: 'home' must be text, not a list\n"
+        "     1 | home: [a, b]\n" + WORD_HINT +
+        "themes/default/i18n/ar.yaml:2: error: 'read_more' has an unknown plural form 'x'\n"
+        "     2 | read_more: {x: y}\n"
+        "  hint: the plural forms are zero, one, two, few, many, other\n"
+        "themes/default/i18n/ar.yaml:2: error: 'read_more' has no 'other' form\n"
+        "     2 | read_more: {x: y}\n"
+        "  hint: 'other' is the form for every count the others leave\n"
+        "themes/default/i18n/ar.yaml:3: error: 'tags' must be text, not empty\n"
+        "     3 | tags:\n" + WORD_HINT +
+        "themes/default/i18n/ar.yaml:5: error: 'reading_time.one' must be text, not a list\n"
+        "     5 |   one: [a]\n" + WORD_HINT,
+    ),
+    "the theme's words: a field with a format spec": (
+        {"themes/default/i18n/ar.yaml": "page_of: \"{n:>99999999999} / {total.__class__}\"\n"},
+        "themes/default/i18n/ar.yaml:1: error: 'page_of': {n:>99999999999} is not a field\n"
+        "     1 | page_of: \"{n:>99999999999} / {total.__class__}\"\n" + FIELD_HINT,
+    ),
+    "the theme's words: a field the template does not give": (
+        {"themes/default/i18n/ar.yaml": "greeting: \"أهلا {name}\"\n",
+         "templates/page.html": "{% extends 'base.html' %}\n{% block main %}\n{{ t('greeting') }}\n{% endblock %}\n",
+         "content/pages/p.md": "---\ntitle: p\n---\n"},
+        "templates/page.html:3: error: template error: TemplateRuntimeError: the theme's word 'greeting' has a field "
+        "{name} that this template does not give\n"
+        "     3 | {{ t('greeting') }}\n",
+    ),
     "missing theme": (
         {"sitegen.yaml": CONFIG + "theme: fancy\n"},
         "sitegen.yaml: error: theme 'fancy' not found (looked in {root}/themes/fancy and {packaged}/fancy)\n"
@@ -435,6 +583,73 @@ CASES: dict[str, tuple[Files, str]] = {
         "     1 | title: caf\ufffd\n"
         "       |           ^\n"
         "  hint: save the file as UTF-8 in your editor\n",
+    ),
+    "configuration: a NUL character": (
+        {"sitegen.yaml": CONFIG + "description: a\x00b\n"},
+        "sitegen.yaml:4:15: error: the file holds a NUL character (U+0000), so it is not text\n"
+        "     4 | description: a\ufffdb\n"
+        "       |               ^\n" + NUL_HINT,
+    ),
+    "configuration: URLs that cannot be read": (
+        {"sitegen.yaml": "title: t\nbase_url: https://[::1/\nnewsletter_url: https://example.org:99999/\n"
+                         "webmention: http:///x\n"},
+        "sitegen.yaml:2: error: base_url 'https://[::1/' is not a valid URL (Invalid IPv6 URL)\n"
+        "     2 | base_url: https://[::1/\n"
+        "  hint: e.g. base_url: https://example.com/\n"
+        "sitegen.yaml:3: error: newsletter_url 'https://example.org:99999/' is not a valid URL (Port out of range "
+        "0-65535)\n"
+        "     3 | newsletter_url: https://example.org:99999/\n"
+        "sitegen.yaml:4: error: webmention 'http:///x' is not a valid URL (it has no host)\n"
+        "     4 | webmention: http:///x\n",
+    ),
+    "configuration: the author's links and photo": (
+        {"sitegen.yaml": CONFIG + "author:\n  image: javascript:alert(1)\n  links:\n    a: 'javascript:alert(1)'\n"
+                                  "    b: 'data:text/html,<script>alert(1)</script>'\n    c: 'vbscript:msgbox'\n"
+                                  "    d: /about/\n    e: https://[::1/\n    ok: mailto:me@example.org\n"},
+        "sitegen.yaml:5: error: author.image 'javascript:alert(1)' must be an absolute http(s) URL, or a path of the "
+        "site\n"
+        "     5 |   image: javascript:alert(1)\n"
+        "  hint: a path of the site, such as /images/me.jpg, or an https:// address\n"
+        + "".join(f"sitegen.yaml:{line}: error: author.links.{label} {url!r} must be an absolute http(s) URL, or a "
+                  f"mailto: address\n"
+                  f"  {line:>4} |     {label}: {written}\n"
+                  "  hint: e.g. https://example.org/me or mailto:me@example.org\n"
+                  for line, label, url, written in [
+                      (7, "a", "javascript:alert(1)", "'javascript:alert(1)'"),
+                      (8, "b", "data:text/html,<script>alert(1)</script>",
+                       "'data:text/html,<script>alert(1)</script>'"),
+                      (9, "c", "vbscript:msgbox", "'vbscript:msgbox'"),
+                      (10, "d", "/about/", "/about/")]) +
+        "sitegen.yaml:11: error: author.links.e 'https://[::1/' is not a valid URL (Invalid IPv6 URL)\n"
+        "    11 |     e: https://[::1/\n"
+        "  hint: e.g. https://example.org/me or mailto:me@example.org\n",
+    ),
+    "configuration: a permalink field with a format spec": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug:>99999999999}/\n", "content/posts/x.md": POST + "---\n"},
+        "sitegen.yaml:4: error: permalink '/{slug:>99999999999}/': {slug:>99999999999} is not a field (a field is a "
+        "name alone in braces)\n"
+        "     4 | permalink: /{slug:>99999999999}/\n" + PERMALINK_HINT,
+    ),
+    "configuration: a permalink field with a conversion": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug!r}/\n"},
+        "sitegen.yaml:4: error: permalink '/{slug!r}/': {slug!r} is not a field (a field is a name alone in braces)\n"
+        "     4 | permalink: /{slug!r}/\n" + PERMALINK_HINT,
+    ),
+    "configuration: a permalink field with an attribute": (
+        {"sitegen.yaml": CONFIG + "permalink: /{year}/{slug.upper}/\n"},
+        "sitegen.yaml:4: error: permalink '/{year}/{slug.upper}/': {slug.upper} is not a field (a field is a name "
+        "alone in braces)\n"
+        "     4 | permalink: /{year}/{slug.upper}/\n" + PERMALINK_HINT,
+    ),
+    "configuration: a permalink field with an index": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug[0]}/\n"},
+        "sitegen.yaml:4: error: permalink '/{slug[0]}/': {slug[0]} is not a field (a field is a name alone in braces)\n"
+        "     4 | permalink: /{slug[0]}/\n" + PERMALINK_HINT,
+    ),
+    "configuration: a permalink with a lone brace": (
+        {"sitegen.yaml": CONFIG + "permalink: /{slug}}/\n"},
+        "sitegen.yaml:4: error: permalink '/{slug}}/': a lone '}' is not a field (a field is a name alone in braces)\n"
+        "     4 | permalink: /{slug}}/\n" + PERMALINK_HINT,
     ),
     "configuration: duplicate key": (
         {"sitegen.yaml": CONFIG + "title: again\n"},
@@ -522,11 +737,20 @@ WARNINGS: dict[str, tuple[Files, str]] = {
         "     2 | title: \"exe.\\u202etxt\"\n"
         "       | ^\n" + INVISIBLE_HINT,
     ),
-    "a stray NUL in the text": (
-        {"content/posts/x.md": POST + "---\nنص\x00 هنا\n"},
-        "content/posts/x.md:5:3: warning: control character U+0000 removed\n"
-        "     5 | نص\ufffd هنا\n"
-        "       |   ^\n" + INVISIBLE_HINT,
+    "invisible characters in static/_redirects": (
+        {"static/_redirects": "/old /new 301\u202e\n/a\x07 /b 301\n"},
+        "static/_redirects:2:3: warning: control character U+0007 removed\n"
+        "     2 | /a\ufffd /b 301\n"
+        "       |   ^\n" + INVISIBLE_HINT +
+        "static/_redirects:1:14: warning: U+202E RIGHT-TO-LEFT OVERRIDE replaced by an isolate\n"
+        "     1 | /old /new 301\ufffd\n"
+        "       |              ^\n" + INVISIBLE_HINT,
+    ),
+    "symbolic links that stay inside the site": (
+        {"shared/a.txt": "a", "shared/b/c.txt": "c", "static/linked.txt": Link("../shared/a.txt"),
+         "static/linked": Link("../shared/b"), "content/posts/linking/index.md": POST + "---\n",
+         "content/posts/linking/shared": Link("../../../shared/b")},
+        "",
     ),
     "a lone surrogate escape in YAML": (
         {"content/posts/x.md": "---\ntitle: \"a\\ud800b \\ud83d\\ude00\"\ndate: 2025-03-01\n---\n"},

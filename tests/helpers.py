@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,21 +86,39 @@ CONFIG = "title: t\nbase_url: https://example.org/\ntimezone: Asia/Riyadh\n"
 POST = "---\ntitle: t\ndate: 2025-03-01\n"
 MTIME = 1735689600  # 2025-01-01: every file's modification time, for the "no date" warning's hint
 
-Files = dict[str, "str | bytes | None"]
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A symbolic link to `target`, as written in it (relative to the link's folder, or absolute)."""
+
+    target: str
+
+
+Files = dict[str, "str | bytes | Link | None"]
+"""A site's files by path relative to its root, with their text, bytes or link (None: no such file). A name that is
+not UTF-8 is written with Python's escapes for such bytes: 'caf\\udce9.md' is the file named b'caf\\xe9.md'."""
 
 
 def make_site(root: Path, files: Files) -> Path:
     """A site in `root`: the standard configuration, then `files` (None deletes one)."""
     (root / "sitegen.yaml").write_text(CONFIG)
     for relative, text in files.items():
-        path = root / relative
-        if text is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text if isinstance(text, bytes) else text.encode())
-        os.utime(path, (MTIME, MTIME))
+        write_file(root / relative, text)
     return root
+
+
+def write_file(path: Path, content: str | bytes | Link | None, *, dated: bool = True) -> None:
+    """Write one file of `Files` (with its folders), make the link, or delete what is there (None); a file written
+    is `dated` MTIME."""
+    if content is None:
+        path.unlink()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, Link):
+        path.symlink_to(content.target)
+        return
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    if dated:
+        os.utime(path, (MTIME, MTIME))
 
 
 def copy_site(name: str, folder: Path) -> Path:

@@ -18,6 +18,7 @@ import sitegen.build.run
 import sitegen.incremental.parse
 import sitegen.render.pages
 from sitegen.build.load import SiteOptions, load_site
+from sitegen.errors import SourceError
 from sitegen.incremental.parse import CachedParser
 
 from .helpers import CONFIG, POST, ROOT, make_site, run_cli, run_sitegen, strict_html
@@ -265,7 +266,7 @@ def line_of(module: object, text: str) -> int:
 @pytest.mark.parametrize("patch, doing, where", [
     ("render_markdown", "reading content/posts/x.md",
      ("incremental/parse", "rendered = render_markdown(document.body, md, title=document.title)")),
-    ("plan_site", "assembling the site", ("build/load", "plan = plan_site(site, routes, own_redirects)")),
+    ("plan_site", "assembling the site", ("build/load", "plan = plan_site(site, routes, static.redirects)")),
     ("write_site", "writing public", ("build/run", "written = write_site(loaded, env, stage")),
 ])
 def test_an_internal_error_names_the_file_and_shows_no_traceback(
@@ -337,6 +338,19 @@ def test_terminal_control_sequences_in_names_are_shown_escaped(tmp_path: Path) -
     assert code == 1
     assert stderr.startswith("content/posts/x\\x1b[2J\\u202e.md:3:1: error: date 'never' is not a date\n")
     assert "\x1b" not in stderr and "\u202e" not in stderr
+
+
+def test_a_name_that_is_not_utf8_or_breaks_the_line_is_shown_escaped(tmp_path: Path) -> None:
+    error = SourceError(tmp_path / "content/posts/caf\udce9\tx\ny.md", "a message", 2, hint="caf\udcff")
+    assert error.format(tmp_path) == "content/posts/caf\\xe9\\tx\\ny.md:2: error: a message\n  hint: caf\\xff"
+
+
+def test_a_symbolic_link_is_named_as_itself_not_as_where_it_points(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/x.txt").write_text("x")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static/x.txt").symlink_to("../elsewhere/x.txt")
+    assert SourceError(tmp_path / "static/x.txt", "m").format(tmp_path) == "static/x.txt: error: m"
 
 
 # --- the other commands ------------------------------------------------------------------------------------------

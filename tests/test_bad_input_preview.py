@@ -14,7 +14,7 @@ from sitegen.preview.model import Generation, Preview
 from sitegen.render.pages import TemplateFailure
 
 from .bad_input_cases import CASES, WARNINGS
-from .helpers import CONFIG, FIXED_EPOCH, Files, make_site
+from .helpers import CONFIG, FIXED_EPOCH, Files, make_site, write_file
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +33,10 @@ def save(root: Path, files: Files) -> dict[Path, bytes | None]:
     before: dict[Path, bytes | None] = {}
     for relative, data in files.items():
         path = root / relative
-        before[path] = path.read_bytes() if path.exists() else None
-        if data is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+        before[path] = path.read_bytes() if path.exists() and not path.is_symlink() else None
+        if path.is_symlink() and data is not None:
+            path.unlink()  # a link is made anew, and no file is written through one
+        write_file(path, data, dated=False)
     return before
 
 

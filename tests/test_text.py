@@ -14,11 +14,13 @@ from sitegen.text import (
     CONTROL_CHARS,
     clean_text,
     count_words,
+    fill_fields,
     find_unwanted,
     reading_minutes,
     resolve_links,
     slugify,
     text_direction,
+    text_fields,
     truncate,
 )
 
@@ -102,3 +104,22 @@ def _words_by_removal(markup: str) -> int:
                                   st.sampled_from(string.printable + "\u00a0\u200f—ـ«»"))))
 def test_word_count_agrees_with_the_plain_rule(markup: str) -> None:
     assert count_words(markup) == _words_by_removal(markup)
+
+
+FIELD_TEXT = st.lists(st.one_of(st.text(st.characters(exclude_characters="{}"), max_size=5),
+                                st.sampled_from(["{slug}", "{n}", "{total}", "{{", "}}"])), max_size=8).map("".join)
+
+
+@given(FIELD_TEXT, st.dictionaries(st.sampled_from(["slug", "n", "total"]), st.text(max_size=5), min_size=3))
+def test_fields_are_filled_as_str_format_fills_them(text: str, values: dict[str, str]) -> None:
+    """For what both read (names alone in braces, doubled braces), the fields are put in place as str.format does."""
+    assert text_fields(text)[1] == []
+    assert fill_fields(text, values) == text.format(**values)
+
+
+def test_only_a_name_alone_in_braces_is_a_field() -> None:
+    assert text_fields("/{year}/{slug}/{{x}}") == (["year", "slug"], [])
+    assert text_fields("/{slug:>99999999999}/{slug!r}/{slug.upper}/{slug[0]}/{0}/{}/{ slug }/")[1] == [
+        "{slug:>99999999999}", "{slug!r}", "{slug.upper}", "{slug[0]}", "{0}", "{}", "{ slug }"]
+    assert text_fields("a } b { c")[1] == ["}", "{"]
+    assert fill_fields("{n:>99999999999} {n.__class__} {n}", {"n": "3"}) == "{n:>99999999999} {n.__class__} 3"

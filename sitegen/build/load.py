@@ -81,6 +81,7 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
         diagnostics.raise_if_errors()
     with clock("parsing"):
         parsed = parse(config)
+        diagnostics.extend(parsed.problems)
         for _post, errors in parsed.results:
             diagnostics.extend(errors)
         replies, reply_errors = load_replies(root, config.zone)
@@ -93,12 +94,13 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
         slugs = {post.slug for post, _ in parsed.results if post is not None and post.kind == "posts"}
         site, site_problems = assemble_site(config, posts, replies, slugs)
         diagnostics.extend(site_problems)
-        static, own_redirects = discover_static([*theme.static_dirs, root / "static"])
-        redirects = own_redirects is not None or any(p.aliases for p in (*site.posts, *site.pages))
-        routes, route_errors = claim_routes(site, static, redirects=redirects)
+        static = discover_static([*theme.static_dirs, root / "static"], [root, *theme.folders])
+        diagnostics.extend(static.problems)
+        redirects = static.redirects is not None or any(p.aliases for p in (*site.posts, *site.pages))
+        routes, route_errors = claim_routes(site, static.files, redirects=redirects)
         diagnostics.extend(route_errors)
         diagnostics.raise_if_errors()
-        plan = plan_site(site, routes, own_redirects)
+        plan = plan_site(site, routes, static.redirects)
         diagnostics.extend(check_links(site, routes.paths))
     return LoadedSite(config, theme, translations, load_share_image(config, theme), site, plan,
                       parsed.keys, tuple(diagnostics.items), parsed.parsed)

@@ -40,6 +40,8 @@ class ParsedSources:
     """Each source's cache key (its path, bytes, the configuration and sitegen): what its pages are made from."""
     parsed: int = 0
     """How many sources were parsed this time (the others were known already)."""
+    problems: tuple[SourceError, ...] = ()
+    """What looking for the sources found (a link round a loop, a name that is not UTF-8), before any was read."""
 
 
 class CachedParser:
@@ -56,9 +58,10 @@ class CachedParser:
     def __call__(self, config: Config) -> ParsedSources:
         if self.use_cache and self.cache is None:
             self.cache = open_build_cache(config.root)
-        sources = discover_sources(config.root)
+        sources, problems = discover_sources(config.root)
         results, keys, parsed = parse_sources_cached(config, self.cache, self.progress, sources, self.workers)
-        return ParsedSources(sources, results, {s.path: k for s, k in zip(sources, keys, strict=True) if k}, parsed)
+        return ParsedSources(sources, results, {s.path: k for s, k in zip(sources, keys, strict=True) if k}, parsed,
+                             tuple(problems))
 
     def close(self) -> None:
         if self.cache is not None:

@@ -57,7 +57,7 @@ def open_build_cache(root: Path) -> BuildCache | None:
     pages' digests cover which were published). None for a read-only site or a damaged cache: build without one."""
     try:
         return BuildCache(root / CACHE_DIR, code_fingerprint(), configuration_digest(root))
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, UnicodeEncodeError):  # the last: a folder whose name SQLite cannot take
         return None
 
 

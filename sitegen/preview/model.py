@@ -103,6 +103,8 @@ class MemoryParser:
         self.cache: ParseCache = {}
         self.sources: list[SourceFile] | None = None
         """The content files, found again only when files are added, removed or renamed."""
+        self.problems: list[SourceError] = []
+        """What looking for the content files found."""
         self.from_scratch = True
         """The next build reads every source: fill the memory from the build cache first."""
         self.workers = workers
@@ -112,13 +114,14 @@ class MemoryParser:
 
     def __call__(self, config: Config) -> ParsedSources:
         if self.sources is None:
-            self.sources = discover_sources(config.root)
+            self.sources, self.problems = discover_sources(config.root)
         if self.from_scratch:
             self.from_scratch = False
             if self.use_cache:
                 self.cache.update(self._from_build_cache(config, self.sources))
         missing = sum(1 for source in self.sources if source.path not in self.cache)
-        return ParsedSources(self.sources, parse_sources_in_memory(config, self.sources, self.cache), {}, missing)
+        return ParsedSources(self.sources, parse_sources_in_memory(config, self.sources, self.cache), {}, missing,
+                             tuple(self.problems))
 
     def forget_all(self) -> None:
         self.sources = None

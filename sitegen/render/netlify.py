@@ -49,11 +49,12 @@ def alias_redirect(alias: str, post: Post) -> Redirect:
     return Redirect(quote(path, safe=_PATH_SAFE), query, quote(post.url, safe=_PATH_SAFE), force=bool(query))
 
 
-def render_redirects(site: Site, existing: bytes = b"") -> bytes:
-    """The `_redirects` file: the site's own rules first (`static/_redirects`, if any), then the aliases."""
+def render_redirects(site: Site, existing: str = "") -> bytes:
+    """The `_redirects` file: the site's own rules first (the text of `static/_redirects`, if any), then the
+    aliases."""
     lines = [redirect.line() for redirect in alias_redirects(site)]
     generated = ("# Aliases of posts and pages, written by sitegen\n" + "\n".join(lines) + "\n") if lines else ""
-    own = existing.decode("utf-8")
+    own = existing
     if own and not own.endswith("\n"):
         own += "\n"
     return (own + generated).encode("utf-8")

@@ -40,9 +40,9 @@ class Plan:
         return set(self.pages) | set(self.generated) | set(self.copies)
 
 
-def plan_site(site: Site, routes: Routes, own_redirects: bytes | None = None) -> Plan:
-    """Map every claimed route to the page, generator or file that makes it. `own_redirects` is the site's own
-    `static/_redirects`, which the generated one starts with."""
+def plan_site(site: Site, routes: Routes, own_redirects: str | None = None) -> Plan:
+    """Map every claimed route to the page, generator or file that makes it. `own_redirects` is the text of the
+    site's own `static/_redirects`, which the generated one starts with."""
     generated: dict[str, Callable[[], bytes]] = {}
     generated_from: dict[str, tuple[Post | bytes, ...]] = {}
     feed_sets: dict[str, FeedSet] = {}
@@ -58,20 +58,20 @@ def plan_site(site: Site, routes: Routes, own_redirects: bytes | None = None) ->
         else:
             generated[path] = _generator(site, route, sitemap_urls, own_redirects)
             if route.kind == "redirects":
-                generated_from[path] = (own_redirects,) if own_redirects else ()
+                generated_from[path] = (own_redirects.encode(),) if own_redirects else ()
     assets = (*(path for path in routes.copies if is_fingerprinted_kind(path)), "highlight.css")
     return Plan(routes.pages, generated, routes.copies, assets, generated_from)
 
 
 def _generator(site: Site, route: FileRoute, sitemap_urls: list[str],
-               own_redirects: bytes | None) -> Callable[[], bytes]:
+               own_redirects: str | None) -> Callable[[], bytes]:
     if route.kind == "sitemap":
         return lambda: render_sitemap(site, sitemap_urls)
     if route.kind == "robots":
         return lambda: render_robots(site)
     if route.kind == "stylesheet":
         return lambda: pygments_css().encode()
-    return lambda: render_redirects(site, own_redirects or b"")
+    return lambda: render_redirects(site, own_redirects or "")
 
 
 def _feed_file(site: Site, feeds: FeedSet, name: str) -> Callable[[], bytes]:

@@ -22,7 +22,7 @@ from ..site.model import Post, Site
 from ..site.urls import FOLLOW_URL, absolute_url, reply_mailto, thanks_url
 from ..sources.config import Config
 from ..sources.theme import ShareImage, Theme, Translations
-from ..text import text_direction
+from ..text import fill_fields, text_direction
 from .metadata import Image, blog, blog_posting, og_locale, post_image, script_json
 
 _COMPILED: dict[str, tuple[str, CodeType]] = {}
@@ -160,8 +160,12 @@ def _translator(strings: Translations, site_language: str):  # type: ignore[no-u
             form = _plural_form(base, count or 0)
             entry = entry.get(form, entry.get("other", key))
         fields = {"n": _format_number(context, count)} if count is not None else {}
-        fields.update({k: _format_number(context, v) if isinstance(v, int) else v for k, v in values.items()})
-        return str(entry).format(**fields)
+        fields.update({k: _format_number(context, v) if isinstance(v, int) else str(v) for k, v in values.items()})
+        try:
+            return fill_fields(entry, fields)  # never str.format: a field is put in its place, nothing else is read
+        except KeyError as missing:
+            raise jinja2.TemplateRuntimeError(f"the theme's word '{key}' has a field {{{missing.args[0]}}} that this "
+                                              "template does not give") from None
 
     return t
 

@@ -8,6 +8,7 @@ from urllib.parse import quote, urljoin
 
 from ..sources.config import Config
 from ..sources.document import Document
+from ..text import fill_fields
 
 FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 """The feeds of the site and of each tag, in their folder: RSS 2.0, Atom, JSON Feed."""
@@ -39,13 +40,13 @@ def post_url(doc: Document, config: Config) -> str:
     if doc.source.kind == "pages":
         return f"/{doc.slug}/"
     when = doc.date
-    return config.permalink.format(
-        slug=doc.slug,
-        year=f"{when.year:04d}" if when else "undated",
-        month=f"{when.month:02d}" if when else "00",
-        day=f"{when.day:02d}" if when else "00",
-        lang=doc.lang or config.language,
-    )
+    return fill_fields(config.permalink, {  # never str.format: a field is put in its place, nothing else is read
+        "slug": doc.slug,
+        "year": f"{when.year:04d}" if when else "undated",
+        "month": f"{when.month:02d}" if when else "00",
+        "day": f"{when.day:02d}" if when else "00",
+        "lang": doc.lang or config.language,
+    })
 
 
 def absolute_url(config: Config, url: str) -> str:

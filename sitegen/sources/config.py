@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
 from ..errors import SourceError
+from ..text import shown_piece, text_fields
 from .decode import read_source_text
 from .yamlio import YamlMapping, parse_yaml_mapping
 
@@ -29,7 +30,9 @@ class Author:
     image: str = ""
     """Path or URL of a photo; optional."""
     links: tuple[tuple[str, str], ...] = ()
-    """(label, url) pairs in the order written, e.g. ('LinkedIn', 'https://www.linkedin.com/in/...')."""
+    """(label, url) pairs in the order written, e.g. ('LinkedIn', 'https://www.linkedin.com/in/...'): absolute
+    http(s) URLs or mailto: addresses, never `javascript:` or `data:` (they are links on every post and the
+    JSON-LD's `sameAs`, so a page of the site is written whole too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +158,18 @@ def _parse_author(value: Any, doc: YamlMapping, path: Path) -> tuple[Author, lis
         elif key == "links":
             links = []
             for label, url in item.items():
-                if isinstance(url, str) and url:
-                    links.append((str(label), url))
+                where = doc.line(f"author.links.{label}", line)
+                if not isinstance(url, str) or not url:
+                    errors.append(SourceError(path, f"author.links.{label} must be a URL", where))
+                elif problem := url_problem(url, mailto=True):
+                    errors.append(SourceError(path, f"author.links.{label} {url!r} {problem}", where,
+                                              hint="e.g. https://example.org/me or mailto:me@example.org"))
                 else:
-                    errors.append(SourceError(path, f"author.links.{label} must be a URL", doc.line(
-                        f"author.links.{label}", line)))
+                    links.append((str(label), url))
             fields["links"] = tuple(links)
+        elif key == "image" and (problem := url_problem(item, paths=True)):
+            errors.append(SourceError(path, f"author.image {item!r} {problem}", line,
+                                      hint="a path of the site, such as /images/me.jpg, or an https:// address"))
         else:
             fields[key] = item
     return Author(**fields), errors
@@ -170,9 +179,11 @@ def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[So
     """Check values a type cannot express; return the errors and the keys whose values are unusable."""
     errors: list[SourceError] = []
     bad: set[str] = set()
-    if not config.base_url.startswith(("http://", "https://")) or not config.base_url.endswith("/"):
-        errors.append(SourceError(path, f"base_url {config.base_url!r} must be an absolute URL ending in '/'",
-                                  doc.line("base_url"), hint="e.g. base_url: https://example.com/"))
+    if (problem := url_problem(config.base_url)) or not config.base_url.endswith("/"):
+        if problem is None or problem.startswith("must"):
+            problem = "must be an absolute URL ending in '/'"
+        errors.append(SourceError(path, f"base_url {config.base_url!r} {problem}", doc.line("base_url"),
+                                  hint="e.g. base_url: https://example.com/"))
         bad.add("base_url")
     try:
         ZoneInfo(config.timezone)
@@ -188,8 +199,8 @@ def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[So
         bad.add("language")
     for key in ("newsletter_url", "webmention"):
         value = getattr(config, key)
-        if value and not value.startswith(("https://", "http://")):
-            errors.append(SourceError(path, f"{key} {value!r} must be an absolute http(s) URL", doc.line(key)))
+        if value and (problem := url_problem(value)):
+            errors.append(SourceError(path, f"{key} {value!r} {problem}", doc.line(key)))
             bad.add(key)
     for key in ("posts_per_page", "feed_limit"):
         if getattr(config, key) < 1:
@@ -202,12 +213,14 @@ def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[So
 
 
 def _check_permalink(pattern: str, path: Path, line: int | None) -> list[SourceError]:
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
-    except ValueError as exc:
-        return [SourceError(path, f"permalink {pattern!r} is not a valid pattern: {exc}", line)]
+    """The permalink's problems: its fields are names alone in braces, never a format spec, conversion, attribute or
+    index (a URL is made by putting each field's value in its place, not by str.format)."""
+    fields, bad = text_fields(pattern)
+    names = set(fields)
     problems = []
-    if "slug" not in names:
+    if bad:
+        problems.append(f"{shown_piece(bad[0])} is not a field (a field is a name alone in braces)")
+    elif "slug" not in names:
         problems.append("it must contain {slug}")
     if unknown := names - PERMALINK_FIELDS:
         problems.append(f"unknown field {{{sorted(unknown)[0]}}}")
@@ -239,3 +252,22 @@ def _unknown_key(path: Path, key: str, known: list[str], line: int | None) -> So
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
     return SourceError(path, f"unknown key '{key}'", line, None if "." in key else 1, hint=hint)
+
+
+def url_problem(url: str, *, mailto: bool = False, paths: bool = False) -> str | None:
+    """Why `url` is not an absolute http(s) URL with a host (nor, when `mailto`, a mailto: address; nor, when `paths`,
+    a path of the site), as the end of a sentence naming it; None when it is one."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        return f"is not a valid URL ({exc})"
+    if any(char.isspace() for char in url):
+        return "is not a valid URL (it has a space in it)"
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return None if parts.hostname else "is not a valid URL (it has no host)"
+    if (scheme == "mailto" and mailto) or (not scheme and not parts.netloc and paths):
+        return None
+    return "must be an absolute http(s) URL" + (", or a mailto: address" if mailto else "") + (
+        ", or a path of the site" if paths else "")

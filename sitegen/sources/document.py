@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import SourceError
 from ..text import slugify
+from .config import url_problem
 from .decode import read_source_text
 from .discover import SourceFile
 from .yamlio import YamlMapping, parse_yaml_mapping
@@ -115,7 +116,7 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         lang=fields.language(),
         aliases=fields.aliases(),
         author=fields.text("author"),
-        image=fields.text("image"),
+        image=fields.image(),
         template=fields.template(),
         body=body,
         body_line=body_line,
@@ -218,7 +219,10 @@ class _Fields:
     def aliases(self) -> tuple[str, ...]:
         aliases = self.strings("aliases")
         for alias in aliases:
-            parts = urlsplit(alias)
+            try:
+                parts = urlsplit(alias)
+            except ValueError:  # '//[::1/': a host that is not one
+                parts = urlsplit("//host")
             if parts.scheme or parts.netloc or ".." in parts.path.split("/") or _UNSAFE_ALIAS.search(alias):
                 self._error("aliases", f"alias {alias!r} must be a path on this site", "e.g. /old/address/")
                 return ()
@@ -233,6 +237,14 @@ class _Fields:
             elif value is not None:
                 tags.extend(self.strings(key))
         return tuple(dict.fromkeys(" ".join(tag.split()) for tag in tags))
+
+    def image(self) -> str | None:
+        value = self.text("image")
+        if value is not None and (problem := url_problem(value, paths=True)):
+            self._error("image", f"image {value!r} {problem}", "a file beside the post, such as cover.jpg, or an "
+                        "https:// address")
+            return None
+        return value
 
     def language(self) -> str | None:
         value = self.text("lang")

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from ..errors import SourceError
 from ..text import slugify
 from .decode import read_source_text
-from .discover import MARKDOWN_SUFFIXES
+from .discover import MARKDOWN_SUFFIXES, list_folder, name_problem
 from .document import split_front_matter
 from .yamlio import parse_yaml_mapping
 
@@ -68,21 +68,28 @@ def load_replies(root: Path, zone: ZoneInfo) -> tuple[RepliesByPost, list[Source
         return {}, []
     replies: dict[str, list[Reply]] = {}
     errors: list[SourceError] = []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith((".", "_")):
+    for entry in list_folder(folder, errors):
+        if entry.name.startswith("_"):
             continue
-        if entry.is_file():
-            if entry.suffix.lower() in MARKDOWN_SUFFIXES:
-                errors.append(SourceError(entry, "a reply must be in the folder of the post it answers",
+        if not entry.is_dir:
+            if entry.path.suffix.lower() in MARKDOWN_SUFFIXES:
+                errors.append(SourceError(entry.path, "a reply must be in the folder of the post it answers",
                                           hint=f"move it to {(REPLIES_DIR / '<post-slug>' / entry.name).as_posix()}"))
             continue
+        if (problem := name_problem(entry.path, folder=True)) is not None:
+            errors.append(problem)
+            continue
         slug = unicodedata.normalize("NFC", entry.name)
-        for file in sorted(entry.iterdir()):
-            if file.is_file() and file.suffix.lower() in MARKDOWN_SUFFIXES and not file.name.startswith((".", "_")):
-                reply, file_errors = load_reply(file, slug, zone)
-                errors.extend(file_errors)
-                if reply is not None:
-                    replies.setdefault(slug, []).append(reply)
+        for file in list_folder(entry.path, errors):
+            if file.is_dir or file.path.suffix.lower() not in MARKDOWN_SUFFIXES or file.name.startswith("_"):
+                continue
+            if (problem := name_problem(file.path)) is not None:
+                errors.append(problem)
+                continue
+            reply, file_errors = load_reply(file.path, slug, zone)
+            errors.extend(file_errors)
+            if reply is not None:
+                replies.setdefault(slug, []).append(reply)
     return {slug: _ordered(items) for slug, items in replies.items()}, errors
 
 

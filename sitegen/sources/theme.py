@@ -4,15 +4,16 @@ default sharing image."""
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import SourceError
+from ..text import shown_piece, text_fields
 from .config import Config
 from .decode import read_source_text
-from .yamlio import parse_yaml_mapping
+from .yamlio import YamlMapping, parse_yaml_mapping
 
 DEFAULT_THEME = "default"
 DEFAULT_IMAGE = "social.png"
@@ -61,13 +62,17 @@ def find_theme(config: Config) -> tuple[Theme, list[SourceError]]:
     return Theme(tuple(folders)), []
 
 
-Translations = dict[str, dict[str, Any]]
-"""The theme's words by language code, then key: a text, or a text per plural form ('one', 'few', 'other'...)."""
+Word = str | dict[str, str]
+"""One of the theme's words: a text, or a text per plural form ('one', 'few', 'other'...)."""
+Translations = dict[str, dict[str, Word]]
+"""The theme's words by language code, then key."""
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+"""CLDR's plural categories, which Babel gives for a count."""
 
 
 def load_translations(theme: Theme) -> tuple[Translations, list[SourceError]]:
     """The theme's own words: `i18n/<lang>.yaml` of each theme folder, the chosen theme's winning; a file that
-    cannot be read is an error at its line."""
+    cannot be read, and a word that is neither a text nor a text per plural form, is an error at its line."""
     strings: Translations = {}
     errors: list[SourceError] = []
     for folder in reversed(theme.folders):
@@ -81,8 +86,52 @@ def load_translations(theme: Theme) -> tuple[Translations, list[SourceError]]:
             doc, doc_errors = parse_yaml_mapping(text or "", file, what="the theme's words") if text else (None, [])
             errors.extend(doc_errors)
             if doc is not None:
-                strings.setdefault(file.stem, {}).update(doc.values)
+                words, word_errors = _check_words(doc, file)
+                errors.extend(word_errors)
+                strings.setdefault(file.stem, {}).update(words)
     return strings, errors
+
+
+def _check_words(doc: YamlMapping, file: Path) -> tuple[dict[str, Word], list[SourceError]]:
+    """The words of one file that can be used, and an error for each that cannot."""
+    words: dict[str, Word] = {}
+    errors: list[SourceError] = []
+    for key, value in doc.values.items():
+        if isinstance(value, dict):
+            forms: dict[str, str] = {}
+            for form, text in value.items():
+                where = doc.line(f"{key}.{form}", doc.line(key))
+                if form not in PLURAL_FORMS:
+                    errors.append(SourceError(file, f"'{key}' has an unknown plural form '{form}'", where,
+                                              hint="the plural forms are " + ", ".join(PLURAL_FORMS)))
+                elif (problem := _word_problem(f"{key}.{form}", text)) is not None:
+                    errors.append(SourceError(file, problem, where, hint=_hint(text)))
+                else:
+                    forms[form] = str(text)
+            if "other" not in value:
+                errors.append(SourceError(file, f"'{key}' has no 'other' form", doc.line(key),
+                                          hint="'other' is the form for every count the others leave"))
+            words[key] = forms
+        elif (problem := _word_problem(key, value)) is not None:
+            errors.append(SourceError(file, problem, doc.line(key), hint=_hint(value)))
+        else:
+            words[key] = str(value)
+    return words, errors
+
+
+def _hint(value: object) -> str:
+    if isinstance(value, str):
+        return "a field is a name alone in braces, such as {n}; write '{{' and '}}' for a brace"
+    return "write one text, or a text per plural form: one: ..., other: ..."
+
+
+def _word_problem(key: str, value: object) -> str | None:
+    """Why `value` cannot be a word of the theme (a text whose fields are names alone in braces)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        kind = {list: "a list", dict: "a mapping", type(None): "empty", bool: "true/false"}.get(type(value), "a value")
+        return f"'{key}' must be text, not {kind}"
+    _, bad = text_fields(str(value))
+    return f"'{key}': {shown_piece(bad[0])} is not a field" if bad else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +167,7 @@ def theme_fingerprint(config: Config, theme: Theme) -> bytes:
             continue
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+                digest.update(os.fsencode(path.as_posix()) + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
 
 
