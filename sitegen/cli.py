@@ -10,11 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import InternalError
+from .errors import DEBUG_ENV, internal_error_report
 
-ISSUES_URL = "https://github.com/sitegen/sitegen/issues"
-DEBUG_ENV = "SITEGEN_DEBUG"
-"""Set to 1 to see the Python traceback of an internal error (like --debug)."""
 INTERNAL_ERROR = 70
 """Exit status of an internal error (EX_SOFTWARE): a bug in sitegen, where 1 is a mistake in the site."""
 
@@ -35,21 +32,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours must still end in a clear message, not a traceback
         print(internal_error_report(exc, getattr(args, "source", None), debug=debug), file=sys.stderr)
         return INTERNAL_ERROR
-
-
-def internal_error_report(exc: Exception, root: Path | None, *, debug: bool = False) -> str:
-    """What an unexpected exception prints: the file being processed, a request to report it, and the traceback
-    only when asked for."""
-    if not isinstance(exc, InternalError):
-        exc = InternalError(exc, None, "running")
-    lines = [exc.format(root),
-             f"This is a bug in sitegen {__version__}, not a mistake in your site. Please report it at {ISSUES_URL}",
-             "with this message (and the file named above, if you can share it)."]
-    if debug:
-        lines.append(exc.trace)
-    else:
-        lines.append(f"Run again with --debug (or {DEBUG_ENV}=1) to see the Python traceback.")
-    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
