@@ -23,6 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     debug = bool(getattr(args, "debug", False)) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    args.debug = debug  # one answer for the command too: `serve` reports a rebuild's internal error as main does
     try:
         command = importlib.import_module(f"sitegen.commands.{args.command}")  # only what this command needs
         return int(command.run(args))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..build.run import BuildOptions
 from ..preview.model import Preview
-from ..preview.server import LiveServer, bind, format_errors
+from ..preview.server import LiveServer, bind
 from ..preview.watch import start_watcher
 from ..sources.config import load_config
 from ..sources.theme import find_theme
@@ -27,16 +27,17 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         return run_preview(args.source, args.host, args.port, drafts=not args.no_drafts, navigate=args.navigate,
-                           open_browser=args.open, out=out, err=err)
+                           open_browser=args.open, out=out, err=err, debug=args.debug)
     except OSError as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return 1
 
 
 def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: bool, open_browser: bool,
-                out: Callable[[str], None], err: Callable[[str], None]) -> int:
-    """Build, serve and watch until Ctrl-C; a broken edit is shown in the browser, never fatal."""
-    preview = Preview(BuildOptions(source=root, output=root / "public", drafts=drafts, future=True))
+                out: Callable[[str], None], err: Callable[[str], None], debug: bool = False) -> int:
+    """Build, serve and watch until Ctrl-C; a broken edit, or an internal error in a rebuild, is shown in the
+    browser and on the terminal, never fatal (`debug` adds the traceback to an internal error's report)."""
+    preview = Preview(BuildOptions(source=root, output=root / "public", drafts=drafts, future=True), debug=debug)
     stop = threading.Event()
     server: LiveServer | None = None
     pending: list[set[Path]] = []
@@ -46,8 +47,8 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
             pending.append(changed)
             return
         result = preview.rebuild(changed)
-        if result.errors:
-            err(format_errors(result.diagnostics, root))
+        if result.generation is None:
+            err(result.failure)
         else:
             names = ", ".join(sorted(_relative(p, root) for p in changed))[:200]
             out(f"rebuilt in {result.seconds * 1000:.0f} ms: {names}")
@@ -64,8 +65,8 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
     preview.workers = 1
     gc.collect()
     gc.freeze()  # the parsed site lives as long as the server: keep full collections from walking it on every edit
-    if first.errors:
-        err(format_errors(first.diagnostics, root))
+    if first.generation is None:
+        err(first.failure)
     try:
         server = bind(host, port, preview, navigate=navigate)
     except OSError:

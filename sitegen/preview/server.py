@@ -13,9 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..errors import SourceError
 from ..render.pages import TemplateFailure
-from .model import Generation, Preview, Rebuild, page_digest, request_path
+from .model import Generation, Preview, Rebuild, format_errors, page_digest, request_path
 
 LIVE_SCRIPT = (Path(__file__).parent / "live.js").read_bytes()
 EVENTS = "/__sitegen/events"
@@ -55,8 +54,8 @@ class Tabs:
                 client.messages.put({"type": "reload"})
         elif not served_digest:
             client.digest = generation.digest(path) if generation else None
-        if preview.errors:
-            client.messages.put({"type": "error", "text": format_errors(preview.diagnostics, preview.root)})
+        if preview.failure:
+            client.messages.put({"type": "error", "text": preview.failure})
         with self.lock:
             self.clients.add(client)
         return client
@@ -70,9 +69,8 @@ class Tabs:
         with self.lock:
             clients = list(self.clients)
         if result.generation is None:
-            text = format_errors(result.diagnostics, self.preview.root)
             for client in clients:
-                client.messages.put({"type": "error", "text": text})
+                client.messages.put({"type": "error", "text": result.failure})
             return
         generation = result.generation
         for client in clients:
@@ -142,9 +140,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"outside the site\n", head)
             return
         generation = self.server.preview.current
-        if generation is None:
-            errors = format_errors(self.server.preview.diagnostics, self.server.preview.root)
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", _error_page(errors), head)
+        if generation is None:  # the first build failed: say why until one succeeds
+            failure = self.server.preview.failure
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", _error_page(failure), head)
             return
         self._serve(generation, path, url.query, head)
 
@@ -239,10 +237,6 @@ def inject_script(html: bytes, generation: int = 0) -> bytes:
            f'data-digest="{page_digest(html)}"></script>').encode()
     index = html.rfind(b"</body>")
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
-
-
-def format_errors(errors: tuple[SourceError, ...] | list[SourceError], root: Path) -> str:
-    return "\n\n".join(error.format(root) for error in errors)
 
 
 def bind(host: str, port: int, preview: Preview, *, navigate: bool) -> LiveServer:
