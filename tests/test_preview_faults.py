@@ -19,8 +19,10 @@ from sitegen import __version__
 from sitegen.build.run import BuildOptions
 from sitegen.preview.model import Preview
 from sitegen.preview.server import Client, Tabs
+from sitegen.preview.watch import start_watcher
 
-from .helpers import Server, edit, get, subscribe, wait_until
+from .helpers import POST as FRONT_MATTER
+from .helpers import Server, edit, get, make_site, subscribe, wait_until
 
 POST = "posts/بناء-علاقات/index.html"
 SOURCE = "content/posts/relations.md"
@@ -148,6 +150,33 @@ def test_a_first_build_that_fails_inside_sitegen_says_why_and_a_later_one_serves
     monkeypatch.undo()
     assert preview.rebuild({site / SOURCE}).generation is not None
     assert "تُبنى بالثقة." in shown(preview)
+
+
+def test_the_watcher_goes_on_after_a_change_it_reports_fails(tmp_path: Path) -> None:
+    """An exception in the callback goes to on_error; the thread lives on and reports the next change."""
+    site = make_site(tmp_path, {"content/posts/a.md": FRONT_MATTER + "---\nنص\n"})
+    seen: list[set[Path]] = []
+    errors: list[Exception] = []
+
+    def on_change(changed: set[Path]) -> None:
+        seen.append(changed)
+        if len(seen) == 1:
+            raise RuntimeError("boom")
+
+    stop = threading.Event()
+    thread = start_watcher(site, (), [], on_change, stop, on_error=errors.append)
+    try:
+        post = site / "content/posts/a.md"
+        post.write_text(FRONT_MATTER + "---\nنص أول\n", encoding="utf-8")
+        assert wait_until(lambda: errors)
+        post.write_text(FRONT_MATTER + "---\nنص ثان\n", encoding="utf-8")
+        assert wait_until(lambda: len(seen) == 2)
+        assert thread.is_alive()
+        assert [repr(e) for e in errors] == ["RuntimeError('boom')"]
+        assert all(post in changed for changed in seen)
+    finally:
+        stop.set()
+        thread.join(10)
 
 
 def plan_unless_boom(real):  # type: ignore[no-untyped-def]

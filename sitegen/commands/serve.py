@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..build.run import BuildOptions
+from ..errors import internal_error_report
 from ..preview.model import Preview
 from ..preview.server import LiveServer, bind
 from ..preview.watch import start_watcher
@@ -55,7 +56,8 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
         server.broadcast_rebuild(result)
 
     theme_folders = find_theme(load_config(root)[0])[0].folders
-    start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop)
+    start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop,
+                  on_error=lambda exc: err(internal_error_report(exc, root, debug=debug)))
     # The first build may fork workers to parse what .sitegen-cache/ lacks: no HTTP thread runs yet, and the
     # watcher's thread only waits in watchfiles or records changes in `pending`, so no lock a worker needs is held.
     first = preview.rebuild()
