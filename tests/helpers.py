@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 UPDATE_GOLDEN = os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1"
@@ -278,11 +278,17 @@ class Server:
             return self.output.read()
 
 
+def connect(url: str, timeout: float = 10) -> http.client.HTTPConnection:
+    """An HTTP connection to the server at `url` ('http://127.0.0.1:8000/', 'http://[::1]:8000/')."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None and parts.port is not None, url
+    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+
+
 def get(server: Server, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
     """One request to the server, the path sent as it is (no client-side normalisation of '..'): (status, headers,
     body)."""
-    host, port = server.url.split("//")[1].rstrip("/").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection = connect(server.url)
     connection.request(method, path)  # sent as is: no client-side normalisation of '..'
     response = connection.getresponse()
     return response.status, dict(response.getheaders()), response.read()
@@ -292,8 +298,7 @@ def events(server: Server, page: str, into: list[dict[str, object]], stop: threa
            ready: threading.Event | None = None) -> None:
     """Collect the server's messages for a tab showing `page`; `ready` is set once the server has registered the
     tab (its first line, `retry:`, is written after that)."""
-    host, port = server.url.split("//")[1].rstrip("/").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=15)
+    connection = connect(server.url, timeout=15)
     connection.request("GET", "/__sitegen/events?path=" + quote(page) + extra)
     response = connection.getresponse()
     while not stop.is_set():

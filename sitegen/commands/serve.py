@@ -74,29 +74,24 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
     except OSError:
         stop.set()
         raise
-    address = f"http://{_display_host(host)}:{server.server_address[1]}/"
+    urls = server.urls()
     pages = len(first.generation.plan.pages) if first.generation else 0
-    out(f"serving {pages} pages at {address} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
+    out(f"serving {pages} pages at {' and '.join(urls)} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
     if pending:  # edits made while the first build ran
         on_change(set().union(*pending))
 
     if open_browser:
         import webbrowser
 
-        webbrowser.open(address)
+        webbrowser.open(urls[0])
     try:
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         out("stopped")
     finally:
         stop.set()
-        server.closing.set()
-        server.server_close()
+        server.close()
     return 0
-
-
-def _display_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
 
 
 def _relative(path: Path, root: Path) -> str:

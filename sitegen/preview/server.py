@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..render.pages import TemplateFailure
+from .hosts import ADDRESS_IN_USE, NO_IPV6, Address, listen_addresses
 from .model import Generation, Preview, Rebuild, format_errors, page_digest, request_path
 
 LIVE_SCRIPT = (Path(__file__).parent / "live.js").read_bytes()
@@ -92,29 +93,70 @@ class Tabs:
                 client.messages.put(None)
 
 
-class LiveServer(ThreadingHTTPServer):
-    """The HTTP server, the preview it serves and the tabs it keeps informed."""
+@dataclass(frozen=True, slots=True)
+class Served:
+    """What the listeners of one preview share: the preview, its open tabs, and whether it is closing."""
+
+    preview: Preview
+    tabs: Tabs
+    closing: threading.Event = field(default_factory=threading.Event)
+
+
+class Listener(ThreadingHTTPServer):
+    """One listening socket of the preview, on an IPv4 or an IPv6 address."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], preview: Preview, *, navigate: bool = False) -> None:
-        super().__init__(address, Handler)
-        self.preview = preview
-        self.tabs = Tabs(preview, navigate=navigate)
-        self.closing = threading.Event()
+    def __init__(self, address: Address, port: int, served: Served) -> None:
+        self.address_family = address.family
+        self.address = address
+        self.served = served
+        super().__init__((address.host, port), Handler)
+
+
+class LiveServer:
+    """The preview's HTTP server: a listener on each address (127.0.0.1 and ::1 by default), all on one port,
+    serving one preview and keeping its tabs informed."""
+
+    def __init__(self, listeners: tuple[Listener, ...], served: Served) -> None:
+        self.listeners = listeners
+        self.served = served
+        self._running: list[Listener] = []
+        """The listeners served in threads of their own (all but the first), to stop on close."""
+
+    @property
+    def port(self) -> int:
+        return self.listeners[0].server_port
+
+    def urls(self) -> tuple[str, ...]:
+        """The preview's address on each listener: 'http://127.0.0.1:8000/', 'http://[::1]:8000/'."""
+        return tuple(dict.fromkeys(f"http://{listener.address.shown}:{self.port}/" for listener in self.listeners))
 
     def broadcast_rebuild(self, result: Rebuild) -> None:
-        self.tabs.broadcast(result)
+        self.served.tabs.broadcast(result)
 
-    def shutdown(self) -> None:
-        self.closing.set()
-        self.tabs.close()
-        super().shutdown()
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Serve every listener until close() or Ctrl-C: the first in this thread, the others in threads of their
+        own."""
+        for listener in self.listeners[1:]:
+            threading.Thread(target=listener.serve_forever, args=(poll_interval,), daemon=True,
+                             name=f"sitegen-serve-{listener.address.host}").start()
+            self._running.append(listener)
+        self.listeners[0].serve_forever(poll_interval)
+
+    def close(self) -> None:
+        """Stop serving: end every tab's stream, stop the listeners served in threads, close every socket."""
+        self.served.closing.set()
+        self.served.tabs.close()
+        for listener in self._running:
+            listener.shutdown()
+        for listener in self.listeners:
+            listener.server_close()
 
 
 class Handler(BaseHTTPRequestHandler):
-    server: LiveServer
+    server: Listener
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall per response
 
@@ -139,9 +181,9 @@ class Handler(BaseHTTPRequestHandler):
         if path is None:
             self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"outside the site\n", head)
             return
-        generation = self.server.preview.current
+        generation = self.server.served.preview.current
         if generation is None:  # the first build failed: say why until one succeeds
-            failure = self.server.preview.failure
+            failure = self.server.served.preview.failure
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", _error_page(failure), head)
             return
         self._serve(generation, path, url.query, head)
@@ -161,7 +203,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 status = HTTPStatus.OK
         except TemplateFailure as failure:
-            text = format_errors((failure.error,), self.server.preview.root)
+            text = format_errors((failure.error,), self.server.served.preview.root)
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page(text), head)
             return
         except OSError:
@@ -170,7 +212,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _inside_site(self, source: Path) -> bool:
         """Static files are served only from inside the site or its theme folders, even through symlinks."""
-        preview = self.server.preview
+        preview = self.server.served.preview
         roots = [preview.root.resolve(), *(f.resolve() for f in (preview.theme.folders if preview.theme else ()))]
         resolved = source.resolve()
         return any(resolved.is_relative_to(root) for root in roots)
@@ -178,7 +220,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: HTTPStatus, content_type: str, data: bytes, head: bool = False) -> None:
         etag = None
         if content_type.startswith("text/html"):
-            current = self.server.preview.current
+            current = self.server.served.preview.current
             data = inject_script(data, current.number if current else 0)
         elif status == HTTPStatus.OK:  # stylesheets, images, feeds: revalidated, so a reload refetches nothing
             etag = f'"{page_digest(data)}"'
@@ -205,7 +247,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _events(self, page: str, served_digest: str, served_generation: int) -> None:
         path = request_path(unquote(page)) or "index.html"  # location.pathname arrives percent-encoded twice
-        client = self.server.tabs.connect(path, served_digest, served_generation)
+        client = self.server.served.tabs.connect(path, served_digest, served_generation)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -213,7 +255,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(b"retry: 500\n\n")
             self.wfile.flush()
-            while not self.server.closing.is_set():
+            while not self.server.served.closing.is_set():
                 try:
                     message = client.messages.get(timeout=15)
                 except queue.Empty:
@@ -226,7 +268,7 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, OSError):
             pass
         finally:
-            self.server.tabs.disconnect(client)
+            self.server.served.tabs.disconnect(client)
             self.close_connection = True
 
 
@@ -240,15 +282,60 @@ def inject_script(html: bytes, generation: int = 0) -> bytes:
 
 
 def bind(host: str, port: int, preview: Preview, *, navigate: bool) -> LiveServer:
-    """Create the server; raises OSError with a clear message when the port is taken."""
+    """Listen on `host` at `port`: 127.0.0.1 (the default) and localhost listen on ::1 too, where the machine has
+    IPv6, and port 0 picks a port free on each address. Raises OSError with a clear message when the port is taken
+    or the host unknown."""
     try:
-        return LiveServer((host, port), preview, navigate=navigate)
-    except OSError as exc:
-        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-            raise OSError(f"port {port} on {host} is in use; pass --port N, or --port 0 for a free one") from exc
-        if isinstance(exc, socket.gaierror):
-            raise OSError(f"cannot listen on {host!r}: {exc.strerror}") from exc
+        addresses = listen_addresses(host)
+    except socket.gaierror as exc:
+        raise OSError(f"cannot listen on {host!r}: {exc.strerror}") from exc
+    served = Served(preview, Tabs(preview, navigate=navigate))
+    for _attempt in range(20):
+        try:
+            return LiveServer(_listen(addresses, port, served), served)
+        except _BindFailed as failed:
+            if not (failed.taken and failed.picked):
+                raise OSError(failed.message()) from failed.cause
+            # the port the system picked for 127.0.0.1 is taken on ::1: pick another
+    raise OSError(f"no port is free on every address of {host!r}; pass --port N")
+
+
+class _BindFailed(Exception):
+    """Listening on one of the addresses failed."""
+
+    def __init__(self, address: Address, port: int, cause: OSError, picked: bool) -> None:
+        super().__init__(str(cause))
+        self.address, self.port, self.cause = address, port, cause
+        self.picked = picked
+        """The port was the one the system picked for the first address (asked for port 0)."""
+
+    @property
+    def taken(self) -> bool:
+        return self.cause.errno in ADDRESS_IN_USE
+
+    def message(self) -> str:
+        if self.taken:
+            return f"port {self.port} on {self.address.host} is in use; pass --port N, or --port 0 for a free one"
+        return f"cannot listen on {self.address.host} port {self.port}: {self.cause.strerror or self.cause}"
+
+
+def _listen(addresses: tuple[Address, ...], port: int, served: Served) -> tuple[Listener, ...]:
+    """A listener on each address, all on one port: `port`, or with 0 the one the system picks for the first address.
+    An optional address (::1) is left out where the machine has no IPv6."""
+    listeners: list[Listener] = []
+    try:
+        for address in addresses:
+            wanted = listeners[0].server_port if listeners else port
+            try:
+                listeners.append(Listener(address, wanted, served))
+            except OSError as exc:
+                if not (address.optional and exc.errno in NO_IPV6):
+                    raise _BindFailed(address, wanted, exc, picked=bool(listeners) and port == 0) from exc
+    except BaseException:
+        for listener in listeners:
+            listener.server_close()
         raise
+    return tuple(listeners)
 
 
 def _decodes(path: str) -> bool:
