@@ -5,6 +5,7 @@ serve` where the network is what is tested; in this process (`bind`) where a fau
 from __future__ import annotations
 
 import errno
+import http.client
 import os
 import socket
 import threading
@@ -104,3 +105,78 @@ def test_without_ipv6_the_preview_listens_on_127_0_0_1_alone(preview: Preview,
     with serving(bind("127.0.0.1", 0, preview, navigate=False)) as server:
         assert server.urls() == (f"http://127.0.0.1:{server.port}/",)
         assert request(server.urls()[0])[0] == 200
+
+
+# --- Host names: only its own, against DNS rebinding --------------------------------------------------------------
+
+def ask(server: Server, path: str, host: str) -> tuple[int, str, bytes]:
+    """GET `path` with the Host header `host` (as a page on another domain, rebound to 127.0.0.1, sends it):
+    (status, content type, body)."""
+    connection = connect(server.url)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read(1_000_000)
+    finally:
+        connection.close()
+
+
+KINDS_OF_URL = {
+    "home page": "/", "a draft's page": "/posts/draft/", "a redirect": "/posts/networking", "feed": "/atom.xml",
+    "JSON feed": "/feed.json", "stylesheet": "/style.css", "a bundle's file": "/posts/bundle-post/chart.svg",
+    "missing page": "/no/such/page/", "live script": "/__sitegen/live.js", "events": "/__sitegen/events?path=/",
+}
+
+
+@pytest.mark.parametrize("path", KINDS_OF_URL.values(), ids=KINDS_OF_URL.keys())
+@pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example", "localhost.evil.example:{port}",
+                                  "127.0.0.1.nip.io:{port}", "localhost:{other}", "[::2]:{port}"])
+def test_a_request_naming_another_host_gets_nothing_of_the_site(served_basic: Server, path: str, host: str) -> None:
+    port = urlsplit(served_basic.url).port
+    assert port is not None
+    status, kind, body = ask(served_basic, path, host.format(port=port, other=port + 1))
+    assert (status, kind) == (403, "text/plain; charset=utf-8")
+    assert body == (f"this preview answers only to localhost, 127.0.0.1, [::1] (port {port}), to keep other web "
+                    f"sites from reading it: open http://127.0.0.1:{port}/\n").encode()
+
+
+def test_a_drafts_page_is_served_to_its_own_names_only(served_basic: Server) -> None:
+    port = urlsplit(served_basic.url).port
+    for host in ("localhost", f"localhost:{port}", f"127.0.0.1:{port}", "127.0.0.1", f"[::1]:{port}",
+                 f"LocalHost:{port}"):
+        status, _, body = ask(served_basic, "/posts/draft/", host)
+        assert status == 200 and "لم تكتمل بعد." in body.decode(), host
+    status, _, body = ask(served_basic, "/posts/draft/", f"attacker.example:{port}")
+    assert status == 403 and "لم تكتمل".encode() not in body
+
+
+def raw_status(server: Server, request: bytes) -> int:
+    """The status of the answer to a request written byte for byte (read with http.client's parser)."""
+    parts = urlsplit(server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(request)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        response.read()
+        return response.status
+
+
+def test_a_request_without_a_host_header_is_served_only_over_http_1_0(served_basic: Server) -> None:
+    """Browsers always send Host, so a request without one is no DNS rebinding: HTTP/1.0 may leave it out (tools on
+    this machine); HTTP/1.1 requires it. Two Host headers are refused."""
+    assert raw_status(served_basic, b"GET / HTTP/1.0\r\n\r\n") == 200
+    assert raw_status(served_basic, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n") == 400
+    assert raw_status(served_basic, b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n"
+                                    b"Connection: close\r\n\r\n") == 400
+
+
+def test_the_host_given_with_host_is_one_of_its_names(site_copy) -> None:  # type: ignore[no-untyped-def]
+    running = Server(site_copy("basic"), "--host", "127.0.0.2")  # a loopback address beside 127.0.0.1 (Linux)
+    try:
+        port = urlsplit(running.url).port
+        assert running.url == f"http://127.0.0.2:{port}/"
+        assert ask(running, "/", f"127.0.0.2:{port}")[0] == 200
+        assert ask(running, "/", f"localhost:{port}")[0] == 200
+        assert ask(running, "/", f"127.0.0.3:{port}")[0] == 403
+    finally:
+        running.stop()

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..render.pages import TemplateFailure
-from .hosts import ADDRESS_IN_USE, NO_IPV6, Address, listen_addresses
+from .hosts import ADDRESS_IN_USE, NO_IPV6, Address, host_names, listen_addresses, names_this_server
 from .model import Generation, Preview, Rebuild, format_errors, page_digest, request_path
 
 LIVE_SCRIPT = (Path(__file__).parent / "live.js").read_bytes()
@@ -95,10 +95,13 @@ class Tabs:
 
 @dataclass(frozen=True, slots=True)
 class Served:
-    """What the listeners of one preview share: the preview, its open tabs, and whether it is closing."""
+    """What the listeners of one preview share: the preview, its open tabs, the names it answers to, and whether it
+    is closing."""
 
     preview: Preview
     tabs: Tabs
+    names: tuple[str, ...]
+    """The host names a request's Host header may give (see hosts.host_names)."""
     closing: threading.Event = field(default_factory=threading.Event)
 
 
@@ -167,6 +170,10 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
+        if refused := self._refused_host():
+            status, reason = refused
+            self._send(status, "text/plain; charset=utf-8", reason.encode(), head)
+            return
         url = urlsplit(self.path)
         if url.path == EVENTS:
             query = {key: values[0] for key, values in parse_qs(url.query).items()}
@@ -187,6 +194,24 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", _error_page(failure), head)
             return
         self._serve(generation, path, url.query, head)
+
+    def _refused_host(self) -> tuple[HTTPStatus, str] | None:
+        """Why a request's Host header is refused, or None when it names this preview. Any other name may be a web
+        page that rebound its domain name to this address (DNS rebinding) to read the preview, drafts included.
+        A request without a Host header cannot come from a browser (browsers always send one): an HTTP/1.0
+        request may leave it out; HTTP/1.1 requires it (RFC 9112, 3.2)."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            return HTTPStatus.BAD_REQUEST, "more than one Host header\n"
+        if not hosts:
+            if self.request_version in ("HTTP/0.9", "HTTP/1.0"):
+                return None
+            return HTTPStatus.BAD_REQUEST, "an HTTP/1.1 request must have a Host header\n"
+        names, port = self.server.served.names, self.server.server_port
+        if names_this_server(hosts[0], names, port):
+            return None
+        return HTTPStatus.FORBIDDEN, (f"this preview answers only to {', '.join(names)} (port {port}), to keep other "
+                                      f"web sites from reading it: open http://{self.server.address.shown}:{port}/\n")
 
     def _serve(self, generation: Generation, path: str, query: str, head: bool) -> None:
         try:
@@ -289,7 +314,7 @@ def bind(host: str, port: int, preview: Preview, *, navigate: bool) -> LiveServe
         addresses = listen_addresses(host)
     except socket.gaierror as exc:
         raise OSError(f"cannot listen on {host!r}: {exc.strerror}") from exc
-    served = Served(preview, Tabs(preview, navigate=navigate))
+    served = Served(preview, Tabs(preview, navigate=navigate), host_names(host))
     for _attempt in range(20):
         try:
             return LiveServer(_listen(addresses, port, served), served)
