@@ -180,3 +180,26 @@ def test_the_host_given_with_host_is_one_of_its_names(site_copy) -> None:  # typ
         assert ask(running, "/", f"127.0.0.3:{port}")[0] == 403
     finally:
         running.stop()
+
+
+# --- many clients, clients that leave, malformed queries, bugs ----------------------------------------------------
+
+def test_two_hundred_parallel_requests_are_all_answered(served_basic: Server) -> None:
+    """All at once, as a page with many images or a load test asks: each is answered within the client's ordinary
+    timeout (with socketserver's listen backlog of 5, a few dozen waited past it for their connection)."""
+    start = threading.Barrier(200)
+    statuses: list[int | str] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            statuses.append(request(served_basic.url, "/")[0])
+        except OSError as exc:
+            statuses.append(repr(exc))
+
+    threads = [threading.Thread(target=one) for _ in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 200

@@ -110,6 +110,9 @@ class Listener(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024
+    """The listen backlog (the system may lower it: 4096 on Linux). With socketserver's 5, the connections beyond
+    the first few of many parallel requests were dropped and retried by the client 1, 3, 7... seconds later."""
 
     def __init__(self, address: Address, port: int, served: Served) -> None:
         self.address_family = address.family
