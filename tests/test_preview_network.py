@@ -9,7 +9,7 @@ import http.client
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -19,7 +19,7 @@ from sitegen.build.run import BuildOptions
 from sitegen.preview.model import Preview
 from sitegen.preview.server import Listener, LiveServer, bind
 
-from .helpers import Server, connect
+from .helpers import Server, connect, wait_until
 
 
 def has_ipv6_loopback() -> bool:
@@ -58,10 +58,24 @@ def preview(site_copy) -> Preview:  # type: ignore[no-untyped-def]
 
 @contextmanager
 def serving(server: LiveServer) -> Iterator[LiveServer]:
-    """Serve in a thread until the block ends; then stop and close, waiting for every request's thread to end (so
-    whatever a request printed is printed by then)."""
-    for listener in server.listeners:
-        listener.daemon_threads = False  # server_close() joins the requests' threads
+    """Serve in a thread until the block ends; then stop and wait for every request's thread to end (so whatever a
+    request printed is printed by then)."""
+    lock = threading.Lock()
+    running: list[object] = []
+
+    def counted(real: Callable[[object, object], None]) -> Callable[[object, object], None]:
+        def process(request: object, client_address: object) -> None:
+            with lock:
+                running.append(request)
+            try:
+                real(request, client_address)
+            finally:
+                with lock:
+                    running.remove(request)
+        return process
+
+    for listener in server.listeners:  # socketserver runs each request in a thread of this method
+        listener.process_request_thread = counted(listener.process_request_thread)  # type: ignore[method-assign]
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -70,6 +84,7 @@ def serving(server: LiveServer) -> Iterator[LiveServer]:
         server.listeners[0].shutdown()
         thread.join(10)
         server.close()
+        assert wait_until(lambda: not running), "a request's thread is still running"
 
 
 # --- where it listens ---------------------------------------------------------------------------------------------
@@ -203,3 +218,21 @@ def test_two_hundred_parallel_requests_are_all_answered(served_basic: Server) ->
     for thread in threads:
         thread.join()
     assert statuses == [200] * 200
+
+
+@pytest.mark.parametrize("query", ["generation=" + "9" * 5000, "generation=%C2%B2", "generation=1&digest=%C3%BC"],
+                         ids=["5000 digits", "superscript two", "a digest that is not one"])
+def test_a_malformed_events_query_is_taken_as_absent(query: str, preview: Preview,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with serving(bind("127.0.0.1", 0, preview, navigate=False)) as server:
+        connection = connect(server.urls()[0])
+        connection.request("GET", f"/__sitegen/events?path=/&{query}")
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Type")) == (200, "text/event-stream")
+        assert response.fp.readline() == b"retry: 500\n"
+        (client,) = server.served.tabs.clients
+        generation = preview.current
+        assert generation is not None
+        assert client.digest == generation.digest("index.html")  # what a tab that sent nothing is taken to show
+        connection.close()
+    assert capsys.readouterr().err == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import queue
+import re
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .model import Generation, Preview, Rebuild, format_errors, page_digest, req
 LIVE_SCRIPT = (Path(__file__).parent / "live.js").read_bytes()
 EVENTS = "/__sitegen/events"
 SCRIPT = "/__sitegen/live.js"
+_DIGEST = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(eq=False, slots=True)
@@ -180,8 +182,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == EVENTS:
             query = {key: values[0] for key, values in parse_qs(url.query).items()}
-            number = query.get("generation", "")
-            self._events(query.get("path", "/"), query.get("digest", ""), int(number) if number.isdigit() else 0)
+            self._events(query.get("path", "/"), _served_digest(query.get("digest", "")),
+                         _served_generation(query.get("generation", "")))
             return
         if url.path == SCRIPT:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", LIVE_SCRIPT, head)
@@ -364,6 +366,18 @@ def _listen(addresses: tuple[Address, ...], port: int, served: Served) -> tuple[
             listener.server_close()
         raise
     return tuple(listeners)
+
+
+def _served_generation(text: str) -> int:
+    """The generation a tab says it was served (a query value from live.js); 0, as if absent, when it is not a
+    plain number (int() would take '١٢' and fail on '²' or on 5000 digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+
+
+def _served_digest(text: str) -> str:
+    """The fingerprint a tab says it was served (a query value from live.js); empty, as if absent, when it is not
+    one (see model.page_digest)."""
+    return text if _DIGEST.fullmatch(text) else ""
 
 
 def _decodes(path: str) -> bool:
