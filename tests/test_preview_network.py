@@ -5,9 +5,12 @@ serve` where the network is what is tested; in this process (`bind`) where a fau
 from __future__ import annotations
 
 import errno
+import html
 import http.client
 import os
+import re
 import socket
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import sitegen.preview.model
+import sitegen.preview.server
 from sitegen.build.run import BuildOptions
 from sitegen.preview.model import Preview
 from sitegen.preview.server import Listener, LiveServer, bind
@@ -220,6 +225,45 @@ def test_two_hundred_parallel_requests_are_all_answered(served_basic: Server) ->
     assert statuses == [200] * 200
 
 
+def answering(url: str, path: str) -> tuple[socket.socket, http.client.HTTPResponse]:
+    """A client that asked for `path` and read the head of the answer: the server is sending the rest."""
+    parts = urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    assert response.status == 200
+    return sock, response
+
+
+def drop(sock: socket.socket, response: http.client.HTTPResponse) -> None:
+    """Leave as a client that closes its tab does: a reset, whatever is still unread."""
+    response.close()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def test_a_client_that_leaves_mid_response_is_not_news(preview: Preview, capsys: pytest.CaptureFixture[str]) -> None:
+    static = preview.root / "static"
+    static.mkdir()
+    (static / "big.bin").write_bytes(bytes(32 << 20))  # far more than the sockets' buffers hold
+    assert preview.rebuild({static / "big.bin"}).generation is not None
+    with serving(bind("127.0.0.1", 0, preview, navigate=False)) as server:
+        drop(*answering(server.urls()[0], "/big.bin"))
+        sock, stream = answering(server.urls()[0], "/__sitegen/events?path=/")
+        assert stream.fp.readline() == b"retry: 500\n"
+        drop(sock, stream)
+        tabs = server.served.tabs
+
+        def gone() -> bool:  # a message to write tells the server the tab left
+            for client in list(tabs.clients):
+                client.messages.put({"type": "ok"})
+            return not tabs.clients
+
+        assert wait_until(gone)
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize("query", ["generation=" + "9" * 5000, "generation=%C2%B2", "generation=1&digest=%C3%BC"],
                          ids=["5000 digits", "superscript two", "a digest that is not one"])
 def test_a_malformed_events_query_is_taken_as_absent(query: str, preview: Preview,
@@ -236,3 +280,28 @@ def test_a_malformed_events_query_is_taken_as_absent(query: str, preview: Previe
         assert client.digest == generation.digest("index.html")  # what a tab that sent nothing is taken to show
         connection.close()
     assert capsys.readouterr().err == ""
+
+
+def test_a_bug_while_answering_is_printed_as_an_internal_error(preview: Preview, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug of ours while rendering a page: the page and the terminal show it in the CLI's words; elsewhere: the
+    terminal does."""
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sitegen.preview.model, "render_page", boom)
+    with serving(bind("127.0.0.1", 0, preview, navigate=False)) as server:
+        status, body = request(server.urls()[0], "/posts/networking/")
+        monkeypatch.setattr(sitegen.preview.server.Tabs, "connect", boom)
+        with pytest.raises(http.client.RemoteDisconnected):
+            request(server.urls()[0], "/__sitegen/events?path=/")
+    printed = capsys.readouterr().err
+    assert "Traceback" not in printed
+    rendering, answering = re.split(r"(?m)^(?=sitegen: internal error while )", printed)[1:]
+    assert status == 500
+    assert rendering.startswith("sitegen: internal error while rendering content/posts/2025-01-10-networking.md: "
+                                "RuntimeError: boom (at sitegen/")
+    assert rendering.endswith("\nRun again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")
+    assert html.escape(rendering.rstrip("\n")) in body.decode()
+    assert answering.startswith("sitegen: internal error while answering a request: RuntimeError: boom (at sitegen/")
+    assert answering.endswith("\nRun again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")

@@ -20,7 +20,7 @@ from ..incremental.parse import ParseCache, ParsedSources, parse_sources_cached,
 from ..incremental.store import open_build_cache
 from ..parallel import fewer_collections
 from ..progress import Progress
-from ..render.pages import TemplateFailure, render_page
+from ..render.pages import render_page
 from ..render.plan import Plan
 from ..render.templates import create_environment
 from ..site.model import Body, Post, Site
@@ -60,7 +60,7 @@ class Generation:
         """A fingerprint of what a path shows, to tell whether an open tab must reload."""
         try:
             data = self.render(path)
-        except TemplateFailure:
+        except Exception:  # a mistake in a template or a bug of ours: the page shows it when the tab reloads
             return "error"
         if data is None:
             source = self.plan.copies.get(path)

@@ -7,6 +7,7 @@ import mimetypes
 import queue
 import re
 import socket
+import sys
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..errors import InternalError, internal_error_report
 from ..render.pages import TemplateFailure
 from .hosts import ADDRESS_IN_USE, NO_IPV6, Address, host_names, listen_addresses, names_this_server
 from .model import Generation, Preview, Rebuild, format_errors, page_digest, request_path
@@ -106,6 +108,12 @@ class Served:
     """The host names a request's Host header may give (see hosts.host_names)."""
     closing: threading.Event = field(default_factory=threading.Event)
 
+    def report(self, error: InternalError) -> str:
+        """Print an internal error met while answering a request, in the words the CLI prints one; its text."""
+        text = internal_error_report(error, self.preview.root, debug=self.preview.debug)
+        print(text, file=sys.stderr, flush=True)
+        return text
+
 
 class Listener(ThreadingHTTPServer):
     """One listening socket of the preview, on an IPv4 or an IPv6 address."""
@@ -121,6 +129,16 @@ class Listener(ThreadingHTTPServer):
         self.address = address
         self.served = served
         super().__init__((address.host, port), Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that left mid-request or mid-response (a closed tab, a reload, a cancelled download) is no
+        news: nothing is printed. Anything else is a bug of ours, printed as the CLI prints an internal error
+        (socketserver would print a traceback)."""
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, ConnectionError):
+            return
+        self.served.report(error if isinstance(error, InternalError) else
+                           InternalError(error, None, "answering a request"))
 
 
 class LiveServer:
@@ -219,26 +237,37 @@ class Handler(BaseHTTPRequestHandler):
                                       f"web sites from reading it: open http://{self.server.address.shown}:{port}/\n")
 
     def _serve(self, generation: Generation, path: str, query: str, head: bool) -> None:
+        """Answer with the page, feed or file at `path`, a redirect to its folder, the site's 404 page, or the error
+        that rendering it met. Everything is read before anything is sent: a client that leaves mid-response is not
+        taken for a missing file."""
+        plan = generation.plan
+        if path not in plan.pages and path not in plan.generated and not path.endswith("index.html") \
+                and f"{path}/index.html" in plan.pages:
+            self._redirect("/" + path + "/" + (f"?{query}" if query else ""))
+            return
+        status, kind = HTTPStatus.OK, _content_type(path)
         try:
             data = generation.render(path)
-            if data is None and not path.endswith("index.html") and f"{path}/index.html" in generation.plan.pages:
-                self._redirect("/" + path + "/" + (f"?{query}" if query else ""))
-                return
             if data is None:
-                source = generation.plan.copies.get(path)
-                if source is not None and self._inside_site(source):
-                    self._send(HTTPStatus.OK, _content_type(path), source.read_bytes(), head)
-                    return
-                status, path, data = HTTPStatus.NOT_FOUND, "404.html", generation.render("404.html")
-            else:
-                status = HTTPStatus.OK
-        except TemplateFailure as failure:
+                data = self._static_file(generation, path)
+            if data is None:
+                status, kind, data = HTTPStatus.NOT_FOUND, _content_type("404.html"), generation.render("404.html")
+        except TemplateFailure as failure:  # a mistake in a template: shown with its line, as the build shows it
             text = format_errors((failure.error,), self.server.served.preview.root)
-            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page(text), head)
-            return
+            status, kind, data = HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page(text)
         except OSError:
-            status, path, data = HTTPStatus.NOT_FOUND, "404.html", None
-        self._send(status, _content_type(path), data or b"not found\n", head)
+            status, kind, data = HTTPStatus.NOT_FOUND, _content_type("404.html"), None
+        except Exception as exc:  # a bug of ours: the page says so in the CLI's words, and so does the terminal
+            route = plan.pages.get(path)
+            source = (route.source if route is not None else None) or Path(path)  # named as `sitegen build` names it
+            text = self.server.served.report(InternalError(exc, source, "rendering"))
+            status, kind, data = HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page(text)
+        self._send(status, kind, data or b"not found\n", head)
+
+    def _static_file(self, generation: Generation, path: str) -> bytes | None:
+        """The bytes of the static file at `path`, if there is one inside the site."""
+        source = generation.plan.copies.get(path)
+        return source.read_bytes() if source is not None and self._inside_site(source) else None
 
     def _inside_site(self, source: Path) -> bool:
         """Static files are served only from inside the site or its theme folders, even through symlinks."""
