@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                             "browser. Drafts and future posts are included.")
     _source_arg(s)
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    s.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    s.add_argument("--port", "-p", type=_port, default=8000, help="port, 0-65535 (default: 8000; 0 picks a free one)")
     s.add_argument("--no-drafts", action="store_true", help="hide drafts")
     s.add_argument("--navigate", action="store_true", help="open tabs follow you to the post you just saved")
     s.add_argument("--open", action="store_true", help="open the site in the web browser")
@@ -81,6 +81,17 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="overwrite posts that already exist")
     i.set_defaults(command="importing")
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port number from the command line, 0-65535: anything else is a usage error, not a failed bind."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: a number in the range 0-65535") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not in the range 0-65535 (0 picks a free one)")
+    return port
 
 
 def _source_arg(parser: argparse.ArgumentParser) -> None:
