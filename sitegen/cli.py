@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                             description="Build the site in memory, serve it, and show every edit in the open "
                             "browser. Drafts and future posts are included.")
     _source_arg(s)
-    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on, and a name the preview answers to "
+                   "besides localhost (default: 127.0.0.1, and ::1 where the machine has IPv6)")
     s.add_argument("--port", "-p", type=_port, default=8000, help="port, 0-65535 (default: 8000; 0 picks a free one)")
     s.add_argument("--no-drafts", action="store_true", help="hide drafts")
     s.add_argument("--navigate", action="store_true", help="open tabs follow you to the post you just saved")
