@@ -18,7 +18,7 @@ import sitegen.preview.model
 from sitegen import __version__
 from sitegen.build.run import BuildOptions
 from sitegen.preview.model import Preview
-from sitegen.preview.server import Client, Tabs
+from sitegen.preview.tabs import Client, Tabs
 from sitegen.preview.watch import start_watcher
 
 from .helpers import POST as FRONT_MATTER
