@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import sitegen.preview.model
-import sitegen.preview.server
+import sitegen.preview.tabs
 from sitegen.build.run import BuildOptions
 from sitegen.preview.model import Preview
 from sitegen.preview.server import Listener, LiveServer, bind
@@ -41,11 +41,11 @@ needs_ipv6 = pytest.mark.skipif(not has_ipv6_loopback() and not os.environ.get("
                                 reason="this machine has no IPv6 loopback (::1); under CI the test runs, and fails")
 
 
-def request(url: str, path: str = "/", headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def request(url: str, path: str = "/") -> tuple[int, bytes]:
     """GET `path` from the server at `url`: (status, body)."""
     connection = connect(url)
     try:
-        connection.request("GET", path, headers=headers or {})
+        connection.request("GET", path)
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -292,16 +292,16 @@ def test_a_bug_while_answering_is_printed_as_an_internal_error(preview: Preview,
     monkeypatch.setattr(sitegen.preview.model, "render_page", boom)
     with serving(bind("127.0.0.1", 0, preview, navigate=False)) as server:
         status, body = request(server.urls()[0], "/posts/networking/")
-        monkeypatch.setattr(sitegen.preview.server.Tabs, "connect", boom)
+        monkeypatch.setattr(sitegen.preview.tabs.Tabs, "connect", boom)
         with pytest.raises(http.client.RemoteDisconnected):
             request(server.urls()[0], "/__sitegen/events?path=/")
     printed = capsys.readouterr().err
     assert "Traceback" not in printed
-    rendering, answering = re.split(r"(?m)^(?=sitegen: internal error while )", printed)[1:]
+    rendering, elsewhere = re.split(r"(?m)^(?=sitegen: internal error while )", printed)[1:]
     assert status == 500
     assert rendering.startswith("sitegen: internal error while rendering content/posts/2025-01-10-networking.md: "
                                 "RuntimeError: boom (at sitegen/")
     assert rendering.endswith("\nRun again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")
     assert html.escape(rendering.rstrip("\n")) in body.decode()
-    assert answering.startswith("sitegen: internal error while answering a request: RuntimeError: boom (at sitegen/")
-    assert answering.endswith("\nRun again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")
+    assert elsewhere.startswith("sitegen: internal error while answering a request: RuntimeError: boom (at sitegen/")
+    assert elsewhere.endswith("\nRun again with --debug (or SITEGEN_DEBUG=1) to see the Python traceback.\n")
