@@ -10,11 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import InternalError
+from .errors import DEBUG_ENV, internal_error_report
 
-ISSUES_URL = "https://github.com/sitegen/sitegen/issues"
-DEBUG_ENV = "SITEGEN_DEBUG"
-"""Set to 1 to see the Python traceback of an internal error (like --debug)."""
 INTERNAL_ERROR = 70
 """Exit status of an internal error (EX_SOFTWARE): a bug in sitegen, where 1 is a mistake in the site."""
 
@@ -26,6 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     debug = bool(getattr(args, "debug", False)) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    args.debug = debug  # one answer for the command too: `serve` reports a rebuild's internal error as main does
     try:
         command = importlib.import_module(f"sitegen.commands.{args.command}")  # only what this command needs
         return int(command.run(args))
@@ -35,21 +33,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours must still end in a clear message, not a traceback
         print(internal_error_report(exc, getattr(args, "source", None), debug=debug), file=sys.stderr)
         return INTERNAL_ERROR
-
-
-def internal_error_report(exc: Exception, root: Path | None, *, debug: bool = False) -> str:
-    """What an unexpected exception prints: the file being processed, a request to report it, and the traceback
-    only when asked for."""
-    if not isinstance(exc, InternalError):
-        exc = InternalError(exc, None, "running")
-    lines = [exc.format(root),
-             f"This is a bug in sitegen {__version__}, not a mistake in your site. Please report it at {ISSUES_URL}",
-             "with this message (and the file named above, if you can share it)."]
-    if debug:
-        lines.append(exc.trace)
-    else:
-        lines.append(f"Run again with --debug (or {DEBUG_ENV}=1) to see the Python traceback.")
-    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
                             description="Build the site in memory, serve it, and show every edit in the open "
                             "browser. Drafts and future posts are included.")
     _source_arg(s)
-    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    s.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on, and a name the preview answers to "
+                   "besides localhost (default: 127.0.0.1, and ::1 where the machine has IPv6)")
+    s.add_argument("--port", "-p", type=_port, default=8000, help="port, 0-65535 (default: 8000; 0 picks a free one)")
     s.add_argument("--no-drafts", action="store_true", help="hide drafts")
     s.add_argument("--navigate", action="store_true", help="open tabs follow you to the post you just saved")
     s.add_argument("--open", action="store_true", help="open the site in the web browser")
@@ -98,6 +82,17 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="overwrite posts that already exist")
     i.set_defaults(command="importing")
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port number from the command line, 0-65535: anything else is a usage error, not a failed bind."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: a number in the range 0-65535") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not in the range 0-65535 (0 picks a free one)")
+    return port
 
 
 def _source_arg(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
+
+ISSUES_URL = "https://github.com/sitegen/sitegen/issues"
+DEBUG_ENV = "SITEGEN_DEBUG"
+"""Set to 1 to see the Python traceback of an internal error (like --debug)."""
+
 
 @dataclass(frozen=True, slots=True)
 class SourceError:
@@ -147,6 +153,22 @@ def _restore_internal_error(cause: BaseException, path: Path | None, doing: str,
     error = InternalError(cause, path, doing)
     error.trace, error.location = trace, location
     return error
+
+
+def internal_error_report(exc: BaseException, root: Path | None, *, debug: bool = False) -> str:
+    """What an unexpected exception prints: the file being processed, a request to report it, and the traceback
+    only when asked for. The one wording of an internal error: the CLI prints it when a command fails, the preview
+    prints it and shows it in the browser when a rebuild fails."""
+    if not isinstance(exc, InternalError):
+        exc = InternalError(exc, None, "running")
+    lines = [exc.format(root),
+             f"This is a bug in sitegen {__version__}, not a mistake in your site. Please report it at {ISSUES_URL}",
+             "with this message (and the file named above, if you can share it)."]
+    if debug:
+        lines.append(exc.trace)
+    else:
+        lines.append(f"Run again with --debug (or {DEBUG_ENV}=1) to see the Python traceback.")
+    return "\n".join(lines)
 
 
 @contextmanager

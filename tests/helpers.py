@@ -8,16 +8,20 @@ Fixtures live in conftest.py; test modules import from here, never from one anot
 from __future__ import annotations
 
 import contextlib
+import http.client
 import io
+import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 UPDATE_GOLDEN = os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1"
@@ -293,6 +297,48 @@ class Server:
     def _rest(self) -> str:
         with self.output:
             return self.output.read()
+
+
+def connect(url: str, timeout: float = 10) -> http.client.HTTPConnection:
+    """An HTTP connection to the server at `url` ('http://127.0.0.1:8000/', 'http://[::1]:8000/')."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None and parts.port is not None, url
+    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+
+
+def get(server: Server, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """One request to the server, the path sent as it is (no client-side normalisation of '..'): (status, headers,
+    body)."""
+    connection = connect(server.url)
+    connection.request(method, path)  # sent as is: no client-side normalisation of '..'
+    response = connection.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def events(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event, extra: str = "",
+           ready: threading.Event | None = None) -> None:
+    """Collect the server's messages for a tab showing `page`; `ready` is set once the server has registered the
+    tab (its first line, `retry:`, is written after that)."""
+    connection = connect(server.url, timeout=15)
+    connection.request("GET", "/__sitegen/events?path=" + quote(page) + extra)
+    response = connection.getresponse()
+    while not stop.is_set():
+        line = response.fp.readline()
+        if not line:
+            break
+        if line.startswith(b"retry:") and ready is not None:
+            ready.set()
+        if line.startswith(b"data: "):
+            into.append(json.loads(line[6:]))
+
+
+def subscribe(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event,
+              extra: str = "") -> None:
+    """A tab listening for `page`, registered with the server before this returns (an edit made earlier would
+    reach no tab: a race, not a bug)."""
+    ready = threading.Event()
+    threading.Thread(target=events, args=(server, page, into, stop, extra, ready), daemon=True).start()
+    assert ready.wait(10), "the server did not register the tab"
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.05) -> bool:

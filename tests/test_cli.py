@@ -123,3 +123,11 @@ def test_missing_configuration_is_a_clear_error(tmp_path: Path, command: list[st
     assert (code, stdout) == (1, "")
     assert stderr.startswith("sitegen.yaml: error: no configuration file found\n")
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "-1"])
+def test_serve_takes_a_port_out_of_range_for_a_usage_error(site_copy, port: str) -> None:
+    code, stdout, stderr = run_cli("serve", "--source", site_copy("basic"), "--port", port)
+    assert (code, stdout) == (2, "")
+    assert stderr.endswith(f"sitegen serve: error: argument --port/-p: port {port} is not in the range 0-65535 "
+                           "(0 picks a free one)\n")

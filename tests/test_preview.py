@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import json
 import socket
 import threading
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from sitegen.preview.model import page_digest, request_path
 from sitegen.preview.server import inject_script
 
-from .helpers import Server, edit, wait_until
+from .helpers import Server, edit, get, subscribe, wait_until
 
 
 @pytest.fixture
@@ -23,14 +22,6 @@ def server(site_copy):
     running = Server(site_copy("basic"))
     yield running
     running.stop()
-
-
-def get(server: Server, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    host, port = server.url.split("//")[1].rstrip("/").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    connection.request(method, path)  # sent as is: no client-side normalisation of '..'
-    response = connection.getresponse()
-    return response.status, dict(response.getheaders()), response.read()
 
 
 def test_request_paths() -> None:
@@ -117,33 +108,6 @@ def test_port_in_use_is_a_clear_error(site_copy) -> None:
     assert result.returncode == 1
     assert f"sitegen: port {port} on 127.0.0.1 is in use; pass --port N, or --port 0 for a free one" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def events(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event, extra: str = "",
-           ready: threading.Event | None = None) -> None:
-    """Collect the server's messages for a tab showing `page`; `ready` is set once the server has registered the
-    tab (its first line, `retry:`, is written after that)."""
-    host, port = server.url.split("//")[1].rstrip("/").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=15)
-    connection.request("GET", "/__sitegen/events?path=" + quote(page) + extra)
-    response = connection.getresponse()
-    while not stop.is_set():
-        line = response.fp.readline()
-        if not line:
-            break
-        if line.startswith(b"retry:") and ready is not None:
-            ready.set()
-        if line.startswith(b"data: "):
-            into.append(json.loads(line[6:]))
-
-
-def subscribe(server: Server, page: str, into: list[dict[str, object]], stop: threading.Event,
-              extra: str = "") -> None:
-    """A tab listening for `page`, registered with the server before this returns (an edit made earlier would
-    reach no tab: a race, not a bug)."""
-    ready = threading.Event()
-    threading.Thread(target=events, args=(server, page, into, stop, extra, ready), daemon=True).start()
-    assert ready.wait(10), "the server did not register the tab"
 
 
 def test_a_broken_edit_reports_the_error_keeps_serving_and_recovers(server: Server) -> None:

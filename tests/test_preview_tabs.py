@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.build.run import BuildOptions
 from sitegen.preview.model import Preview
-from sitegen.preview.server import Client, Tabs
+from sitegen.preview.tabs import Client, Tabs
 
 POST = "posts/بناء-علاقات/index.html"
 OTHER = "posts/networking/index.html"

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..build.run import BuildOptions
+from ..errors import internal_error_report
 from ..preview.model import Preview
-from ..preview.server import LiveServer, bind, format_errors
+from ..preview.server import LiveServer, bind
 from ..preview.watch import start_watcher
 from ..sources.config import load_config
 from ..sources.theme import find_theme
@@ -27,16 +28,17 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         return run_preview(args.source, args.host, args.port, drafts=not args.no_drafts, navigate=args.navigate,
-                           open_browser=args.open, out=out, err=err)
+                           open_browser=args.open, out=out, err=err, debug=args.debug)
     except OSError as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return 1
 
 
 def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: bool, open_browser: bool,
-                out: Callable[[str], None], err: Callable[[str], None]) -> int:
-    """Build, serve and watch until Ctrl-C; a broken edit is shown in the browser, never fatal."""
-    preview = Preview(BuildOptions(source=root, output=root / "public", drafts=drafts, future=True))
+                out: Callable[[str], None], err: Callable[[str], None], debug: bool = False) -> int:
+    """Build, serve and watch until Ctrl-C; a broken edit, or an internal error in a rebuild, is shown in the
+    browser and on the terminal, never fatal (`debug` adds the traceback to an internal error's report)."""
+    preview = Preview(BuildOptions(source=root, output=root / "public", drafts=drafts, future=True), debug=debug)
     stop = threading.Event()
     server: LiveServer | None = None
     pending: list[set[Path]] = []
@@ -46,15 +48,16 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
             pending.append(changed)
             return
         result = preview.rebuild(changed)
-        if result.errors:
-            err(format_errors(result.diagnostics, root))
+        if result.generation is None:
+            err(result.failure)
         else:
             names = ", ".join(sorted(_relative(p, root) for p in changed))[:200]
             out(f"rebuilt in {result.seconds * 1000:.0f} ms: {names}")
         server.broadcast_rebuild(result)
 
     theme_folders = find_theme(load_config(root)[0])[0].folders
-    start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop)
+    start_watcher(root, theme_folders, [root / "public", root / ".sitegen-cache"], on_change, stop,
+                  on_error=lambda exc: err(internal_error_report(exc, root, debug=debug)))
     # The first build may fork workers to parse what .sitegen-cache/ lacks: no HTTP thread runs yet, and the
     # watcher's thread only waits in watchfiles or records changes in `pending`, so no lock a worker needs is held.
     first = preview.rebuild()
@@ -64,36 +67,31 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
     preview.workers = 1
     gc.collect()
     gc.freeze()  # the parsed site lives as long as the server: keep full collections from walking it on every edit
-    if first.errors:
-        err(format_errors(first.diagnostics, root))
+    if first.generation is None:
+        err(first.failure)
     try:
         server = bind(host, port, preview, navigate=navigate)
     except OSError:
         stop.set()
         raise
-    address = f"http://{_display_host(host)}:{server.server_address[1]}/"
+    urls = server.urls()
     pages = len(first.generation.plan.pages) if first.generation else 0
-    out(f"serving {pages} pages at {address} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
+    out(f"serving {pages} pages at {' and '.join(urls)} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
     if pending:  # edits made while the first build ran
         on_change(set().union(*pending))
 
     if open_browser:
         import webbrowser
 
-        webbrowser.open(address)
+        webbrowser.open(urls[0])
     try:
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         out("stopped")
     finally:
         stop.set()
-        server.closing.set()
-        server.server_close()
+        server.close()
     return 0
-
-
-def _display_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
 
 
 def _relative(path: Path, root: Path) -> str:

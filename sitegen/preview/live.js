@@ -75,7 +75,7 @@
         "background:rgba(20,20,22,.94);color:#ffd7d5;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;" +
         "text-align:left;unicode-bidi:plaintext";
       const title = document.createElement("strong");
-      title.textContent = "sitegen: the last edit broke the build (still showing the last good version)";
+      title.textContent = "sitegen: the last edit could not be built (still showing the last good version)";
       title.style.cssText = "display:block;color:#ff8a80;margin-bottom:1rem;font-size:16px";
       const pre = document.createElement("pre");
       pre.style.cssText = "white-space:pre-wrap;margin:0";

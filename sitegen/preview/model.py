@@ -15,12 +15,12 @@ import jinja2
 
 from ..build.load import load_site
 from ..build.run import BuildOptions
-from ..errors import BuildError, SourceError
+from ..errors import BuildError, InternalError, SourceError, internal_error_report
 from ..incremental.parse import ParseCache, ParsedSources, parse_sources_cached, parse_sources_in_memory
 from ..incremental.store import open_build_cache
 from ..parallel import fewer_collections
 from ..progress import Progress
-from ..render.pages import TemplateFailure, render_page
+from ..render.pages import render_page
 from ..render.plan import Plan
 from ..render.templates import create_environment
 from ..site.model import Body, Post, Site
@@ -60,7 +60,7 @@ class Generation:
         """A fingerprint of what a path shows, to tell whether an open tab must reload."""
         try:
             data = self.render(path)
-        except TemplateFailure:
+        except Exception:  # a mistake in a template or a bug of ours: the page shows it when the tab reloads
             return "error"
         if data is None:
             source = self.plan.copies.get(path)
@@ -81,6 +81,12 @@ class Rebuild:
     changed_urls: tuple[str, ...]
     """URLs of posts and pages whose source changed, for --navigate."""
     seconds: float
+    internal: InternalError | None = None
+    """The unexpected exception that stopped the rebuild (a bug of ours, an OSError such as a symlink loop), if any:
+    the last good generation stays served, as after errors in the site."""
+    failure: str = ""
+    """What the terminal and every open tab show when the rebuild failed: its diagnostics as `sitegen build`
+    prints them, or the internal error in the words the CLI prints it; empty when it succeeded."""
 
     @property
     def errors(self) -> tuple[SourceError, ...]:
@@ -169,8 +175,10 @@ class Preview:
     """The site as the preview serves it, loaded by the same road as `sitegen build` (`load_site`): whatever the
     build refuses, a rebuild reports with the same diagnostics, and the last good generation stays served."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions, *, debug: bool = False) -> None:
         self.options = replace(options, source=options.source.resolve())
+        self.debug = debug
+        """Add the Python traceback to an internal error's report (`--debug`)."""
         self.root = self.options.source
         self.parser = MemoryParser(self.options.workers, self.options.use_cache)
         self.theme: Theme | None = None
@@ -180,6 +188,10 @@ class Preview:
         self.current: Generation | None = None
         self.diagnostics: tuple[SourceError, ...] = ()
         """What the last rebuild reported (see Rebuild.diagnostics)."""
+        self.internal: InternalError | None = None
+        """The unexpected exception that stopped the last rebuild (see Rebuild.internal)."""
+        self.failure = ""
+        """What the last rebuild's failure shows (see Rebuild.failure); empty when it succeeded."""
         self._count = 0
         self._stylesheet_history: list[tuple[int, tuple[str, ...]]] = []
         """(generation, stylesheets changed by the rebuild that made it), for tabs that connect late."""
@@ -194,24 +206,42 @@ class Preview:
         self.parser.workers = value
 
     def rebuild(self, changed: set[Path] | None = None) -> Rebuild:
-        """Rebuild after `changed` files (None: from scratch); keep the last good generation on failure."""
+        """Rebuild after `changed` files (None: from scratch); keep the last good generation on failure, whether
+        the site has errors or the rebuild met an unexpected exception: nothing a rebuild raises escapes, so the
+        watcher that calls it goes on and the next good edit recovers."""
         started = time.perf_counter()
         with self._lock:
             changed_set = {_absolute(p) for p in changed} if changed is not None else None
-            self._forget(changed_set)
-            generation = self._generate()
+            self.internal = None
+            try:
+                self._forget(changed_set)
+                generation = self._generate()
+            except Exception as exc:  # a bug of ours, an OSError (a symlink loop): reported, never fatal
+                generation = None
+                internal = exc if isinstance(exc, InternalError) else InternalError(exc, None, "rebuilding the site")
+                self.internal = internal
+                self.diagnostics = ()
+                self.env = None
+                self.parser.forget_all()  # what is in memory may be half updated: the next rebuild reads it all
+            self.failure = self._failure() if generation is None else ""
             if generation is not None:
                 self.current = generation
             sheets = self._stylesheets(changed_set)
             if sheets and self.current is not None:
                 self._stylesheet_history = [*self._stylesheet_history[-50:], (self.current.number, sheets)]
         return Rebuild(generation, self.diagnostics, sheets, self._urls_of(changed_set),
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, self.internal, self.failure)
 
     @property
     def errors(self) -> tuple[SourceError, ...]:
         """The errors of the last rebuild: while there are any, the last good generation is served."""
         return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    def _failure(self) -> str:
+        """The text of a failed rebuild: its internal error as the CLI prints one, or its diagnostics."""
+        if self.internal is not None:
+            return internal_error_report(self.internal, self.root, debug=self.debug)
+        return format_errors(self.diagnostics, self.root)
 
     def stylesheets_since(self, generation: int) -> tuple[str, ...]:
         """Stylesheets changed by the rebuilds after `generation`."""
@@ -243,7 +273,6 @@ class Preview:
         self._count += 1
         return Generation(self._count, loaded.site, loaded.plan, self.env)
 
-
     def _stylesheets(self, changed: set[Path] | None) -> tuple[str, ...]:
         if not changed or self.current is None:
             return ()
@@ -265,6 +294,11 @@ def _in_memory(source: SourceFile, post: Post | None, errors: list[SourceError]
     if post is not None and not isinstance(post.body, Body):
         post = replace(post, body=post.read_body())
     return post, [e if e.path == source.path else replace(e, path=source.path) for e in errors]
+
+
+def format_errors(errors: tuple[SourceError, ...] | list[SourceError], root: Path) -> str:
+    """Diagnostics as `sitegen build` prints them, each with its source line, separated by blank lines."""
+    return "\n\n".join(error.format(root) for error in errors)
 
 
 def page_digest(data: bytes) -> str:

@@ -1,11 +1,14 @@
-"""`sitegen serve`: the live preview. Pages are rendered when asked for; open tabs learn of changes by EventSource."""
+"""`sitegen serve`: the live preview over HTTP. Pages are rendered when asked for; open tabs learn of changes by
+EventSource."""
 
 from __future__ import annotations
 
 import json
 import mimetypes
 import queue
+import re
 import socket
+import sys
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -13,110 +16,104 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..errors import SourceError
+from ..errors import InternalError, internal_error_report
 from ..render.pages import TemplateFailure
-from .model import Generation, Preview, Rebuild, page_digest, request_path
+from .hosts import ADDRESS_IN_USE, NO_IPV6, Address, host_names, listen_addresses, names_this_server
+from .model import Generation, Preview, Rebuild, format_errors, page_digest, request_path
+from .tabs import Tabs
 
 LIVE_SCRIPT = (Path(__file__).parent / "live.js").read_bytes()
 EVENTS = "/__sitegen/events"
 SCRIPT = "/__sitegen/live.js"
+_DIGEST = re.compile(r"[0-9a-f]{32}")
 
 
-@dataclass(eq=False, slots=True)
-class Client:
-    """An open tab: the page it shows, the fingerprint of what it was shown, and its message queue."""
+@dataclass(frozen=True, slots=True)
+class Served:
+    """What the listeners of one preview share: the preview, its open tabs, the names it answers to, and whether it
+    is closing."""
 
-    path: str
-    digest: str | None
-    messages: queue.Queue[dict[str, object] | None] = field(default_factory=queue.Queue)
+    preview: Preview
+    tabs: Tabs
+    names: tuple[str, ...]
+    """The host names a request's Host header may give (see hosts.host_names)."""
+    closing: threading.Event = field(default_factory=threading.Event)
 
-
-class Tabs:
-    """The open tabs of a preview and what each was shown: after a rebuild, each tab is told what the rebuild means
-    for it (an error, a stylesheet to swap, a reload, or nothing). Knows nothing of HTTP: the server puts what a tab
-    is told on its EventSource stream."""
-
-    def __init__(self, preview: Preview, *, navigate: bool = False) -> None:
-        self.preview = preview
-        self.navigate = navigate
-        self.clients: set[Client] = set()
-        self.lock = threading.Lock()
-
-    def connect(self, path: str, served_digest: str, served_generation: int) -> Client:
-        """A tab showing `path`, served from generation `served_generation` with bytes of fingerprint
-        `served_digest`; a tab served before the latest rebuilds is caught up at once."""
-        preview = self.preview
-        generation = preview.current
-        client = Client(path, served_digest or None)
-        if generation is not None and served_generation and served_generation < generation.number:
-            if sheets := preview.stylesheets_since(served_generation):
-                client.messages.put({"type": "css", "paths": list(sheets)})
-            if served_digest and generation.digest(path) != served_digest:
-                client.messages.put({"type": "reload"})
-        elif not served_digest:
-            client.digest = generation.digest(path) if generation else None
-        if preview.errors:
-            client.messages.put({"type": "error", "text": format_errors(preview.diagnostics, preview.root)})
-        with self.lock:
-            self.clients.add(client)
-        return client
-
-    def disconnect(self, client: Client) -> None:
-        with self.lock:
-            self.clients.discard(client)
-
-    def broadcast(self, result: Rebuild) -> None:
-        """Tell each open tab what the rebuild means for it: an error, a stylesheet to swap, a reload, or nothing."""
-        with self.lock:
-            clients = list(self.clients)
-        if result.generation is None:
-            text = format_errors(result.diagnostics, self.preview.root)
-            for client in clients:
-                client.messages.put({"type": "error", "text": text})
-            return
-        generation = result.generation
-        for client in clients:
-            client.messages.put({"type": "ok"})
-            if result.stylesheets:
-                client.messages.put({"type": "css", "paths": list(result.stylesheets)})
-            if self.navigate and result.changed_urls:
-                client.messages.put({"type": "navigate", "url": result.changed_urls[0]})
-                continue
-            digest = generation.digest(client.path)
-            if digest != client.digest:
-                client.digest = digest
-                client.messages.put({"type": "reload"})
-
-    def close(self) -> None:
-        """End every tab's stream."""
-        with self.lock:
-            for client in self.clients:
-                client.messages.put(None)
+    def report(self, error: InternalError) -> str:
+        """Print an internal error met while answering a request, in the words the CLI prints one; its text."""
+        text = internal_error_report(error, self.preview.root, debug=self.preview.debug)
+        print(text, file=sys.stderr, flush=True)
+        return text
 
 
-class LiveServer(ThreadingHTTPServer):
-    """The HTTP server, the preview it serves and the tabs it keeps informed."""
+class Listener(ThreadingHTTPServer):
+    """One listening socket of the preview, on an IPv4 or an IPv6 address."""
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024
+    """The listen backlog (the system may lower it: 4096 on Linux). With socketserver's 5, the connections beyond
+    the first few of many parallel requests were dropped and retried by the client 1, 3, 7... seconds later."""
 
-    def __init__(self, address: tuple[str, int], preview: Preview, *, navigate: bool = False) -> None:
-        super().__init__(address, Handler)
-        self.preview = preview
-        self.tabs = Tabs(preview, navigate=navigate)
-        self.closing = threading.Event()
+    def __init__(self, address: Address, port: int, served: Served) -> None:
+        self.address_family = address.family
+        self.address = address
+        self.served = served
+        super().__init__((address.host, port), Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that left mid-request or mid-response (a closed tab, a reload, a cancelled download) is no
+        news: nothing is printed. Anything else is a bug of ours, printed as the CLI prints an internal error
+        (socketserver would print a traceback)."""
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, ConnectionError):
+            return
+        self.served.report(error if isinstance(error, InternalError) else
+                           InternalError(error, None, "answering a request"))
+
+
+class LiveServer:
+    """The preview's HTTP server: a listener on each address (127.0.0.1 and ::1 by default), all on one port,
+    serving one preview and keeping its tabs informed."""
+
+    def __init__(self, listeners: tuple[Listener, ...], served: Served) -> None:
+        self.listeners = listeners
+        self.served = served
+        self._running: list[Listener] = []
+        """The listeners served in threads of their own (all but the first), to stop on close."""
+
+    @property
+    def port(self) -> int:
+        return self.listeners[0].server_port
+
+    def urls(self) -> tuple[str, ...]:
+        """The preview's address on each listener: 'http://127.0.0.1:8000/', 'http://[::1]:8000/'."""
+        return tuple(dict.fromkeys(f"http://{listener.address.shown}:{self.port}/" for listener in self.listeners))
 
     def broadcast_rebuild(self, result: Rebuild) -> None:
-        self.tabs.broadcast(result)
+        self.served.tabs.broadcast(result)
 
-    def shutdown(self) -> None:
-        self.closing.set()
-        self.tabs.close()
-        super().shutdown()
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Serve every listener until close() or Ctrl-C: the first in this thread, the others in threads of their
+        own."""
+        for listener in self.listeners[1:]:
+            threading.Thread(target=listener.serve_forever, args=(poll_interval,), daemon=True,
+                             name=f"sitegen-serve-{listener.address.host}").start()
+            self._running.append(listener)
+        self.listeners[0].serve_forever(poll_interval)
+
+    def close(self) -> None:
+        """Stop serving: end every tab's stream, stop the listeners served in threads, close every socket."""
+        self.served.closing.set()
+        self.served.tabs.close()
+        for listener in self._running:
+            listener.shutdown()
+        for listener in self.listeners:
+            listener.server_close()
 
 
 class Handler(BaseHTTPRequestHandler):
-    server: LiveServer
+    server: Listener
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall per response
 
@@ -127,11 +124,15 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
+        if refused := self._refused_host():
+            status, reason = refused
+            self._send(status, "text/plain; charset=utf-8", reason.encode(), head)
+            return
         url = urlsplit(self.path)
         if url.path == EVENTS:
             query = {key: values[0] for key, values in parse_qs(url.query).items()}
-            number = query.get("generation", "")
-            self._events(query.get("path", "/"), query.get("digest", ""), int(number) if number.isdigit() else 0)
+            self._events(query.get("path", "/"), _served_digest(query.get("digest", "")),
+                         _served_generation(query.get("generation", "")))
             return
         if url.path == SCRIPT:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", LIVE_SCRIPT, head)
@@ -141,38 +142,67 @@ class Handler(BaseHTTPRequestHandler):
         if path is None:
             self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"outside the site\n", head)
             return
-        generation = self.server.preview.current
-        if generation is None:
-            errors = format_errors(self.server.preview.diagnostics, self.server.preview.root)
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", _error_page(errors), head)
+        generation = self.server.served.preview.current
+        if generation is None:  # the first build failed: say why until one succeeds
+            failure = self.server.served.preview.failure
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", _error_page(failure), head)
             return
         self._serve(generation, path, url.query, head)
 
+    def _refused_host(self) -> tuple[HTTPStatus, str] | None:
+        """Why a request's Host header is refused, or None when it names this preview. Any other name may be a web
+        page that rebound its domain name to this address (DNS rebinding) to read the preview, drafts included.
+        A request without a Host header cannot come from a browser (browsers always send one): an HTTP/1.0
+        request may leave it out; HTTP/1.1 requires it (RFC 9112, 3.2)."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            return HTTPStatus.BAD_REQUEST, "more than one Host header\n"
+        if not hosts:
+            if self.request_version in ("HTTP/0.9", "HTTP/1.0"):
+                return None
+            return HTTPStatus.BAD_REQUEST, "an HTTP/1.1 request must have a Host header\n"
+        names, port = self.server.served.names, self.server.server_port
+        if names_this_server(hosts[0], names, port):
+            return None
+        return HTTPStatus.FORBIDDEN, (f"this preview answers only to {', '.join(names)} (port {port}), to keep other "
+                                      f"web sites from reading it: open http://{self.server.address.shown}:{port}/\n")
+
     def _serve(self, generation: Generation, path: str, query: str, head: bool) -> None:
+        """Answer with the page, feed or file at `path`, a redirect to its folder, the site's 404 page, or the error
+        that rendering it met. Everything is read before anything is sent: a client that leaves mid-response is not
+        taken for a missing file."""
+        plan = generation.plan
+        if path not in plan.pages and path not in plan.generated and not path.endswith("index.html") \
+                and f"{path}/index.html" in plan.pages:
+            self._redirect("/" + path + "/" + (f"?{query}" if query else ""))
+            return
+        status, kind = HTTPStatus.OK, _content_type(path)
         try:
             data = generation.render(path)
-            if data is None and not path.endswith("index.html") and f"{path}/index.html" in generation.plan.pages:
-                self._redirect("/" + path + "/" + (f"?{query}" if query else ""))
-                return
             if data is None:
-                source = generation.plan.copies.get(path)
-                if source is not None and self._inside_site(source):
-                    self._send(HTTPStatus.OK, _content_type(path), source.read_bytes(), head)
-                    return
-                status, path, data = HTTPStatus.NOT_FOUND, "404.html", generation.render("404.html")
-            else:
-                status = HTTPStatus.OK
-        except TemplateFailure as failure:
-            text = format_errors((failure.error,), self.server.preview.root)
-            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page(text), head)
-            return
+                data = self._static_file(generation, path)
+            if data is None:
+                status, kind, data = HTTPStatus.NOT_FOUND, _content_type("404.html"), generation.render("404.html")
+        except TemplateFailure as failure:  # a mistake in a template: shown with its line, as the build shows it
+            text = format_errors((failure.error,), self.server.served.preview.root)
+            status, kind, data = HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page(text)
         except OSError:
-            status, path, data = HTTPStatus.NOT_FOUND, "404.html", None
-        self._send(status, _content_type(path), data or b"not found\n", head)
+            status, kind, data = HTTPStatus.NOT_FOUND, _content_type("404.html"), None
+        except Exception as exc:  # a bug of ours: the page says so in the CLI's words, and so does the terminal
+            route = plan.pages.get(path)
+            source = (route.source if route is not None else None) or Path(path)  # named as `sitegen build` names it
+            text = self.server.served.report(InternalError(exc, source, "rendering"))
+            status, kind, data = HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page(text)
+        self._send(status, kind, data or b"not found\n", head)
+
+    def _static_file(self, generation: Generation, path: str) -> bytes | None:
+        """The bytes of the static file at `path`, if there is one inside the site."""
+        source = generation.plan.copies.get(path)
+        return source.read_bytes() if source is not None and self._inside_site(source) else None
 
     def _inside_site(self, source: Path) -> bool:
         """Static files are served only from inside the site or its theme folders, even through symlinks."""
-        preview = self.server.preview
+        preview = self.server.served.preview
         roots = [preview.root.resolve(), *(f.resolve() for f in (preview.theme.folders if preview.theme else ()))]
         resolved = source.resolve()
         return any(resolved.is_relative_to(root) for root in roots)
@@ -180,7 +210,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: HTTPStatus, content_type: str, data: bytes, head: bool = False) -> None:
         etag = None
         if content_type.startswith("text/html"):
-            current = self.server.preview.current
+            current = self.server.served.preview.current
             data = inject_script(data, current.number if current else 0)
         elif status == HTTPStatus.OK:  # stylesheets, images, feeds: revalidated, so a reload refetches nothing
             etag = f'"{page_digest(data)}"'
@@ -207,7 +237,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _events(self, page: str, served_digest: str, served_generation: int) -> None:
         path = request_path(unquote(page)) or "index.html"  # location.pathname arrives percent-encoded twice
-        client = self.server.tabs.connect(path, served_digest, served_generation)
+        client = self.server.served.tabs.connect(path, served_digest, served_generation)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -215,7 +245,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(b"retry: 500\n\n")
             self.wfile.flush()
-            while not self.server.closing.is_set():
+            while not self.server.served.closing.is_set():
                 try:
                     message = client.messages.get(timeout=15)
                 except queue.Empty:
@@ -228,7 +258,7 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, OSError):
             pass
         finally:
-            self.server.tabs.disconnect(client)
+            self.server.served.tabs.disconnect(client)
             self.close_connection = True
 
 
@@ -241,20 +271,73 @@ def inject_script(html: bytes, generation: int = 0) -> bytes:
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
 
-def format_errors(errors: tuple[SourceError, ...] | list[SourceError], root: Path) -> str:
-    return "\n\n".join(error.format(root) for error in errors)
-
-
 def bind(host: str, port: int, preview: Preview, *, navigate: bool) -> LiveServer:
-    """Create the server; raises OSError with a clear message when the port is taken."""
+    """Listen on `host` at `port`: 127.0.0.1 (the default) and localhost listen on ::1 too, where the machine has
+    IPv6, and port 0 picks a port free on each address. Raises OSError with a clear message when the port is taken
+    or the host unknown."""
     try:
-        return LiveServer((host, port), preview, navigate=navigate)
-    except OSError as exc:
-        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-            raise OSError(f"port {port} on {host} is in use; pass --port N, or --port 0 for a free one") from exc
-        if isinstance(exc, socket.gaierror):
-            raise OSError(f"cannot listen on {host!r}: {exc.strerror}") from exc
+        addresses = listen_addresses(host)
+    except socket.gaierror as exc:
+        raise OSError(f"cannot listen on {host!r}: {exc.strerror}") from exc
+    served = Served(preview, Tabs(preview, navigate=navigate), host_names(host))
+    for _attempt in range(20):
+        try:
+            return LiveServer(_listen(addresses, port, served), served)
+        except _BindFailed as failed:
+            if not (failed.taken and failed.picked):
+                raise OSError(failed.message()) from failed.cause
+            # the port the system picked for 127.0.0.1 is taken on ::1: pick another
+    raise OSError(f"no port is free on every address of {host!r}; pass --port N")
+
+
+class _BindFailed(Exception):
+    """Listening on one of the addresses failed."""
+
+    def __init__(self, address: Address, port: int, cause: OSError, picked: bool) -> None:
+        super().__init__(str(cause))
+        self.address, self.port, self.cause = address, port, cause
+        self.picked = picked
+        """The port was the one the system picked for the first address (asked for port 0)."""
+
+    @property
+    def taken(self) -> bool:
+        return self.cause.errno in ADDRESS_IN_USE
+
+    def message(self) -> str:
+        if self.taken:
+            return f"port {self.port} on {self.address.host} is in use; pass --port N, or --port 0 for a free one"
+        return f"cannot listen on {self.address.host} port {self.port}: {self.cause.strerror or self.cause}"
+
+
+def _listen(addresses: tuple[Address, ...], port: int, served: Served) -> tuple[Listener, ...]:
+    """A listener on each address, all on one port: `port`, or with 0 the one the system picks for the first address.
+    An optional address (::1) is left out where the machine has no IPv6."""
+    listeners: list[Listener] = []
+    try:
+        for address in addresses:
+            wanted = listeners[0].server_port if listeners else port
+            try:
+                listeners.append(Listener(address, wanted, served))
+            except OSError as exc:
+                if not (address.optional and exc.errno in NO_IPV6):
+                    raise _BindFailed(address, wanted, exc, picked=bool(listeners) and port == 0) from exc
+    except BaseException:
+        for listener in listeners:
+            listener.server_close()
         raise
+    return tuple(listeners)
+
+
+def _served_generation(text: str) -> int:
+    """The generation a tab says it was served (a query value from live.js); 0, as if absent, when it is not a
+    plain number (int() would take '١٢' and fail on '²' or on 5000 digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+
+
+def _served_digest(text: str) -> str:
+    """The fingerprint a tab says it was served (a query value from live.js); empty, as if absent, when it is not
+    one (see model.page_digest)."""
+    return text if _DIGEST.fullmatch(text) else ""
 
 
 def _decodes(path: str) -> bool:

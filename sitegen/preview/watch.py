@@ -47,24 +47,36 @@ def watch_changes(paths: list[Path], ignore: list[Path], stop: threading.Event) 
 
 
 def start_watcher(root: Path, theme_folders: tuple[Path, ...], ignore: list[Path],
-                  on_change: Callable[[set[Path]], None], stop: threading.Event,
-                  ready_timeout: float = 5.0) -> threading.Thread:
+                  on_change: Callable[[set[Path]], None], stop: threading.Event, *,
+                  on_error: Callable[[Exception], None], ready_timeout: float = 5.0) -> threading.Thread:
     """Run `on_change` in a background thread for every burst of changes until `stop` is set. Returns once the
     watcher is watching, so no edit made after this call is missed. A folder created later (static/, templates/)
-    is watched from then on."""
+    is watched from then on. An exception raised by `on_change`, or by watching itself, goes to `on_error` and the
+    thread goes on: a preview whose watcher died would serve stale pages without a word."""
     ready = threading.Event()
+
+    def changed(paths: set[Path]) -> None:
+        try:
+            on_change(paths)
+        except Exception as exc:  # one failed callback must not end the thread
+            on_error(exc)
 
     def run() -> None:
         paths = watched_paths(root, theme_folders)
         while not stop.is_set():
-            for changed in watch_changes(paths, ignore, stop):
-                ready.set()
-                if changed:
-                    on_change(changed)
-                if (now := watched_paths(root, theme_folders)) != paths:
-                    on_change(set(now) - set(paths) or set(paths) - set(now))
-                    paths = now
-                    break
+            try:
+                for found in watch_changes(paths, ignore, stop):
+                    ready.set()
+                    if found:
+                        changed(found)
+                    if (now := watched_paths(root, theme_folders)) != paths:
+                        changed(set(now) - set(paths) or set(paths) - set(now))
+                        paths = now
+                        break
+            except Exception as exc:  # watching failed (a watched folder vanished...): say so, watch again
+                on_error(exc)
+                stop.wait(0.5)  # not a busy loop if it fails again at once
+                paths = watched_paths(root, theme_folders)
 
     thread = threading.Thread(target=run, name="sitegen-watch", daemon=True)
     thread.start()
