@@ -95,7 +95,7 @@ def test_a_bug_in_a_rebuild_is_shown_in_every_tab_the_old_site_stays_and_a_good_
     changed = edit_file(site / SOURCE, "تُبنى بالثقة.", "تُبنى بالثقة والصبر.")
     result = preview.rebuild({changed})
     tabs.broadcast(result)
-    where = f"sitegen/build/load.py:{line_of(sitegen.build.load, 'plan = plan_site(site, routes, own_redirects)')}"
+    where = f"sitegen/build/load.py:{line_of(sitegen.build.load, 'plan = plan_site(site, routes, static.redirects)')}"
     expected = report(f"sitegen: internal error while assembling the site: RuntimeError: boom (at {where})")
     assert result.generation is None and result.failure == expected
     assert told(post) == [{"type": "error", "text": expected}]
@@ -124,7 +124,7 @@ def test_an_os_error_while_finding_the_sources_is_shown_and_the_next_rebuild_rec
     new.write_text("---\ntitle: مقال جديد\ndate: 2025-03-01\n---\nنص.\n", encoding="utf-8")
     result = preview.rebuild({new})
     tabs.broadcast(result)
-    where = f"sitegen/preview/model.py:{line_of(sitegen.preview.model, 'self.sources = discover_sources(')}"
+    where = f"sitegen/preview/model.py:{line_of(sitegen.preview.model, 'self.sources, self.problems = discover_sources(')}"
     expected = report(f"sitegen: internal error while rebuilding the site: OSError: [Errno {errno.ELOOP}] "
                       f"{os.strerror(errno.ELOOP)}: '{loop}' (at {where})")
     assert result.generation is None and result.internal is not None and result.failure == expected
