@@ -124,7 +124,8 @@ def test_an_os_error_while_finding_the_sources_is_shown_and_the_next_rebuild_rec
     new.write_text("---\ntitle: مقال جديد\ndate: 2025-03-01\n---\nنص.\n", encoding="utf-8")
     result = preview.rebuild({new})
     tabs.broadcast(result)
-    where = f"sitegen/preview/model.py:{line_of(sitegen.preview.model, 'self.sources, self.problems = discover_sources(')}"
+    line = line_of(sitegen.preview.model, "self.sources, self.problems = discover_sources(")
+    where = f"sitegen/preview/model.py:{line}"
     expected = report(f"sitegen: internal error while rebuilding the site: OSError: [Errno {errno.ELOOP}] "
                       f"{os.strerror(errno.ELOOP)}: '{loop}' (at {where})")
     assert result.generation is None and result.internal is not None and result.failure == expected
