@@ -72,6 +72,11 @@ class UnfinishedUpdate(BuildError):
     next build finishes the update."""
 
 
+class CacheFailure(Exception):
+    """The build cache could not be read or written: damaged, deleted under the build, or on a full or read-only
+    disk. Never a mistake in the site: the build starts the cache over (or does without it) and says so."""
+
+
 class Stopped(KeyboardInterrupt):
     """The build was told to stop by a signal other than Ctrl-C's (SIGTERM from a CI timeout, `timeout` or `docker
     stop`; SIGHUP when its terminal closes): it stops as it does on Ctrl-C, leaving a whole site."""
@@ -174,10 +179,11 @@ def internal_error_report(exc: BaseException, root: Path | None, *, debug: bool 
 @contextmanager
 def processing(path: Path | None, doing: str) -> Iterator[None]:
     """Turn an unexpected exception raised inside the block into an InternalError naming `path`. A BuildError
-    (mistakes in the site), an InternalError from an inner block and KeyboardInterrupt pass as they are."""
+    (mistakes in the site), an InternalError from an inner block, a CacheFailure (the build handles it) and
+    KeyboardInterrupt pass as they are."""
     try:
         yield
-    except (BuildError, InternalError):
+    except (BuildError, InternalError, CacheFailure):
         raise
     except Exception as exc:
         raise InternalError(exc, path, doing) from exc

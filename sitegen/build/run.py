@@ -3,18 +3,20 @@ staged copy of the output folder, and put it in place."""
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
-from ..errors import BuildError, Diagnostics, SourceError, processing
+from ..errors import BuildError, CacheFailure, Diagnostics, SourceError, processing
 from ..incremental.digests import BUILD_MARK, manifest_token
 from ..incremental.parse import CachedParser
-from ..incremental.store import BuildCache
+from ..incremental.store import CACHE_DIR, BuildCache
 from ..output.stage import folder_identity, output_lock, recover_interrupted, staged_output
 from ..parallel import fewer_collections
 from ..progress import Progress, Stopwatch
@@ -69,8 +71,33 @@ def build(options: BuildOptions, progress: Progress | None = None,
     inputs did not change are carried over from the previous output; files whose bytes did not change are not
     rewritten. Builds into one output folder take turns: `waiting` is told the process id of the build this one
     waits for."""
+    progress = progress or Progress()
     with fewer_collections():
-        return _build(options, progress or Progress(), waiting)
+        try:
+            return _build(options, progress, waiting)
+        except CacheFailure as failure:  # damaged, or deleted under the build: start it over
+            first = failure
+        _remove_cache(options.source)
+        try:
+            result = _build(options, progress, waiting)
+            notice = f"the build cache could not be read ({first}); it was started over and the site built in full"
+        except CacheFailure as again:  # it cannot be written (a full or read-only disk): do without it
+            _remove_cache(options.source)
+            result = _build(replace(options, use_cache=False), progress, waiting)
+            notice = f"the build cache cannot be used ({again}); the site was built without it"
+    warning = SourceError(options.source / CACHE_DIR, notice, severity="warning",
+                          hint=f"nothing to do if it does not happen again; deleting {CACHE_DIR} is always safe")
+    return replace(result, warnings=(*result.warnings, warning))
+
+
+def _remove_cache(root: Path) -> None:
+    """Delete the build cache beside the site (a folder, or whatever took its name)."""
+    path = root / CACHE_DIR
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _build(options: BuildOptions, progress: Progress, waiting: Callable[[int | None], None] | None) -> BuildResult:

@@ -10,25 +10,28 @@ its code, and the versions of the Markdown and highlighting libraries), so any c
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from .. import __version__
-from ..errors import SourceError
+from ..errors import CacheFailure, SourceError
 from ..markdown import Link, TocEntry
 from ..site.model import Body, LocalLink, Post, StoredBody
 from ..sources.config import find_config
 from ..sources.discover import SourceFile
 from ..sources.document import Document
 
+P = ParamSpec("P")
+R = TypeVar("R")
 CACHE_DIR = ".sitegen-cache"
 _SCHEMA = 6
 _NO_BODY = Body("", ())
@@ -54,11 +57,30 @@ def code_fingerprint() -> bytes:
 def open_build_cache(root: Path) -> BuildCache | None:
     """The persistent cache beside the site at `root`, keyed to sitegen's code and the configuration file's bytes
     (not --drafts or --future: posts are parsed the same either way, choosing the ones to publish comes after, and
-    pages' digests cover which were published). None for a read-only site or a damaged cache: build without one."""
+    pages' digests cover which were published). None in a folder whose name SQLite cannot take; CacheFailure when
+    the cache cannot be opened (damaged, or on a read-only or full disk)."""
     try:
         return BuildCache(root / CACHE_DIR, code_fingerprint(), configuration_digest(root))
-    except (OSError, sqlite3.Error, UnicodeEncodeError):  # the last: a folder whose name SQLite cannot take
+    except UnicodeEncodeError:  # a site folder whose name is not UTF-8
         return None
+    except (OSError, sqlite3.Error) as exc:
+        raise CacheFailure(_reason(exc)) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{exc.strerror or exc}" if isinstance(exc, OSError) else f"{exc}" or type(exc).__name__
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """A cache method whose SQLite and unpickling errors become a CacheFailure: the build starts the cache over."""
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, OSError) as exc:
+            raise CacheFailure(_reason(exc)) from exc
+
+    return guarded
 
 
 def parse_fingerprint(code: bytes, configuration: bytes) -> bytes:
@@ -201,12 +223,14 @@ class BuildCache:
             self._forked = pid, self._connect()
         return self._forked[1]
 
+    @_guarded
     def source_stats(self) -> dict[str, tuple[int, int, bytes]]:
         """Each source's size, modification time and content digest when last read: a source whose size and time
         are unchanged is not read again."""
         return {path: (size, mtime, digest) for path, size, mtime, digest
                 in self._conn().execute("SELECT path, size, mtime, digest FROM sources")}
 
+    @_guarded
     def save_source_stats(self, stats: dict[str, tuple[int, int, bytes]], known: dict[str, tuple[int, int, bytes]]
                           ) -> None:
         """Record `stats`, unless they are what `source_stats` gave (`known`)."""
@@ -218,6 +242,7 @@ class BuildCache:
             self._conn().executemany("DELETE FROM sources WHERE path = ?", gone)
             self._conn().executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", changed)
 
+    @_guarded
     def get_parsed(self, sources: dict[bytes, SourceFile]) -> dict[bytes, Any]:
         """(post, errors, mtime) by key, for the sources found under those keys; each post's body stays in the cache
         until a page shows it. The table is read in one scan, in the order it lies on disk."""
@@ -232,6 +257,7 @@ class BuildCache:
                 continue
         return found
 
+    @_guarded
     def put_parsed(self, items: dict[bytes, Any]) -> dict[bytes, bytes]:
         """Store (post, errors, mtime) by key, each post's body apart. Returns what was stored of each, without the
         body, for `load_parsed`. Worker processes call this for what they parsed."""
@@ -250,6 +276,7 @@ class BuildCache:
             self._conn().executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", rows)
         return stored
 
+    @_guarded
     def load_parsed(self, key: bytes, stored: bytes, source: SourceFile
                     ) -> tuple[Post | None, list[SourceError], int | None]:
         """(post, errors, mtime) of `source` from what `put_parsed` returned; the post's body stays in the cache."""
@@ -257,20 +284,24 @@ class BuildCache:
                                                                                 source).load()
         return loaded
 
+    @_guarded
     def body(self, key: bytes) -> Body:
         """A post's body, read from the cache (by this process's own connection: workers are forked)."""
         if self._last_body is not None and self._last_body[0] == key:  # a page asks for content, then toc
             return self._last_body[1]
         row = self._conn().execute("SELECT body FROM bodies.bodies WHERE key = ?", (key,)).fetchone()
         if row is None:
-            raise LookupError("a post's body is missing from the build cache; run the build with --no-cache")
-        body: Body = pickle.loads(row[0])
+            raise CacheFailure("a post's body is missing")
+        body = pickle.loads(row[0])
+        if not isinstance(body, Body):
+            raise CacheFailure("a post's body is not what the cache writes")
         self._last_body = key, body
         return body
 
     def __reduce__(self) -> Any:
         raise TypeError("a BuildCache stays in the process that opened it (and its forks)")
 
+    @_guarded
     def keep_only_parsed(self, keys: set[bytes]) -> None:
         """Forget parsed entries no source uses any more, so the cache does not grow for ever."""
         stale = [(key,) for (key,) in self._conn().execute("SELECT key FROM parsed") if key not in keys]
@@ -284,10 +315,15 @@ class BuildCache:
         with self._transaction():
             self._conn().executemany("DELETE FROM bodies.bodies WHERE key = ?", unused)
 
+    @_guarded
     def page_digests(self, output: Path) -> dict[str, bytes]:
         """What each page in the output folder was made from, as of the last build that wrote it."""
-        return dict(self._conn().execute("SELECT path, digest FROM pages WHERE output = ?", (_folder(output),)))
+        digests = dict(self._conn().execute("SELECT path, digest FROM pages WHERE output = ?", (_folder(output),)))
+        if not all(isinstance(path, str) and isinstance(digest, bytes) for path, digest in digests.items()):
+            raise CacheFailure("a page's digest is not what the cache writes")
+        return digests
 
+    @_guarded
     def forget_page_digests(self, output: Path, paths: Iterable[str] | None = None) -> None:
         """Called before the output folder changes: the digests of `paths` (of every file, when None), which are
         about to change, are dropped, so a build that stops half-way leaves none that lies."""
@@ -300,11 +336,13 @@ class BuildCache:
                 self._conn().executemany("DELETE FROM pages WHERE output = ? AND path = ?",
                                          ((folder, path) for path in paths))
 
+    @_guarded
     def output_identity(self, output: Path) -> tuple[int, int] | None:
         """The (device, inode) of the output folder when its digests were saved."""
         row = self._conn().execute("SELECT device, inode FROM outputs WHERE output = ?", (_folder(output),)).fetchone()
         return (row[0], row[1]) if row else None
 
+    @_guarded
     def save_page_digests(self, output: Path, digests: dict[str, bytes], identity: tuple[int, int] | None,
                           previous: dict[str, bytes]) -> None:
         """Every file of the output folder with the digest it was made from (empty for copied files), and the

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import threading
 import time
 from concurrent.futures import BrokenExecutor
@@ -15,7 +14,7 @@ import jinja2
 
 from ..build.load import load_site
 from ..build.run import BuildOptions
-from ..errors import BuildError, InternalError, SourceError, internal_error_report
+from ..errors import BuildError, CacheFailure, InternalError, SourceError, internal_error_report
 from ..incremental.parse import ParseCache, ParsedSources, parse_sources_cached, parse_sources_in_memory
 from ..incremental.store import open_build_cache
 from ..parallel import fewer_collections
@@ -157,7 +156,10 @@ class MemoryParser:
         this process."""
         if not sources:
             return {}
-        cache = open_build_cache(config.root)
+        try:
+            cache = open_build_cache(config.root)
+        except CacheFailure:
+            return {}
         if cache is None:
             return {}
         try:
@@ -165,7 +167,7 @@ class MemoryParser:
                 results, _keys, _parsed = parse_sources_cached(config, cache, Progress(), sources, self.workers)
                 return {source.path: _in_memory(source, post, errors)
                         for source, (post, errors) in zip(sources, results, strict=True)}
-        except (OSError, sqlite3.Error, LookupError, BrokenExecutor):
+        except (OSError, CacheFailure, BrokenExecutor):
             return {}
         finally:
             cache.close()
