@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import sitegen.build.run
+import sitegen.output.stage
 import sitegen.render.pages
 from sitegen.cli import main
 from sitegen.output.stage import output_lock
@@ -207,3 +208,54 @@ def test_a_folder_replaced_while_the_build_runs_gets_the_whole_site(site_copy, t
     build_ok("--source", site)
     assert replaced
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
+
+
+@pytest.mark.parametrize("limit, in_place", [(1000, True), (2, False)], ids=["few files: moved in", "many: exchanged"])
+def test_an_update_in_place_moves_few_files_and_exchanges_many(limit: int, in_place: bool, site_copy, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Moving files one by one leaves a window in which the folder mixes old and new files: an update of more than
+    MOVE_LIMIT files makes the staged tree whole and exchanges the folders in one step instead."""
+    site = site_copy("basic")
+    build_ok("--source", site)
+    before = (site / "public").stat().st_ino
+    about = (site / "public/about/index.html").stat().st_ino
+    moved: list[int] = []
+    real = sitegen.output.stage._roll_forward
+    monkeypatch.setattr(sitegen.output.stage, "_roll_forward", lambda *args: (moved.append(1), real(*args)))
+    monkeypatch.setattr(sitegen.output.stage, "MOVE_LIMIT", limit)
+    edit(site / "content/posts/relations.md", "تُبنى بالثقة.", "تُبنى بالثقة والصبر.")  # a few pages change
+    build_ok("--source", site)
+    assert read_tree(site / "public") == cold_tree(site, tmp_path)
+    assert ((site / "public").stat().st_ino == before) == in_place
+    assert bool(moved) == in_place
+    assert (site / "public/about/index.html").stat().st_ino == about  # an unchanged file is the same file
+    assert hidden_leftovers(site / "public", lock=True) == []
+
+
+def test_a_kill_while_the_tree_is_made_whole_leaves_the_old_site(site_copy, tmp_path: Path) -> None:
+    site = site_copy("basic")
+    build_ok("--source", site)
+    old = read_tree(site / "public")
+    edit(site / "content/posts/relations.md", "تُبنى بالثقة.", "تُبنى بالثقة والصبر.")
+
+    def child() -> int:
+        stage = sitegen.output.stage
+        stage.MOVE_LIMIT = 2
+        links: list[str] = []
+        real = os.link
+
+        def link(source, dest, *args, **kwargs):  # type: ignore[no-untyped-def]
+            links.append(str(dest))
+            if "/.public.tmp-" in str(dest) and len(links) > 5:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(source, dest, *args, **kwargs)
+
+        stage.os.link = link  # type: ignore[attr-defined]
+        return main(["build", "--source", str(site)])
+
+    result = run_forked(child, env={"SOURCE_DATE_EPOCH": FIXED_EPOCH})
+    assert result.returncode == -signal.SIGKILL
+    assert read_tree(site / "public") == old
+    build_ok("--source", site)
+    assert read_tree(site / "public") == cold_tree(site, tmp_path)
+    assert hidden_leftovers(site / "public", lock=True) == []

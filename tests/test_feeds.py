@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -23,7 +24,7 @@ from sitegen.sources.discover import SourceFile
 from sitegen.sources.document import Document
 
 from .helpers import GOLDEN_BASIC as EXPECTED
-from .helpers import strict_html
+from .helpers import POST, build_ok, make_site, strict_html
 
 TAG_FOLDERS = ["tags/شبكات", "tags/مهنة", "tags/b2b", "tags/career"]
 
@@ -206,3 +207,20 @@ def test_each_item_says_its_language_and_direction(name: str) -> None:
         contents = [entry.content[0].value for entry in feedparser.parse(data).entries]
     starts = [etree.fromstring(f"<r>{html}</r>", etree.HTMLParser()).find(".//div") for html in contents]
     assert [(div.get("lang"), div.get("dir")) for div in starts] == [("en", "ltr"), ("ar", "rtl"), ("ar", "rtl")]
+
+
+def test_aligned_table_cells_keep_their_alignment_in_feed_readers(tmp_path: Path) -> None:
+    """Pages give aligned cells a class (the site's CSP blocks style attributes); a feed reader has no site
+    stylesheet, so feed items carry the alignment as markdown-it writes it (feedparser rewrites the declaration)."""
+    table = "| a | b | c |\n| :-- | :-: | --: |\n| 1 | 2 | 3 |\n"
+    root = make_site(tmp_path, {"content/posts/t.md": POST + "---\n" + table})
+    build_ok("--source", root)
+    page = (root / "public/posts/t/index.html").read_text()
+    assert '<td class="align-left">1</td>' in page and "style=" not in page
+    entries = {name: feedparser.parse((root / "public" / name).read_bytes()).entries[0]
+               for name in ("feed.xml", "atom.xml")}
+    items = {name: entry.content[0].value if "content" in entry else entry.summary for name, entry in entries.items()}
+    items["feed.json"] = json.loads((root / "public/feed.json").read_text())["items"][0]["content_html"]
+    for name, html in items.items():
+        cells = re.findall(r'<td style="text-align: ?(\w+);?">(\d)</td>', html)
+        assert cells == [("left", "1"), ("center", "2"), ("right", "3")], (name, html)

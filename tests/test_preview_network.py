@@ -150,14 +150,14 @@ KINDS_OF_URL = {
 
 @pytest.mark.parametrize("path", KINDS_OF_URL.values(), ids=KINDS_OF_URL.keys())
 @pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example", "localhost.evil.example:{port}",
-                                  "127.0.0.1.nip.io:{port}", "localhost:{other}", "[::2]:{port}"])
+                                  "127.0.0.1.nip.io:{port}", "localhost:{other}", "[::2]:{other}"])
 def test_a_request_naming_another_host_gets_nothing_of_the_site(served_basic: Server, path: str, host: str) -> None:
     port = urlsplit(served_basic.url).port
     assert port is not None
     status, kind, body = ask(served_basic, path, host.format(port=port, other=port + 1))
     assert (status, kind) == (403, "text/plain; charset=utf-8")
-    assert body == (f"this preview answers only to localhost, 127.0.0.1, [::1] (port {port}), to keep other web "
-                    f"sites from reading it: open http://127.0.0.1:{port}/\n").encode()
+    assert body == (f"this preview answers only to localhost, 127.0.0.1, [::1] or an IP address (port {port}), to keep "
+                    f"other web sites from reading it: open http://127.0.0.1:{port}/\n").encode()
 
 
 def test_a_drafts_page_is_served_to_its_own_names_only(served_basic: Server) -> None:
@@ -190,14 +190,16 @@ def test_a_request_without_a_host_header_is_served_only_over_http_1_0(served_bas
                                     b"Connection: close\r\n\r\n") == 400
 
 
-def test_the_host_given_with_host_is_one_of_its_names(site_copy) -> None:  # type: ignore[no-untyped-def]
+def test_the_host_given_with_host_and_any_ip_address_are_its_names(site_copy) -> None:  # type: ignore[no-untyped-def]
     running = Server(site_copy("basic"), "--host", "127.0.0.2")  # a loopback address beside 127.0.0.1 (Linux)
     try:
         port = urlsplit(running.url).port
         assert running.url == f"http://127.0.0.2:{port}/"
         assert ask(running, "/", f"127.0.0.2:{port}")[0] == 200
         assert ask(running, "/", f"localhost:{port}")[0] == 200
-        assert ask(running, "/", f"127.0.0.3:{port}")[0] == 403
+        assert ask(running, "/", f"127.0.0.3:{port}")[0] == 200  # an address: no domain name to rebind
+        assert ask(running, "/", f"[::2]:{port}")[0] == 200
+        assert ask(running, "/", f"other.example:{port}")[0] == 403
     finally:
         running.stop()
 

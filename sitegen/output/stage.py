@@ -6,12 +6,14 @@ two renames and the old site kept aside until the second is done. The output fol
 previous one or the new one; unchanged files are hard links to the old ones, so they keep their timestamps.
 
 Patch mode (the caller passes the previous build's complete list of files): only files whose bytes changed are
-written to `.public.tmp-PID`; unchanged files stay where they are, untouched. At the end, a journal naming the files
-to delete is written into the staging folder (under a temporary name, flushed, then renamed), and from then on the
-update is rolled forward: the staged files are moved into `public/` one by one, the stale files deleted and the
-folders they leave empty removed. This is much cheaper for a small change, but not one step: a reader of the folder
-during that short commit can see a mix of old and new files. Ctrl-C waits for the commit to finish; a kill or a
-crash during it leaves the journal, and the next build completes the update before anything else.
+written to `.public.tmp-PID`; unchanged files stay where they are, untouched. At the end, when at most MOVE_LIMIT
+files changed, a journal naming the files to delete is written into the staging folder (under a temporary name,
+flushed, then renamed), and from then on the update is rolled forward: the staged files are moved into `public/` one
+by one, the stale files deleted and the folders they leave empty removed. This is much cheaper for a small change,
+but not one step: a reader of the folder during that commit (measured: 1 ms for 2 files, 6-9 ms for 18) can see a
+mix of old and new files. Ctrl-C waits for the commit to finish; a kill or a crash during it leaves the journal, and
+the next build completes the update before anything else. When more files changed, the staged tree is made whole
+with hard links to the unchanged files and exchanged with `public/` in one step, as in full mode.
 
 A build killed before its commit leaves only hidden folders beside the output, which the next build removes
 (restoring the old site first if the kill fell between the two renames of full mode). Builds into the same folder
@@ -288,7 +290,13 @@ def staged_output(target: Path, previous_paths: Collection[str] | None = None) -
         yield stage
         if isinstance(stage, PatchStage):
             stale = stage.stale_paths(previous_paths or ())
-            _write_journal(staging, folder_identity(target), stale)
+            if _more_files_than(stage.root, MOVE_LIMIT):  # too many to move one by one: exchange whole folders
+                _complete(stage.root, target, stage.paths or ())
+                _swap(stage.root, target)
+                shutil.rmtree(staging, ignore_errors=True)
+                patch = False
+            else:
+                _write_journal(staging, folder_identity(target), stale)
         else:
             _swap(staging, target)
     except OSError as exc:
@@ -306,6 +314,40 @@ def staged_output(target: Path, previous_paths: Collection[str] | None = None) -
         except KeyboardInterrupt:
             _roll_forward(staging, target, stale)  # finish what the journal promised, then stop
             raise
+
+
+MOVE_LIMIT = 100
+"""An update in place moves at most this many files into the output folder one by one, a window of a few
+milliseconds in which a reader may see old and new files side by side; a larger one makes the staged tree whole
+(hard links to the unchanged files) and exchanges it with the output folder in one step."""
+
+
+def _more_files_than(folder: Path, limit: int) -> bool:
+    count = 0
+    for _folder, _folders, names in os.walk(folder):
+        count += len(names)
+        if count > limit:
+            return True
+    return False
+
+
+def _complete(files: Path, target: Path, paths: Collection[str]) -> None:
+    """Make the staged tree `files` the whole new site: each file of `paths` that was not staged is linked from
+    `target` (the output folder, whose file is unchanged); one deleted there by hand stays missing, as it would."""
+    made: set[Path] = set()
+    for path in paths:
+        dest = files / path
+        if os.path.lexists(dest):
+            continue
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        try:
+            os.link(target / path, dest)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            shutil.copy2(target / path, dest)
 
 
 def _link(old: Path, dest: Path) -> bool:

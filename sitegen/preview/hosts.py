@@ -1,10 +1,12 @@
 """Where the preview listens and which names it answers to. By default it listens on both loopback addresses,
 127.0.0.1 and ::1 (a browser may try either for `localhost`), and it answers only to requests whose Host header
-names it: a web page that rebinds its own domain name to 127.0.0.1 (DNS rebinding) reads nothing, drafts included."""
+names it or is an IP address: a web page that rebinds its own domain name to 127.0.0.1 (DNS rebinding) reads
+nothing, drafts included."""
 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import socket
 from dataclasses import dataclass
 
@@ -49,13 +51,23 @@ def host_names(host: str) -> tuple[str, ...]:
 
 
 def names_this_server(header: str, names: tuple[str, ...], port: int) -> bool:
-    """Whether a Host header names this preview: one of `names`, with its port or without one (any letter case)."""
+    """Whether a Host header names this preview: one of `names`, or an IP address (DNS rebinding needs a domain
+    name; a phone on the local network opens the preview by the computer's address), with its port or without one
+    (any letter case)."""
     value = header.strip().lower()
     if value.endswith("]") or ":" not in value:  # no port ('localhost', '[::1]')
         name, given = value, ""
     else:
         name, _, given = value.rpartition(":")
-    return name in names and given in ("", str(port))
+    return (name in names or _is_ip_address(name)) and given in ("", str(port))
+
+
+def _is_ip_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return False
+    return True
 
 
 def display_host(host: str) -> str:

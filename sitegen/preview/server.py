@@ -164,8 +164,9 @@ class Handler(BaseHTTPRequestHandler):
         names, port = self.server.served.names, self.server.server_port
         if names_this_server(hosts[0], names, port):
             return None
-        return HTTPStatus.FORBIDDEN, (f"this preview answers only to {', '.join(names)} (port {port}), to keep other "
-                                      f"web sites from reading it: open http://{self.server.address.shown}:{port}/\n")
+        return HTTPStatus.FORBIDDEN, (f"this preview answers only to {', '.join(names)} or an IP address (port "
+                                      f"{port}), to keep other web sites from reading it: open "
+                                      f"http://{self.server.address.shown}:{port}/\n")
 
     def _serve(self, generation: Generation, path: str, query: str, head: bool) -> None:
         """Answer with the page, feed or file at `path`, a redirect to its folder, the site's 404 page, or the error

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from ..markdown import TABLE_ALIGN_CLASSES
 from ..site.model import Post, Site, Tag
 from ..site.urls import FEED_FILES, absolute_url
 from ..sources.config import Config
@@ -134,9 +135,15 @@ def _json_item(post: Post, config: Config) -> dict[str, Any]:
 
 def item_html(post: Post, url: str) -> str:
     """The post's HTML for a feed, links made absolute, in an element carrying its language and direction: a feed
-    reader shows an Arabic post right to left only when the HTML says so."""
+    reader shows an Arabic post right to left only when the HTML says so. Aligned table cells get back the style
+    attribute markdown-it gives them: a reader has no site stylesheet to style their class (nor the site's CSP)."""
     lang = html.escape(post.lang, quote=True)
-    return xml_text(f'<div lang="{lang}" dir="{post.dir}">{resolve_links(post.content, url)}</div>')
+    body = _ALIGNED_CELL.sub(lambda m: f'<{m[1]} style="{_ALIGN_STYLES[m[2]]}"', resolve_links(post.content, url))
+    return xml_text(f'<div lang="{lang}" dir="{post.dir}">{body}</div>')
+
+
+_ALIGN_STYLES = {name: style for style, name in TABLE_ALIGN_CLASSES.items()}
+_ALIGNED_CELL = re.compile(f'<(th|td) class="({"|".join(_ALIGN_STYLES)})"')
 
 
 def _json_author(config: Config) -> dict[str, str]:
