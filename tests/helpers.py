@@ -21,6 +21,7 @@ from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,6 +238,20 @@ def run_forked(target: Callable[[], int | None], *, timeout: float = 60,
         out.seek(0)
         err.seek(0)
         return subprocess.CompletedProcess(["forked"], code, out.read().decode(), err.read().decode())
+
+
+def told(client: Any) -> list[dict[str, object]]:
+    """Every message waiting for a preview tab (`sitegen.preview.tabs.Client`), in order."""
+    import queue
+
+    messages: list[dict[str, object]] = []
+    while True:
+        try:
+            message = client.messages.get_nowait()
+        except queue.Empty:
+            return messages
+        assert message is not None
+        messages.append(message)
 
 
 # --- the preview server -------------------------------------------------------------------------------------------

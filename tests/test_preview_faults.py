@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import queue
 import threading
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from sitegen.preview.tabs import Client, Tabs
 from sitegen.preview.watch import start_watcher
 
 from .helpers import POST as FRONT_MATTER
-from .helpers import Server, edit, get, make_site, subscribe, wait_until
+from .helpers import Server, edit, get, make_site, subscribe, told, wait_until
 
 POST = "posts/بناء-علاقات/index.html"
 SOURCE = "content/posts/relations.md"
@@ -49,18 +48,6 @@ def edit_file(path: Path, old: str, new: str) -> Path:
     """Change a file as an editor saves it; the file, to pass to a rebuild."""
     edit(path, old, new)
     return path
-
-
-def told(client: Client) -> list[dict[str, object]]:
-    """Every message waiting for `client`, in order."""
-    messages: list[dict[str, object]] = []
-    while True:
-        try:
-            message = client.messages.get_nowait()
-        except queue.Empty:
-            return messages
-        assert message is not None
-        messages.append(message)
 
 
 def previewed(site: Path, *, debug: bool = False) -> tuple[Preview, Tabs, Client]:

@@ -4,7 +4,6 @@ its fix as a recovery, and a tab connecting late is caught up."""
 
 from __future__ import annotations
 
-import queue
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,10 @@ from sitegen.build.run import BuildOptions
 from sitegen.preview.model import Preview
 from sitegen.preview.tabs import Client, Tabs
 
+from .helpers import told
+
 POST = "posts/بناء-علاقات/index.html"
 OTHER = "posts/networking/index.html"
-
-
-def told(client: Client) -> list[dict[str, object]]:
-    """Every message waiting for `client`, in order."""
-    messages: list[dict[str, object]] = []
-    while True:
-        try:
-            message = client.messages.get_nowait()
-        except queue.Empty:
-            return messages
-        assert message is not None
-        messages.append(message)
 
 
 def kinds(client: Client) -> list[object]:
