@@ -55,7 +55,7 @@ class LoadedSite:
     site: Site
     plan: Plan
     post_keys: Mapping[Path, bytes]
-    """Each source's cache key (what its pages are made from); empty without a cache."""
+    """Each source's key (what its pages are made from: its path and bytes, the configuration and sitegen)."""
     warnings: tuple[SourceError, ...]
     parsed: int = 0
     """How many sources were parsed (the others were known already)."""

@@ -116,12 +116,14 @@ def _build(options: BuildOptions, progress: Progress, waiting: Callable[[int | N
         with clock("rendering and writing"), processing(output, "writing"), output_lock(output, waiting):
             # From here to the digests being saved, no other build reads or writes this folder.
             recover_interrupted(output)
-            previous = _previous_output(cache, output)
+            previous, mark = _previous_output(cache, output)
+            inputs = parser.code, parser.configuration
             try:
-                written = _write(loaded, env, cache, progress, diagnostics, options, previous)
+                written = _write(loaded, env, cache, progress, diagnostics, options, previous, mark, inputs)
             except _OutputChanged:  # the folder changed under this build: write the whole site
                 previous = {}
-                written = _write(loaded, env, cache, progress, Diagnostics(list(loaded.warnings)), options, previous)
+                written = _write(loaded, env, cache, progress, Diagnostics(list(loaded.warnings)), options, previous,
+                                 None, inputs)
             if cache is not None and written.digests != previous:  # else what the cache holds is still true
                 cache.save_page_digests(output, written.digests, folder_identity(output), previous)
     finally:
@@ -135,33 +137,35 @@ class _OutputChanged(Exception):
 
 
 def _write(loaded: LoadedSite, env: jinja2.Environment, cache: BuildCache | None, progress: Progress,
-           diagnostics: Diagnostics, options: BuildOptions, previous: dict[str, bytes]) -> Written:
+           diagnostics: Diagnostics, options: BuildOptions, previous: dict[str, bytes], mark: bytes | None,
+           inputs: tuple[bytes, bytes]) -> Written:
     """Render and stage the site, then put it in place: in full, or (with `previous`) by updating the folder in
-    place, after checking once more that it still holds what `previous` describes."""
+    place, after checking once more that it still holds what `previous` describes (its build mark is `mark`)."""
     output = options.output
     with staged_output(output, previous.keys() if previous else None) as stage:
-        written = write_site(loaded, env, stage, cache, progress, diagnostics, output, previous, options.workers)
+        written = write_site(loaded, env, stage, cache, progress, diagnostics, output, previous, options.workers,
+                             *inputs)
         diagnostics.raise_if_errors()
         if options.strict and diagnostics.warnings:
             raise BuildError(diagnostics.items)
-        if previous and _mark(output) != manifest_token(previous):
+        if previous and _mark(output) != mark:
             raise _OutputChanged
         stage.finish(written.paths)
     return written
 
 
-def _previous_output(cache: BuildCache | None, output: Path) -> dict[str, bytes]:
+def _previous_output(cache: BuildCache | None, output: Path) -> tuple[dict[str, bytes], bytes | None]:
     """What the last build wrote to `output` (each file's digest), when the folder can be shown to hold it: it is
     the folder that build wrote (the same identity) and its BUILD_MARK matches the manifest the cache holds. An
     empty dict means the whole site is written afresh (an emptied or recreated folder, one another build or a person
-    changed, a cache that lost its record)."""
+    changed, a cache that lost its record); with the folder's build mark."""
     if cache is None:
-        return {}
+        return {}, None
     identity = folder_identity(output)
     if identity is None or cache.output_identity(output) != identity:
-        return {}
-    digests = cache.page_digests(output)
-    return digests if digests and _mark(output) == manifest_token(digests) else {}
+        return {}, None
+    digests, mark = cache.page_digests(output), _mark(output)
+    return (digests, mark) if digests and mark == manifest_token(digests) else ({}, None)
 
 
 def _mark(output: Path) -> bytes | None:

@@ -11,7 +11,7 @@ import jinja2
 
 from ..errors import Diagnostics, SourceError, processing
 from ..incremental.digests import BUILD_MARK, manifest_token, page_digests, site_inputs
-from ..incremental.store import BuildCache, code_fingerprint, configuration_digest
+from ..incremental.store import BuildCache
 from ..output.stage import Stage
 from ..parallel import map_chunks
 from ..progress import Progress
@@ -35,15 +35,14 @@ class Written:
 
 def write_site(loaded: LoadedSite, env: jinja2.Environment, stage: Stage, cache: BuildCache | None,
                progress: Progress, diagnostics: Diagnostics, output: Path, previous: dict[str, bytes],
-               workers: int | None = None) -> Written:
+               workers: int | None, code: bytes, configuration: bytes) -> Written:
     """Write every file of the plan into `stage`, and the build's mark (incremental.digests.BUILD_MARK); template
     errors go to `diagnostics`, each once. `previous` holds the digest of each file of the previous output (pages and
-    generated files), so unchanged ones are kept."""
+    generated files), so unchanged ones are kept. `code` and `configuration` are what the sources were keyed with
+    (CachedParser.code, .configuration): inputs of every page's digest."""
     site, plan = loaded.site, loaded.plan
     written = Written()
     asset_urls = _write_assets(plan, stage, written)
-    code, configuration = ((cache.code, cache.configuration) if cache is not None
-                           else (code_fingerprint(), configuration_digest(loaded.config.root)))
     inputs = site_inputs(code, configuration, theme_fingerprint(loaded.config, loaded.theme), loaded.translations,
                          loaded.share_image, site, asset_urls)
     digests, generated = page_digests(plan, inputs.digest(), loaded.post_keys)

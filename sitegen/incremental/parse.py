@@ -54,12 +54,21 @@ class CachedParser:
         self.progress = progress or Progress()
         self.workers = workers
         self.cache: BuildCache | None = None
+        self.code = b""
+        """sitegen's code fingerprint, as the sources were keyed with it (the build's page digests use it too)."""
+        self.configuration = b""
+        """The configuration file's digest, likewise."""
 
     def __call__(self, config: Config) -> ParsedSources:
         if self.use_cache and self.cache is None:
             self.cache = open_build_cache(config.root)
+        if self.cache is not None:
+            self.code, self.configuration = self.cache.code, self.cache.configuration
+        else:
+            self.code, self.configuration = code_fingerprint(), configuration_digest(config.root)
         sources, problems = discover_sources(config.root)
-        results, keys, parsed = parse_sources_cached(config, self.cache, self.progress, sources, self.workers)
+        results, keys, parsed = parse_sources_cached(config, self.cache, self.progress, sources, self.workers,
+                                                     parse_fingerprint(self.code, self.configuration))
         return ParsedSources(sources, results, {s.path: k for s, k in zip(sources, keys, strict=True) if k}, parsed,
                              tuple(problems))
 
@@ -69,15 +78,19 @@ class CachedParser:
 
 
 def parse_sources_cached(config: Config, cache: BuildCache | None, progress: Progress, sources: list[SourceFile],
-                         workers: int | None = None) -> tuple[list[Parsed], list[bytes], int]:
+                         workers: int | None = None, fingerprint: bytes | None = None
+                         ) -> tuple[list[Parsed], list[bytes], int]:
     """Each source's (post, errors), drafts, future and failed ones included, in the order of `sources`: from the
     cache where it did not change, the rest parsed in `workers` worker processes; and each source's key (empty for
     a source that cannot be read), and how many were parsed. A post that comes from the cache has its body left there
     (a StoredBody)."""
     raws: list[bytes | None] = [None] * len(sources)
-    keys = _source_keys(cache, sources, raws, config.root)
+    if fingerprint is None:
+        fingerprint = cache.fingerprint if cache is not None else parse_fingerprint(code_fingerprint(),
+                                                                                      configuration_digest(config.root))
+    keys = _source_keys(cache, sources, raws, config.root, fingerprint)
     found = cache.get_parsed({k: s for k, s in zip(keys, sources, strict=True) if k}) if cache is not None else {}
-    results: dict[int, tuple[Post | None, list[SourceError]]] = {}
+    results: dict[int, Parsed] = {}
     for index, (source, key) in enumerate(zip(sources, keys, strict=True)):
         hit = found.get(key)
         if hit is not None and _still_valid(hit, source):
@@ -111,14 +124,12 @@ def parse_sources_cached(config: Config, cache: BuildCache | None, progress: Pro
     return [results[index] for index in range(len(sources))], keys, len(misses)
 
 
-def _source_keys(cache: BuildCache | None, sources: list[SourceFile], raws: list[bytes | None],
-                 root: Path) -> list[bytes]:
+def _source_keys(cache: BuildCache | None, sources: list[SourceFile], raws: list[bytes | None], root: Path,
+                 fingerprint: bytes) -> list[bytes]:
     """Each source's key (`store.source_key`), from the digest the cache recorded when its size and modification
     time did not change, else from its bytes (read into `raws` for the parser). A source that cannot be read gets
     no key."""
     known = cache.source_stats() if cache is not None else {}
-    fingerprint = cache.fingerprint if cache is not None else parse_fingerprint(code_fingerprint(),
-                                                                                  configuration_digest(root))
     stats: dict[str, tuple[int, int, bytes]] = {}
     keys = []
     for index, source in enumerate(sources):

@@ -74,7 +74,7 @@ class Routes:
         return set(self.pages) | set(self.files) | set(self.copies)
 
 
-class _Owner(NamedTuple):  # a tuple: one is made for every path of the site on every preview rebuild
+class _Owner(NamedTuple):
     """Who claimed a path, as an error names it."""
 
     kind: Literal["sitegen", "content", "alias", "file"]
