@@ -74,12 +74,19 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--page", action="store_true", help="create a standalone page in content/pages/ instead")
     n.set_defaults(command="new")
 
-    i = commands.add_parser("import", help="convert plain text, Jekyll or Hugo files into posts",
-                            description="Convert articles (plain text, Markdown with Jekyll/Hugo front matter) "
-                            "into sitegen posts in content/posts/. Review the result by hand.")
+    i = commands.add_parser("import", help="bring in a Jekyll, Hugo, Pelican, Eleventy or WordPress blog, or articles",
+                            description="Bring in a blog made elsewhere (its folder, or a WordPress export .xml): "
+                            "every post, page, image and approved comment, with a redirect from every old URL. "
+                            "Or convert single articles (plain text, Markdown with front matter) into posts. "
+                            "Ends with a report of what needs your attention.")
     _source_arg(i)
-    i.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    i.add_argument("--force", action="store_true", help="overwrite posts that already exist")
+    i.add_argument("files", nargs="+", type=Path, metavar="SOURCE",
+                   help="the old blog's folder, a WordPress export, or article files")
+    i.add_argument("--from", dest="generator", choices=("jekyll", "hugo", "pelican", "eleventy", "wordpress"),
+                   help="the generator that made the blog (default: worked out from its files)")
+    i.add_argument("--uploads", type=Path, help="WordPress: the wp-content/uploads folder, to copy images from")
+    i.add_argument("--dry-run", action="store_true", help="report what would be imported; write nothing")
+    i.add_argument("--force", action="store_true", help="overwrite files that already exist")
     i.set_defaults(command="importing")
     return parser
 

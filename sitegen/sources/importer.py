@@ -14,6 +14,7 @@ from datetime import date
 import yaml
 
 from ..text import slugify
+from .language import detect_language
 
 DESCRIPTION_LIMIT = 160
 HEADING_MAX_CHARS = 70
@@ -37,7 +38,6 @@ _CALLOUT = re.compile(rf"^({'|'.join(CALLOUT_LABELS)})\s*:\s*(.*)$", re.IGNORECA
 _CRUMB = re.compile(r"\s[»›>|/]\s")
 _INLINE_BULLET = re.compile(r"(?<=[.!?؟”\"…])\s+-\s+")
 _DATED_NAME = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})-")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _HANDLED_KEYS = frozenset({"title", "date", "description", "tags", "keywords", "categories", "lang", "layout"})
 
 
@@ -84,13 +84,14 @@ def convert_document(text: str, source_name: str) -> ImportedPost:
     if not description and (description := _describe(body)):
         warnings.append("description taken from the first paragraph: review it")
     tags += [tag for key in ("tags", "keywords", "categories") for tag in _tag_list(meta.get(key))]
-    lang = _clean(meta.get("lang")) or _guess_lang(title + body)
+    lang = _clean(meta.get("lang")) or detect_language(f"{title}\n\n{body}") or ""
     known = {"title": title, "date": meta.get("date") or _name_date(stem), "description": description}
     front = {key: value for key, value in (known | {"tags": list(dict.fromkeys(tags)), "lang": lang}).items() if value}
     front |= {key: value for key, value in meta.items() if key not in _HANDLED_KEYS}
     front = {str(_yaml_safe(key)): _yaml_safe(value) for key, value in front.items()}
     warnings += [f"no {key}: set one" for key in ("date", "description") if key not in front]
-    slug = slugify(_clean(meta.get("slug"))) or slugify(title) or slugify(stem) or "post"
+    named = slugify(_DATED_NAME.sub("", stem)) if _DATED_NAME.match(stem) else ""  # Jekyll's name: the URL's slug
+    slug = slugify(_clean(meta.get("slug"))) or named or slugify(title) or slugify(stem) or "post"
     body = "\n".join(line.rstrip() for line in body.strip("\n").split("\n"))
     return ImportedPost(str(front["title"]), slug, front, re.sub(r"\n{3,}", "\n\n", body) + "\n", tuple(warnings))
 
@@ -154,12 +155,6 @@ def _name_date(stem: str) -> date | None:
         return date(int(match[1]), int(match[2]), int(match[3])) if match else None
     except ValueError:
         return None
-
-
-def _guess_lang(text: str) -> str:
-    """'ar' when most letters are Arabic, else '' (unknown)."""
-    letters = sum(ch.isalpha() for ch in text)
-    return "ar" if letters and len(_ARABIC_LETTER.findall(text)) * 2 > letters else ""
 
 
 def _describe(body: str) -> str:
