@@ -166,7 +166,10 @@ def _targets(entries: tuple[Entry, ...], notes: list[Note]) -> list[_Target]:
                                             "its old URL redirects"))
         taken.add(f"{entry.kind}/{unique}".casefold())
         folder = PurePosixPath("content") / entry.kind
-        targets.append(_Target(entry, folder, unique, dict(entry.front)))
+        front = {key: value for key, value in entry.front.items() if key != "slug"}
+        if slugify(unique) != unique:  # the build makes a slug of the file's name: keep this one as it is
+            front["slug"] = unique
+        targets.append(_Target(entry, folder, unique, front))
     return targets
 
 
