@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -15,7 +15,7 @@ from sitegen.sources.document import slug_problem
 
 from .helpers import build_ok, make_site, read_tree
 
-WHEN = datetime(2019, 5, 2, 9, 30, tzinfo=timezone.utc)
+WHEN = datetime(2019, 5, 2, 9, 30, tzinfo=UTC)
 
 
 def entry(slug: str, *old: str, kind: str = "posts", body: str = "Some text of the post.\n", **front: object) -> Entry:
@@ -52,7 +52,7 @@ def test_every_old_url_becomes_a_redirect_to_the_new_one(tmp_path: Path) -> None
 
 
 def test_a_new_site_takes_the_permalink_all_old_urls_fit(tmp_path: Path) -> None:
-    root, notes = imported(tmp_path, entry("one", "/2019/05/one/"), entry("two", "/2019/05/two/"), config=False,
+    root, _notes = imported(tmp_path, entry("one", "/2019/05/one/"), entry("two", "/2019/05/two/"), config=False,
                            settings={"title": "Old blog", "base_url": "https://old.example/", "language": "en-US"})
     config = (root / "sitegen.yaml").read_text()
     assert "permalink: /{year}/{month}/{slug}/\n" in config and "title: Old blog\n" in config
@@ -85,6 +85,7 @@ def test_links_to_old_urls_are_pointed_at_the_new_ones(tmp_path: Path) -> None:
     body = ("See [the first](/2019/05/02/first.html#part) and <a href=\"/2019/05/02/first.html\">it</a>.\n\n"
             "```\n[code](/2019/05/02/first.html)\n```\n\n[out](https://elsewhere.example/2019/05/02/first.html)\n")
     root, notes = imported(tmp_path, entry("first", "/2019/05/02/first.html"), entry("second", body=body))
+    assert notes == []
     text = (root / "content/posts/second.md").read_text()
     assert "[the first](/posts/first/#part)" in text and '<a href="/posts/first/">' in text
     assert "[code](/2019/05/02/first.html)" in text  # an example in code is left as written
@@ -116,6 +117,7 @@ def test_approved_comments_become_replies_the_build_shows(tmp_path: Path) -> Non
                ImportedReply("wp-8", "Mallory", WHEN, "hi", "javascript:alert(1)"))
     post = Entry(Path("/old/p.md"), "posts", "p", {"title": "P", "date": WHEN}, "Text.\n", (), replies=replies)
     root, notes = imported(tmp_path, post)
+    assert notes == ["p.md: comment wp-8 by 'Mallory': its address 'javascript:alert(1)' is not a web address: left out"]
     files = read_tree(root / "content/replies/p")
     assert sorted(files) == ["wp-7.md", "wp-8.md"]
     assert "url" not in files["wp-8.md"].decode()  # not a web address: left out

@@ -378,6 +378,9 @@ def _reply_file(reply: ImportedReply, target: _Target, zone: ZoneInfo) -> Planne
     front: dict[str, object] = {"name": " ".join(reply.name.split()) or "Anonymous", "date": reply.date}
     if reply.url and re.match(r"https?://[^\s/]+", reply.url.strip()):
         front["url"] = reply.url.strip()
+    elif reply.url and reply.url.strip():
+        target.notes.append(Note(target.entry.source, f"comment {reply.id} by {reply.name!r}: its address "
+                                 f"{reply.url.strip()!r} is not a web address: left out"))
     if reply.email:
         front["email"] = reply.email.strip()
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", reply.id).strip("-") or "reply"
