@@ -117,7 +117,8 @@ def test_approved_comments_become_replies_the_build_shows(tmp_path: Path) -> Non
                ImportedReply("wp-8", "Mallory", WHEN, "hi", "javascript:alert(1)"))
     post = Entry(Path("/old/p.md"), "posts", "p", {"title": "P", "date": WHEN}, "Text.\n", (), replies=replies)
     root, notes = imported(tmp_path, post)
-    assert notes == ["p.md: comment wp-8 by 'Mallory': its address 'javascript:alert(1)' is not a web address: left out"]
+    assert notes == ["p.md: comment wp-8 by 'Mallory': its address 'javascript:alert(1)' is not a web address: "
+                     "left out"]
     files = read_tree(root / "content/replies/p")
     assert sorted(files) == ["wp-7.md", "wp-8.md"]
     assert "url" not in files["wp-8.md"].decode()  # not a web address: left out
