@@ -107,7 +107,7 @@ def _parse(export: Path, notes: list[Note]) -> _Element | None:
     except OSError as error:
         notes.append(Note(export, f"cannot read the export: {error.strerror or error}", severity="error"))
         return None
-    cleaned = _CONTROL.sub(b"", data)
+    cleaned = data if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _CONTROL.sub(b"", data)  # UTF-16 has NULs
     if len(cleaned) != len(data):
         notes.append(Note(export, f"{len(data) - len(cleaned)} control characters (not allowed in XML) were removed"))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -115,7 +115,8 @@ def _parse(export: Path, notes: list[Note]) -> _Element | None:
         root = etree.fromstring(cleaned, parser)
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (None, None)
-        notes.append(Note(export, f"not well-formed XML: {error.msg}", line, column, "error"))
+        message = re.sub(r", line \d+, column \d+$", "", (error.msg or "").strip().splitlines()[0] if error.msg else "")
+        notes.append(Note(export, f"not well-formed XML: {message or 'cannot be parsed'}", line, column, "error"))
         return None
     doctype = root.getroottree().docinfo.internalDTD
     if doctype is not None:
