@@ -28,11 +28,16 @@ SOURCE_SUFFIXES = {".md", ".markdown", ".rst", ".xml"}
 
 
 def blog_sources() -> list[Path]:
-    """Each fixture blog: its folder, or its export file for WordPress."""
+    """Each fixture blog: its folder, or its export file for WordPress (a folder of blogs holds several)."""
     found = []
     for folder in sorted(BLOGS.iterdir()) if BLOGS.is_dir() else []:
-        exports = sorted(folder.glob("*.xml"))
-        found.append(exports[0] if detect_generator(folder) is None and exports else folder)
+        for candidate in (folder, *sorted(p for p in folder.iterdir() if p.is_dir())):
+            exports = [p for p in sorted(candidate.glob("*.xml")) if detect_generator(p) == "wordpress"]
+            if exports:
+                found.append(exports[0])
+            elif candidate.is_dir() and detect_generator(candidate) is not None:
+                found.append(candidate)
+                break
     return found
 
 
