@@ -72,7 +72,7 @@ def read_old_blog(blog: Path) -> OldBlog:
 
 def test_the_whole_blog_builds_and_every_old_url_answers(blog: Path, tmp_path: Path) -> None:
     root, _stderr = imported_site(blog, tmp_path)
-    build_ok("--drafts", cwd=root)
+    build_ok("--drafts", "--future", cwd=root)
     public = root / "public"
     rules = redirect_rules(public)
     old = read_old_blog(blog)
@@ -101,12 +101,12 @@ def test_every_source_yields_a_page_or_a_named_refusal(blog: Path) -> None:
 
 def test_a_rebuild_after_import_equals_a_cold_build(blog: Path, tmp_path: Path) -> None:
     root, _stderr = imported_site(blog, tmp_path)
-    build_ok("--drafts", cwd=root)
-    build_ok("--drafts", cwd=root)
+    build_ok("--drafts", "--future", cwd=root)
+    build_ok("--drafts", "--future", cwd=root)
     warm = read_tree(root / "public")
     shutil.rmtree(root / "public")
     shutil.rmtree(root / ".sitegen-cache", ignore_errors=True)
-    build_ok("--drafts", cwd=root)
+    build_ok("--drafts", "--future", cwd=root)
     assert read_tree(root / "public") == warm
 
 

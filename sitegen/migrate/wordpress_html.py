@@ -135,7 +135,21 @@ def _to_markdown(markup: str, rewrite: Rewrite, messages: list[str]) -> str:
                 del tag[name]
     text = _converter().convert_soup(soup)
     text = text.replace("\x00more\x00", "<!--more-->")
-    return re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE).strip("\n") + "\n"
+    return _strip_line_ends(text).strip("\n") + "\n"
+
+
+def _strip_line_ends(text: str) -> str:
+    """Spaces at the ends of lines removed, except in fenced code, which is kept exactly."""
+    lines, fence = [], ""
+    for line in text.split("\n"):
+        opener = re.match(r"(`{3,})", line)
+        if fence:
+            fence = "" if line.rstrip() == fence else fence
+            lines.append(line)
+        else:
+            fence = opener.group(1) if opener else ""
+            lines.append(line.rstrip(" \t"))
+    return "\n".join(lines)
 
 
 def _converter() -> Any:

@@ -126,6 +126,10 @@ def plan_import(blog: OldBlog, root: Path, config: Config | None
             else:
                 files.append(Planned(base / asset.target, copy=asset.source, source=target.entry.source))
                 counts["files"] += 1
+        if target.entry.replies and target.entry.kind == "pages":
+            target.notes.append(Note(target.entry.source, f"{len(target.entry.replies)} comments on the page "
+                                     f"{target.slug!r} are kept in content/replies/_{target.slug}/: sitegen shows "
+                                     "replies under posts only"))
         for reply in target.entry.replies:
             planned = _reply_file(reply, target, zone)
             if planned is not None:
@@ -384,7 +388,8 @@ def _reply_file(reply: ImportedReply, target: _Target, zone: ZoneInfo) -> Planne
     if reply.email:
         front["email"] = reply.email.strip()
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", reply.id).strip("-") or "reply"
-    path = PurePosixPath("content/replies") / target.slug / f"{name}.md"
+    folder = target.slug if target.entry.kind == "posts" else f"_{target.slug}"  # a '_' folder is kept, not shown
+    path = PurePosixPath("content/replies") / folder / f"{name}.md"
     text = render_document(front, reply.text or "…")
     parsed, errors = parse_reply(text, Path(path), target.slug, zone)
     if parsed is None or any(e.severity == "error" for e in errors):
