@@ -35,7 +35,7 @@ def read_rst(text: str, path: Path, notes: list[Note]) -> tuple[dict[str, str], 
         return None
     try:
         tree = publish_doctree(text, source_path=str(path), settings_overrides=_SETTINGS)
-        parts = publish_parts(text, source_path=str(path), writer_name="html5", settings_overrides=_SETTINGS)
+        parts = publish_parts(text, source_path=str(path), writer="html5", settings_overrides=_SETTINGS)
     except Exception as exc:  # docutils raises many kinds on broken input; none may stop the import
         notes.append(Note(path, f"docutils could not read this file: {exc}", severity="error"))
         return None
