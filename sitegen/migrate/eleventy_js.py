@@ -58,8 +58,7 @@ class _Reader:
         if kind == "string":
             return unquote(text)
         if kind == "number":
-            number = float(text)
-            return int(number) if number.is_integer() and not re.search(r"[.eE]", text) else number
+            return float(text) if re.search(r"[.eE]", text) else int(text)
         if kind == "name" and text in ("true", "false", "null", "undefined"):
             return {"true": True, "false": False}.get(text)
         if text == "[":
@@ -91,7 +90,11 @@ class _Reader:
 def unquote(text: str) -> str:
     """A JavaScript string literal's value (quotes removed, escapes read)."""
     body = text[1:-1]
-    return re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", _escape, body, flags=re.DOTALL)
+    value = re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", _escape, body, flags=re.DOTALL)
+    try:  # a pair of \uD8xx\uDCxx escapes is one character
+        return value.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        return value
 
 
 def _escape(match: re.Match[str]) -> str:
