@@ -267,6 +267,8 @@ def _located(item: _Item, config: _Config) -> _Item:
         item.notes.append(Note(item.path, "no date in the file name or front matter; its old URL is unknown", 1))
         return item
     item.url = urls.fill_template(template, drop)
+    if item.url is not None and item.url.rstrip("/"):
+        item.slug = re.sub(re.escape(output_ext) + "$", "", item.url.rstrip("/").rsplit("/", 1)[-1]) or item.slug
     if item.url is None:
         item.notes.append(Note(item.path, f"the permalink {template!r} names a placeholder Jekyll does not know",
                                item.front.line("permalink", 1), severity="error"))
@@ -324,7 +326,8 @@ def _entry(item: _Item, config: _Config, root: Path,
     front.known["lang"] = first_text(values, "lang")
     front.known["draft"] = True if item.kind == "drafts" or values.get("published") is False else None
     front.known["author"] = person(values.get("author"))
-    image, alt = image_of(values.get("image"))
+    image, alt = image_of(values.get("image") or values.get("featured_image") or values.get("featured_img")
+                          or values.get("header"))
     front.known["image"] = image
     front.known["image_alt"] = first_text(values, "image_alt") or alt
     front.rest = keep_rest(values, _CONSUMED)
@@ -338,6 +341,8 @@ def _entry(item: _Item, config: _Config, root: Path,
     body, converted = convert_markup(body, "liquid", item.path, item.front.body_line, resolve)
     notes.extend(converted)
     old = [item.url] if item.url else []
+    if item.url and not item.url.endswith(("/", ".html", ".htm")):
+        old.append(item.url + ".html")  # the file Jekyll wrote, which most hosts also serve at the bare path
     if item.url is not None:
         old += [old_path(url) for url in words(values.get("redirect_from"))]
     slug = safe_slug(item.slug, item.path, notes)
