@@ -37,6 +37,10 @@ PERMALINKS = ("/posts/{slug}/", "/{year}/{month}/{day}/{slug}/", "/{year}/{month
               "/blog/{slug}/", "/{slug}/")
 """Patterns a new site may take, so a blog whose old URLs all fit one keeps them exactly (no redirect at all)."""
 _FIXABLE_ATTEMPTS = 8
+SITEGEN_PATHS = frozenset({"/", "/404.html", "/tags", "/archive", "/follow", "/thanks", "/feed.xml", "/atom.xml",
+                           "/feed.json", "/sitemap.xml", "/robots.txt", "/highlight.css", "/_redirects"})
+"""Paths sitegen's own pages and files take (as `_key` has them): an old URL there cannot redirect."""
+SITEGEN_FOLDERS = ("/page/", "/tags/", "/thanks/", "/_immutable/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +313,10 @@ def _aliases(target: _Target, claimed: dict[str, _Target], notes: list[Note]) ->
         key = _key(clean)
         other = claimed.get(key)
         if other is target or key in aliases:
+            continue
+        if key in SITEGEN_PATHS or key.startswith(SITEGEN_FOLDERS):
+            notes.append(Note(target.entry.source, f"its old URL {clean} is sitegen's own page now: no redirect "
+                                                   "from it"))
             continue
         if other is not None:
             notes.append(Note(target.entry.source, f"its old URL {clean} is now the URL of {other.entry.source.name}"
