@@ -30,7 +30,7 @@ SOURCE_SUFFIXES = {".md", ".markdown", ".rst", ".xml"}
 def blog_sources() -> list[Path]:
     """Each fixture blog: its folder, or its export file for WordPress (a folder of blogs holds several)."""
     found = []
-    for folder in sorted(BLOGS.iterdir()) if BLOGS.is_dir() else []:
+    for folder in sorted(p for p in BLOGS.iterdir() if p.is_dir()):
         for candidate in (folder, *sorted(p for p in folder.iterdir() if p.is_dir())):
             exports = [p for p in sorted(candidate.glob("*.xml")) if detect_generator(p) == "wordpress"]
             if exports:
