@@ -350,7 +350,8 @@ def _code_block(scan: _Scan, start: int, end: int, close: int, close_end: int, l
     at_line_start = scan.starts_line(start)
     indent = scan.body[scan.line_start(start):start] if at_line_start else ""
     fence = _fence(_literal_code(code, scan.flavor), language)
-    scan.emit(("" if at_line_start else "\n") + (fence.replace("\n", "\n" + indent) if indent else fence))
+    closing = fence.rindex("\n") + 1  # the code's own lines keep the indentation they have
+    scan.emit(("" if at_line_start else "\n") + fence[:closing] + indent + fence[closing:])
     if not scan.ends_line(close_end):
         scan.emit("\n")
     return close_end
