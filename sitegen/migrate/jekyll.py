@@ -130,7 +130,8 @@ def _load_config(root: Path, notes: list[Note]) -> _Config:
     settings = {key: value for key, value in {
         "title": first_text(values, "title", "name"), "base_url": (site_url + base_path + "/") if site_url else None,
         "language": first_text(values, "lang", "locale", "language"), "author": person(values.get("author")),
-        "description": first_text(values, "description", "tagline")}.items() if value}
+        "description": first_text(values, "description", "tagline"),
+        "timezone": str(zone.key) if zone else None}.items() if value}
     return _Config(posts_template, style, base_path, collections, _defaults(values.get("defaults")), zone,
                    tuple(str(x) for x in values.get("exclude") or [] if isinstance(x, str)),
                    str(values.get("collections_dir") or "").strip("/"),

@@ -87,4 +87,5 @@ class OldBlog:
     notes: tuple[Note, ...] = ()
     """About the blog as a whole (a setting not understood, a file left out)."""
     settings: dict[str, str] = field(default_factory=dict)
-    """What the old configuration says of the blog: 'title', 'base_url', 'language', 'author', 'description'."""
+    """What the old configuration says of the blog: 'title', 'base_url', 'language', 'author', 'description',
+    'timezone' (an IANA name)."""

@@ -142,7 +142,10 @@ def plan_import(blog: OldBlog, root: Path, config: Config | None
         notes += target.entry.notes
         notes += target.notes
     for asset in blog.static:
-        if asset.source is None:
+        if _key("/" + asset.target) in SITEGEN_PATHS:
+            notes.append(Note(asset.source or blog.root, f"{asset.target}: sitegen writes its own; the old one is "
+                                                         "not copied"))
+        elif asset.source is None:
             counts["missing"] += 1
             notes.append(Note(blog.root, f"missing file: {asset.reference or asset.target}"))
         else:
@@ -205,12 +208,21 @@ def new_config_text(blog: OldBlog, targets: list[_Target]) -> str:
         "description": settings.get("description") or "",
         "base_url": base_url.rstrip("/") + "/",
         "language": language,
+        "timezone": _zone(settings.get("timezone", "")),
         "permalink": _fitting_permalink([t for t in targets if t.entry.kind == "posts"]),
         "author": {"name": settings.get("author") or "Author"},
     }
     values = {key: value for key, value in values.items() if value}
     header = f"# Made by 'sitegen import' (from {blog.generator}). Check each value.\n"
     return header + yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=10**9)
+
+
+def _zone(name: str) -> str:
+    """An IANA time zone name the old blog gave, if this machine knows it ('' otherwise)."""
+    try:
+        return ZoneInfo(name).key if name else ""
+    except (ValueError, OSError, KeyError):
+        return ""
 
 
 def _fitting_permalink(targets: list[_Target]) -> str:
