@@ -68,17 +68,17 @@ CASES: dict[str, tuple[Files, str]] = {
     ),
     "every problem of every file at once": (
         {
-            "content/posts/a.md": "---\ntitle: a\ndate: yesterday\ntags: one\n---\n",
+            "content/posts/a.md": "---\ntitle: a\ndate: yesterday\ntags: 3\n---\n",
             "content/posts/b.md": "---\ntitle: b\ndate: 2025-01-01\ndraft: maybe\n---\n",
         },
         "content/posts/a.md:3:1: error: date 'yesterday' is not a date\n"
         "     3 | date: yesterday\n"
         "       | ^\n"
         + DATE_HINT +
-        "content/posts/a.md:4:1: error: 'tags' must be a list, not text\n"
-        "     4 | tags: one\n"
+        "content/posts/a.md:4:1: error: 'tags' must be a list, not a number\n"
+        "     4 | tags: 3\n"
         "       | ^\n"
-        "  hint: write tags: [one]\n"
+        "  hint: write tags: [3]\n"
         "content/posts/b.md:4:1: error: 'draft' must be true or false, not 'maybe'\n"
         "     4 | draft: maybe\n"
         "       | ^\n",

@@ -20,7 +20,7 @@ from .yamlio import MAX_DEPTH, parse_yaml_mapping
 
 _OPENER = re.compile(r"---([A-Za-z]*)[ \t]*")
 _JSON_START = re.compile(r"\{\s*[\"}]")
-"""A leading `{` begins JSON front matter only when a key (or nothing) follows: `{{< shortcode >}}` and `{%` are body."""
+"""A leading `{` begins JSON front matter only when a key (or nothing) follows: `{{< x >}}` and `{%` are body."""
 _HEADER = re.compile(r"([A-Za-z][A-Za-z0-9_ -]{0,30}):[ \t]+\S")
 _HEADER_KEYS = frozenset({"title", "date", "modified", "tags", "category", "slug", "author", "authors", "summary",
                           "status", "lang", "save_as", "url"})
@@ -199,23 +199,23 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"[ \t\r\n]*:?|[{}\[\]]')
 def _json_key_lines(raw: str, first_line: int) -> dict[str, int]:
     """The file line of each top-level key of a JSON object, and of keys one object down as 'outer.key'."""
     lines: dict[str, int] = {}
-    path: list[str] = []
-    last = ""
-    depth = 0
+    parents: list[str] = []
+    """The key each open object or list is the value of ('' for the outermost)."""
+    key = ""
     for token in _JSON_TOKEN.finditer(raw):
         text = token.group()
-        if text in "{[":
-            depth += 1
-            path = path[: depth - 2] + [last] if depth > 1 else []
-        elif text in "}]":
-            depth -= 1
+        if text in ("{", "["):
+            parents.append(key)
+        elif text in ("}", "]"):
+            del parents[-1:]
         elif text.endswith(":"):
             try:
-                last = str(json.loads(text[:-1]))
+                key = str(json.loads(text[:-1]))
             except ValueError:
                 continue
-            if depth <= 2:
-                lines.setdefault(".".join([*path, last]) if depth == 2 else last, raw.count("\n", 0, token.start()) + first_line)
+            if 1 <= len(parents) <= 2:
+                name = key if len(parents) == 1 else f"{parents[1]}.{key}"
+                lines.setdefault(name, raw.count("\n", 0, token.start()) + first_line)
     return lines
 
 
