@@ -87,14 +87,14 @@ def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
     for term in item_terms(post):
         entry.category(term=term)
     author = own_author(post, config)
-    if author:  # Atom's <author>; RSS's <author> only with an address (the RSS extras add dc:creator)
+    if author:  # Atom's <author>; RSS's <author> only with an address, else the RSS extras add <dc:creator>
         entry.author({"uri" if key == "url" else key: value for key, value in author.items()})
     mailto = reply_mailto(config.author.email, feed_title(post.title, post.slug), url)
     if mailto or config.reply_form:  # without an address to write to, the post's reply form is the way to reply
         entry.comments(mailto or f"{url}#replies")
     extras = {"mailto": mailto, "page": f"{url}#replies", "count": len(post.replies),
               "lang": post.lang if post.lang != config.language else None,
-              "creator": author["name"] if author else None}
+              "creator": author["name"] if author and "email" not in author else None}
     entry.sitegen_atom.extras = extras
     entry.sitegen_rss.extras = extras
 
@@ -132,7 +132,8 @@ class _AtomEntryExtras(BaseEntryExtension):  # type: ignore[misc]  # feedgen has
 
 class _RssItemExtras(BaseEntryExtension):  # type: ignore[misc]  # feedgen has no types
     """The number of replies a post has, as `<slash:comments>` (what feed readers show beside `<comments>`), and a
-    post's own author as `<dc:creator>` (RSS's `<author>` must be an email address)."""
+    post's own author without an address as `<dc:creator>` (RSS's `<author>` must be one; both at once confuse
+    readers: feedparser merges them into one garbled name)."""
 
     def __init__(self) -> None:
         self.extras: dict[str, Any] = {}

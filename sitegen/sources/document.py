@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -293,10 +294,11 @@ class _Fields:
             return [part.strip() for part in re.split(r"[,،]", value) if part.strip()]
         parts = value.split()
         if len(parts) > 1:
+            whole = " ".join(parts)
             self.errors.append(SourceError(
                 self.path, f"'{key}' is split at its spaces into {len(parts)} tags, as Jekyll does: "
                 + ", ".join(parts), self._line(key), 1,
-                f"write a list to keep '{' '.join(parts)}' as one tag: {key}: [{' '.join(parts)}]",
+                f"write a list to keep '{whole}' as one tag: " + _list_of(self.doc.format, key, whole),
                 severity="warning"))
         return parts
 
@@ -370,6 +372,15 @@ class _Fields:
             self._error("slug", problem, f"try slug: {shorter or 'my-post'}")
             return None
         return value
+
+
+def _list_of(kind: str, key: str, value: str) -> str:
+    """A one-item list as the front matter's format writes it."""
+    if kind == "toml":
+        return f"{key} = [{json.dumps(value, ensure_ascii=False)}]"
+    if kind == "json":
+        return f"{json.dumps(key)}: [{json.dumps(value, ensure_ascii=False)}]"
+    return f"{key}: [{value}]"
 
 
 def slug_problem(slug: str) -> str | None:
