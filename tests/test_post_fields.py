@@ -11,7 +11,9 @@ from pathlib import Path
 import feedparser
 import mf2py
 
-from .helpers import POST, make_site, run_cli
+from sitegen.sources.discover import MAX_FOLDER_DEPTH, discover_sources
+
+from .helpers import POST, Link, make_site, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "front_matter"
 GUEST = ("---\ntitle: Guest post\ndate: 2025-03-02\nauthor:\n  name: Jane Guest\n  url: https://jane.example/\n"
@@ -134,3 +136,31 @@ def test_an_own_author_without_an_address_is_the_rss_items_dc_creator(tmp_path: 
     assert (item.author, "email" in item.author_detail) == ("Ann Lee, Bo Chen", False)
     assert "<dc:creator" in (root / "public/feed.xml").read_text()
     assert '<meta name="author" content="Ann Lee, Bo Chen">' in (root / "public/posts/x/index.html").read_text()
+
+
+def test_folders_of_posts_are_walked_with_care(tmp_path: Path) -> None:
+    """Loops through two links, links out of the site, folders nested too deep and names that are not UTF-8 are
+    each a located error, found in one walk that ends."""
+    outside = tmp_path / "elsewhere"
+    (outside / "p.md").parent.mkdir(parents=True)
+    (outside / "p.md").write_text(POST + "---\n")
+    deep = "content/posts/" + "d/" * (MAX_FOLDER_DEPTH + 1) + "deep.md"
+    (tmp_path / "site").mkdir()
+    root = make_site(tmp_path / "site", {
+        "content/posts/a/to-b": Link("../b"), "content/posts/b/to-a": Link("../a"),
+        "content/posts/a/one.md": POST + "---\n", "content/posts/out": Link(str(outside)),
+        "content/posts/caf\udce9/x.md": POST + "---\n", deep: POST + "---\n",
+    })
+    sources, problems = discover_sources(root)
+    assert [s.path.relative_to(root).as_posix() for s in sources] == [  # one file, two ways to it: a URL collision
+        "content/posts/a/one.md", "content/posts/b/to-a/one.md"]
+    shown = sorted((p.path.relative_to(root).as_posix(), p.message.split(":")[0].split(" (")[0]) for p in problems)
+    assert shown == [
+        ("content/posts/a/to-b/to-a", "symbolic link loop"),
+        ("content/posts/b/to-a/to-b", "symbolic link loop"),
+        ("content/posts/caf\udce9", "the folder name is not valid UTF-8"),
+        ("content/posts/" + "d/" * MAX_FOLDER_DEPTH + "d", f"folders nested more than {MAX_FOLDER_DEPTH} deep"),
+        ("content/posts/out", f"this symbolic link leads out of the site, to '{outside}'"),
+    ]
+    code, _, stderr = run_cli("build", "--source", root)
+    assert code == 1 and "content/posts/out: error: this symbolic link leads out of the site" in stderr
