@@ -40,10 +40,12 @@ def test_drafts_in_every_generators_words_are_not_published(tmp_path: Path) -> N
         "content/posts/section/bundle/index.md": POST + "---\nA bundle in a section.\n",
         "content/posts/section/_index.md": "---\ntitle: the section's list page\n---\n",
         "content/posts/_drafts/wip.md": POST + "---\nJekyll's drafts folder.\n",
+        "content/posts/hugo-dated.md": "---\ntitle: h\npublished: 2019-05-01\n---\nHugo's publishDate alias.\n",
     })
     build(root)
     posts = {page for page in built(root) if page.startswith("posts/")}
-    assert posts == {"posts/ready/index.html", "posts/bundle/index.html"}
+    assert posts == {"posts/ready/index.html", "posts/bundle/index.html", "posts/hugo-dated/index.html"}
+    assert 'datetime="2019-05-01T00:00:00+03:00"' in (root / "public/posts/hugo-dated/index.html").read_text()
     feed = (root / "public/feed.xml").read_text()
     assert "Landscape notes" not in feed and "Not yet" not in feed
 

@@ -127,11 +127,11 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         source=source,
         title=fields.text("title"),
         slug=slug,
-        date=fields.date("date") or fields.published_date() or name_date,
+        date=fields.date("date") or fields.published_date() or name_date,  # Hugo's publishDate alias
         updated=fields.first_date(_UPDATED_KEYS),
         tags=fields.tags(),
         description=fields.description(),
-        draft=fields.flag("draft") or not fields.flag("published", default=True),
+        draft=fields.flag("draft") or (fields.published_date() is None and not fields.flag("published", default=True)),
         lang=fields.language(),
         aliases=fields.aliases(),
         author=author,
@@ -240,7 +240,7 @@ class _Fields:
     def published_date(self) -> datetime | None:
         """Hugo reads a date in `published:` as the date of publication (Jekyll's `published: false` is a flag)."""
         value = self.doc.values.get("published")
-        return self.date("published") if isinstance(value, date) else None
+        return self.date("published") if isinstance(value, (date, str)) and _to_datetime(value) else None
 
     def description(self) -> str | None:
         """`description:`, else Jekyll's `excerpt:` or Hugo's `summary:` as plain text (they may hold Markdown)."""
