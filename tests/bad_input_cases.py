@@ -66,19 +66,62 @@ CASES: dict[str, tuple[Files, str]] = {
         "       | ^\n"
         "  hint: keep one of the two\n",
     ),
+    "TOML front matter, mapped to the file's line and column": (
+        {"content/posts/x.md": '+++\ntitle = "a"\ndraft = = true\n+++\n'},
+        "content/posts/x.md:3:9: error: TOML front matter cannot be read: Invalid value\n"
+        "     3 | draft = = true\n"
+        "       |         ^\n",
+    ),
+    "JSON front matter, mapped to the file's line and column": (
+        {"content/posts/x.md": '{\n  "title": "a"\n  "draft": true\n}\n'},
+        "content/posts/x.md:3:3: error: JSON front matter cannot be read: Expecting ',' delimiter\n"
+        '     3 |   "draft": true\n'
+        "       |   ^\n",
+    ),
+    "Eleventy's JavaScript front matter": (
+        {"content/posts/x.md": "---js\n{ draft: true }\n---\n"},
+        "content/posts/x.md:1:1: error: front matter in 'js' is not read by sitegen\n"
+        "     1 | ---js\n"
+        "       | ^\n"
+        "  hint: write its values as YAML between '---' lines (sitegen does not run JavaScript)\n",
+    ),
+    "Pelican's metadata lines": (
+        {"content/posts/x.md": "Title: a\nDate: 2020-01-01\nStatus: draft\n\nbody\n"},
+        "content/posts/x.md:1:1: error: this file starts with 'Key: value' metadata lines (Pelican's or "
+        "MultiMarkdown's), which sitegen does not read\n"
+        "     1 | Title: a\n"
+        "       | ^\n"
+        "  hint: put these lines between two '---' lines, as YAML front matter\n",
+    ),
+    "published that is not true or false; a TOML image mapping and tags as text": (
+        {"content/posts/x.md": POST + "published: no way\n---\n",
+         "content/posts/y.md": '+++\ntitle = "a"\ndate = 2025-03-01\ntags = "x y"\nimage = {src = "javascript:x"}\n'
+                               "+++\n"},
+        "content/posts/x.md:4:1: error: 'published' must be true or false, not 'no way'\n"
+        "     4 | published: no way\n"
+        "       | ^\n"
+        "content/posts/y.md:5:1: error: image 'javascript:x' must be an absolute http(s) URL, or a path of the site\n"
+        '     5 | image = {src = "javascript:x"}\n'
+        "       | ^\n"
+        "  hint: a file beside the post, such as cover.jpg, or an https:// address\n"
+        "content/posts/y.md:4:1: warning: 'tags' is split at its spaces into 2 tags, as Jekyll does: x, y\n"
+        '     4 | tags = "x y"\n'
+        "       | ^\n"
+        "  hint: write a list to keep 'x y' as one tag: tags = [\"x y\"]\n",
+    ),
     "every problem of every file at once": (
         {
-            "content/posts/a.md": "---\ntitle: a\ndate: yesterday\ntags: one\n---\n",
+            "content/posts/a.md": "---\ntitle: a\ndate: yesterday\ntags: 3\n---\n",
             "content/posts/b.md": "---\ntitle: b\ndate: 2025-01-01\ndraft: maybe\n---\n",
         },
         "content/posts/a.md:3:1: error: date 'yesterday' is not a date\n"
         "     3 | date: yesterday\n"
         "       | ^\n"
         + DATE_HINT +
-        "content/posts/a.md:4:1: error: 'tags' must be a list, not text\n"
-        "     4 | tags: one\n"
+        "content/posts/a.md:4:1: error: 'tags' must be a list, not a number\n"
+        "     4 | tags: 3\n"
         "       | ^\n"
-        "  hint: write tags: [one]\n"
+        "  hint: write tags: [3]\n"
         "content/posts/b.md:4:1: error: 'draft' must be true or false, not 'maybe'\n"
         "     4 | draft: maybe\n"
         "       | ^\n",

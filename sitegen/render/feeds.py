@@ -130,6 +130,8 @@ def _json_item(post: Post, config: Config) -> dict[str, Any]:
         item["image"] = _absolute_ref(post.image, url)
     if post.tag_names:
         item["tags"] = item_terms(post)
+    if author := own_author(post, config):
+        item["authors"] = [{key: value for key, value in author.items() if key != "email"}]
     return item
 
 
@@ -144,6 +146,20 @@ def item_html(post: Post, url: str) -> str:
 
 _ALIGN_STYLES = {name: style for style, name in TABLE_ALIGN_CLASSES.items()}
 _ALIGNED_CELL = re.compile(f'<(th|td) class="({"|".join(_ALIGN_STYLES)})"')
+
+
+def own_author(post: Post, config: Config) -> dict[str, str] | None:
+    """A post's own author, when it is not the site's: name, and the page (absolute) and email address when known;
+    None for the site's author, whom the feed names once for every item."""
+    name = post.doc.author
+    if not name or name == config.author.name:
+        return None
+    author = {"name": feed_title(name, config.author.name)}
+    if post.doc.author_url:
+        author["url"] = _absolute_ref(post.doc.author_url, absolute_url(config, post.url))
+    if post.doc.author_email:
+        author["email"] = xml_text(post.doc.author_email)
+    return author
 
 
 def _json_author(config: Config) -> dict[str, str]:

@@ -20,6 +20,7 @@ from .feeds import (
     feed_title,
     item_html,
     item_terms,
+    own_author,
     render_json_feed,
     site_feed_set,
     site_title,
@@ -28,6 +29,7 @@ from .feeds import (
 
 THREAD_NS = "http://purl.org/syndication/thread/1.0"
 SLASH_NS = "http://purl.org/rss/1.0/modules/slash/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -84,11 +86,15 @@ def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
     entry.content(item_html(post, url), type="html")
     for term in item_terms(post):
         entry.category(term=term)
+    author = own_author(post, config)
+    if author:  # Atom's <author>; RSS's <author> only with an address, else the RSS extras add <dc:creator>
+        entry.author({"uri" if key == "url" else key: value for key, value in author.items()})
     mailto = reply_mailto(config.author.email, feed_title(post.title, post.slug), url)
     if mailto or config.reply_form:  # without an address to write to, the post's reply form is the way to reply
         entry.comments(mailto or f"{url}#replies")
     extras = {"mailto": mailto, "page": f"{url}#replies", "count": len(post.replies),
-              "lang": post.lang if post.lang != config.language else None}
+              "lang": post.lang if post.lang != config.language else None,
+              "creator": author["name"] if author and "email" not in author else None}
     entry.sitegen_atom.extras = extras
     entry.sitegen_rss.extras = extras
 
@@ -125,7 +131,9 @@ class _AtomEntryExtras(BaseEntryExtension):  # type: ignore[misc]  # feedgen has
 
 
 class _RssItemExtras(BaseEntryExtension):  # type: ignore[misc]  # feedgen has no types
-    """The number of replies a post has, as `<slash:comments>` (what feed readers show beside `<comments>`)."""
+    """The number of replies a post has, as `<slash:comments>` (what feed readers show beside `<comments>`), and a
+    post's own author without an address as `<dc:creator>` (RSS's `<author>` must be one; both at once confuse
+    readers: feedparser merges them into one garbled name)."""
 
     def __init__(self) -> None:
         self.extras: dict[str, Any] = {}
@@ -133,4 +141,6 @@ class _RssItemExtras(BaseEntryExtension):  # type: ignore[misc]  # feedgen has n
     def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.extras.get("count"):  # the validator wants a positive number here, so none when there is none
             etree.SubElement(item, f"{{{SLASH_NS}}}comments").text = str(self.extras["count"])
+        if self.extras.get("creator"):  # declared here, so feeds without one stay as they were
+            etree.SubElement(item, f"{{{DC_NS}}}creator", nsmap={"dc": DC_NS}).text = self.extras["creator"]
         return item

@@ -77,7 +77,8 @@ def blog_posting(site: Site, post: Post, absolute: Any, image: Image | None, aut
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "inLanguage": post.lang,
-        "author": person(config, post.doc.author, author_url),
+        "author": person(config, post.doc.author, author_url,
+                         absolute(urljoin(post.url, post.doc.author_url)) if post.doc.author_url else None),
         "publisher": person(config, None, author_url),
         "isPartOf": {"@type": "Blog", "name": config.title, "url": absolute("/")},
         "wordCount": post.words,
@@ -100,10 +101,11 @@ def blog(site: Site, absolute: Any, author_url: str) -> dict[str, Any]:
             "author": person(config, None, author_url)}
 
 
-def person(config: Config, name: str | None, author_url: str) -> dict[str, Any]:
-    """The author as a schema.org Person: the site's author, or the post's own `author:` name."""
+def person(config: Config, name: str | None, author_url: str, own_url: str | None = None) -> dict[str, Any]:
+    """The author as a schema.org Person: the site's author, or the post's own author (`name`, and their page
+    `own_url` when it is known)."""
     if name and name != config.author.name:
-        return {"@type": "Person", "name": name}
+        return {"@type": "Person", "name": name, **({"url": own_url} if own_url else {})}
     data: dict[str, Any] = {"@type": "Person", "name": config.author.name, "url": author_url}
     if config.author.links:
         data["sameAs"] = [href for _, href in config.author.links]

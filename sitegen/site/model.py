@@ -97,6 +97,11 @@ class Post:
         return self.doc.image
 
     @property
+    def image_alt(self) -> str | None:
+        """What `image` shows, for those who cannot see it (the front matter's `image: {alt: ...}`)."""
+        return self.doc.image_alt
+
+    @property
     def aliases(self) -> tuple[str, ...]:
         return self.doc.aliases
 

@@ -121,29 +121,69 @@ def _loop(path: Path) -> SourceError:
 
 
 def discover_sources(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
-    """Every post and page under `root/content`, in a stable order, and the problems found looking for them."""
+    """Every post and page under `root/content`, in a stable order, and the problems found looking for them.
+
+    A folder with an `index.md` is a bundle: the index is the post, the rest its files. Other folders of posts are
+    walked into (Hugo's sections, `2019/`), with the care `walk_files` takes: no loops, no links out of the site, at
+    most MAX_FOLDER_DEPTH deep. A name starting with '_' (Hugo's `_index.md`, Jekyll's `_drafts`) is left out."""
     found: list[SourceFile] = []
     problems: list[SourceError] = []
+    roots = [os.path.realpath(root)]
     for kind in KINDS:
-        folder = root / CONTENT_DIR / kind
-        for entry in list_folder(folder, problems):
-            index = None
-            if entry.name.startswith("_"):
-                continue
-            if entry.is_dir:
-                index = next((entry.path / f"index{s}" for s in MARKDOWN_SUFFIXES
-                              if (entry.path / f"index{s}").is_file()), None)
-                if index is None:
+        top = root / CONTENT_DIR / kind
+        pending: list[tuple[Path, tuple[str, ...]]] = [(top, (os.path.realpath(top),))]
+        followed = 0
+        while pending:
+            folder, above = pending.pop()
+            inner: list[tuple[Path, tuple[str, ...]]] = []
+            for entry in list_folder(folder, problems):
+                index = None
+                if entry.name.startswith("_"):
                     continue
-            elif os.path.splitext(entry.name)[1].lower() not in MARKDOWN_SUFFIXES:
-                continue
-            if (problem := name_problem(entry.path, folder=entry.is_dir)) is not None:
-                problems.append(problem)
-            elif index is None:
-                found.append(SourceFile(entry.path, kind))
-            else:
-                found.append(SourceFile(index, kind, entry.path, walk_files(entry.path, [root], problems, index)))
+                if entry.is_dir:
+                    index = next((entry.path / f"index{s}" for s in MARKDOWN_SUFFIXES
+                                  if (entry.path / f"index{s}").is_file()), None)
+                    if index is None:
+                        if kind == "posts" and (below := _folder_below(entry, above, roots, problems)):
+                            followed += entry.is_link
+                            if followed > MAX_LINKED_FOLDERS:
+                                problems.append(SourceError(top, f"more than {MAX_LINKED_FOLDERS} links to folders "
+                                                            "are followed in this folder",
+                                                            hint="link fewer folders, or copy them"))
+                                pending, inner = [], []
+                                break
+                            inner.append((entry.path, below))
+                        continue
+                elif os.path.splitext(entry.name)[1].lower() not in MARKDOWN_SUFFIXES:
+                    continue
+                if (problem := name_problem(entry.path, folder=entry.is_dir)) is not None:
+                    problems.append(problem)
+                elif index is None:
+                    found.append(SourceFile(entry.path, kind))
+                else:
+                    found.append(SourceFile(index, kind, entry.path, walk_files(entry.path, [root], problems, index)))
+            pending.extend(reversed(inner))  # folders in order of their names, depth first
     return found, problems
+
+
+def _folder_below(entry: Entry, above: tuple[str, ...], roots: Sequence[str],
+                  problems: list[SourceError]) -> tuple[str, ...] | None:
+    """The resolved folders down to the folder `entry` (found in the folder `above[-1]`), when it may be walked
+    into; None, and the reason in `problems`, when it may not."""
+    if (problem := name_problem(entry.path, folder=True)) is not None:
+        problems.append(problem)
+        return None
+    real = os.path.realpath(entry.path) if entry.is_link else os.path.join(above[-1], entry.name)
+    if entry.is_link and not _within(real, roots):
+        problems.append(_outside(entry.path, real))
+    elif real in above:
+        problems.append(_loop(entry.path))
+    elif len(above) > MAX_FOLDER_DEPTH:
+        problems.append(SourceError(entry.path, f"folders nested more than {MAX_FOLDER_DEPTH} deep",
+                                    hint="nest them less deeply"))
+    else:
+        return (*above, real)
+    return None
 
 
 REDIRECTS = "_redirects"

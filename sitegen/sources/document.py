@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -12,11 +13,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..errors import SourceError
-from ..text import slugify
+from ..text import slugify, strip_tags
 from .config import url_problem
 from .decode import read_source_text
 from .discover import SourceFile
-from .yamlio import YamlMapping, parse_yaml_mapping
+from .frontmatter import FrontMatter, read_front_matter
 
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _UNSAFE_SLUG = re.compile(r"[/\\?#%<>:\"|*\x00-\x1f\x7f]|^\.|\.\.")
@@ -25,8 +26,20 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
 """A well-formed BCP 47 tag (it goes into lang="", xml:lang and hreflang attributes)."""
 MAX_SLUG_BYTES = 200
 """A slug is a folder name, which file systems cap at 255 bytes."""
-_KNOWN_KEYS = frozenset({"title", "date", "updated", "slug", "tags", "keywords", "categories", "description",
-                         "draft", "lang", "aliases", "author", "image", "layout", "template"})
+_DESCRIPTION_KEYS = ("description", "excerpt", "summary")
+"""Keys that give a post's description, the first present winning: Jekyll's `excerpt`, Hugo's `summary`."""
+_UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
+"""Keys that give the date a post was last changed: Hugo's `lastmod`, jekyll-last-modified-at's, Pelican's."""
+_IMAGE_PATH_KEYS = ("path", "src", "url", "image", "feature", "thumb", "teaser")
+"""Keys of an `image:` mapping that give the image's path, in the order themes write them."""
+_AUTHOR_NAME_KEYS = ("name", "display_name", "login")
+"""Keys of an `author:` mapping that give the name (jekyll-import writes WordPress's display_name and login)."""
+_KNOWN_KEYS = frozenset({"title", "date", "updated", "slug", "tags", "keywords", "categories", "category",
+                         "description", "draft", "published", "lang", "aliases", "author", "authors", "image",
+                         "layout", "template", *_DESCRIPTION_KEYS, *_UPDATED_KEYS})
+_EMAIL = re.compile(r"[^@\s<>()\"]+@[^@\s<>()\"]+")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARK = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)|^[ \t]*(?:#{1,6}|>)[ \t]+", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +58,7 @@ class Document:
     lang: str | None
     aliases: tuple[str, ...]
     author: str | None
+    """The post's own author's name (`author:`, `author: {name: ...}` or Hugo's `authors:`), None for the site's."""
     image: str | None
     template: str | None
     """A template of the theme to render this document with, instead of post.html or page.html."""
@@ -55,6 +69,12 @@ class Document:
     """Front matter keys sitegen does not know, kept for templates (`post.extra.audio`)."""
     dated_by_mtime: bool = False
     """The front matter has no date: the file's modification time stands in, so the document depends on it."""
+    author_url: str | None = None
+    """The post's own author's page (`author: {url: ...}`)."""
+    author_email: str | None = None
+    """The post's own author's address (`author: {email: ...}`), for the feeds' RSS `<author>`."""
+    image_alt: str | None = None
+    """The text of `image:` for those who cannot see it (`image: {path: ..., alt: ...}`)."""
 
     @property
     def path(self) -> Path:
@@ -95,32 +115,34 @@ def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int, Sou
 def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Document | None, list[SourceError]]:
     """Validate the front matter of `text`; return the document, or None when it cannot be built."""
     path = source.path
-    front, body, body_line, error = split_front_matter(text, path)
-    if error:
-        return None, [error]
-    doc, errors = parse_yaml_mapping(front or "", path, first_line=2)
+    doc, errors = read_front_matter(text, path)
     if doc is None:
         return None, errors
     fields = _Fields(doc, path, zone, errors)
     name_date, name_slug = _name_parts(source, zone)
     slug = fields.slug() or name_slug
+    author, author_url, author_email = fields.author()
+    image, image_alt = fields.image()
     document = Document(
         source=source,
         title=fields.text("title"),
         slug=slug,
-        date=fields.date("date") or name_date,
-        updated=fields.date("updated"),
+        date=fields.date("date") or fields.published_date() or name_date,  # Hugo's publishDate alias
+        updated=fields.first_date(_UPDATED_KEYS),
         tags=fields.tags(),
-        description=fields.text("description"),
-        draft=fields.flag("draft"),
+        description=fields.description(),
+        draft=fields.flag("draft") or (fields.published_date() is None and not fields.flag("published", default=True)),
         lang=fields.language(),
         aliases=fields.aliases(),
-        author=fields.text("author"),
-        image=fields.image(),
+        author=author,
+        image=image,
         template=fields.template(),
-        body=body,
-        body_line=body_line,
+        body=doc.body,
+        body_line=doc.body_line,
         extra={k: v for k, v in doc.values.items() if k not in _KNOWN_KEYS},
+        author_url=author_url,
+        author_email=author_email,
+        image_alt=image_alt,
     )
     if document.date is None and source.kind == "posts" and "date" not in doc.values:
         document = _dated_by_file(document, zone, errors)
@@ -162,16 +184,24 @@ def _name_parts(source: SourceFile, zone: ZoneInfo) -> tuple[datetime | None, st
 class _Fields:
     """Typed access to front matter values; each misfit is recorded as an error at its line."""
 
-    doc: YamlMapping
+    doc: FrontMatter
     path: Path
     zone: ZoneInfo
     errors: list[SourceError]
 
     def _error(self, key: str, message: str, hint: str | None = None) -> None:
-        self.errors.append(SourceError(self.path, message, self.doc.line(key), 1, hint))
+        """An error at the line of `key` (dotted for a key of a mapping; the line of the mapping when it is not
+        known)."""
+        self.errors.append(SourceError(self.path, message, self._line(key), 1, hint))
+
+    def _line(self, key: str) -> int | None:
+        return self.doc.line(key) or self.doc.line(key.partition(".")[0])
 
     def text(self, key: str) -> str | None:
-        value = self.doc.values.get(key)
+        return self.text_value(key, self.doc.values.get(key))
+
+    def text_value(self, key: str, value: Any) -> str | None:
+        """`value`, found at `key` (dotted for a key of a mapping), as text."""
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float, date)):
@@ -179,12 +209,12 @@ class _Fields:
             return None
         if not isinstance(value, str):
             self.errors.append(SourceError(self.path, f"'{key}' is {_kind(value)} ({value}); using it as text",
-                                           self.doc.line(key), 1, f"quote it to say it is text: {key}: \"{value}\"",
+                                           self._line(key), 1, f"quote it to say it is text: {key}: \"{value}\"",
                                            severity="warning"))
         return str(value).strip() or None
 
-    def flag(self, key: str) -> bool:
-        value = self.doc.values.get(key, False)
+    def flag(self, key: str, *, default: bool = False) -> bool:
+        value = self.doc.values.get(key, default)
         if not isinstance(value, bool):
             shown = _kind(value) if isinstance(value, (list, dict)) else repr(value)
             self._error(key, f"'{key}' must be true or false, not {shown}")
@@ -202,6 +232,23 @@ class _Fields:
             self._error(key, wrong, "use YYYY-MM-DD, or YYYY-MM-DD HH:MM with an optional time zone such as +03:00")
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
+
+    def first_date(self, keys: tuple[str, ...]) -> datetime | None:
+        """The date of the first of `keys` the front matter has."""
+        return next((self.date(key) for key in keys if self.doc.values.get(key) is not None), None)
+
+    def published_date(self) -> datetime | None:
+        """Hugo reads a date in `published:` as the date of publication (Jekyll's `published: false` is a flag)."""
+        value = self.doc.values.get("published")
+        return self.date("published") if isinstance(value, (date, str)) and _to_datetime(value) else None
+
+    def description(self) -> str | None:
+        """`description:`, else Jekyll's `excerpt:` or Hugo's `summary:` as plain text (they may hold Markdown)."""
+        key = next((key for key in _DESCRIPTION_KEYS if self.doc.values.get(key) is not None), None)
+        value = self.text(key) if key else None
+        if value is None or key == "description":
+            return value
+        return " ".join(_MARKDOWN_MARK.sub("", _MARKDOWN_LINK.sub(r"\1", strip_tags(value))).split()) or None
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.doc.values.get(key)
@@ -229,22 +276,78 @@ class _Fields:
         return aliases
 
     def tags(self) -> tuple[str, ...]:
-        tags: list[str] = list(self.strings("tags"))
-        for key in ("keywords", "categories"):  # what Jekyll, Hugo and HTML meta carry; a string is comma-separated
+        """`tags:`, `categories:` and `category:` (Jekyll, Hugo) and `keywords:` (HTML's meta), as one list."""
+        tags: list[str] = []
+        for key in ("tags", "categories", "category", "keywords"):
             value = self.doc.values.get(key)
             if isinstance(value, str):
-                tags.extend(part.strip() for part in re.split(r"[,،]", value) if part.strip())
+                tags.extend(self._split_tags(key, value))
             elif value is not None:
                 tags.extend(self.strings(key))
         return tuple(dict.fromkeys(" ".join(tag.split()) for tag in tags))
 
-    def image(self) -> str | None:
-        value = self.text("image")
-        if value is not None and (problem := url_problem(value, paths=True)):
-            self._error("image", f"image {value!r} {problem}", "a file beside the post, such as cover.jpg, or an "
+    def _split_tags(self, key: str, value: str) -> list[str]:
+        """Tags written as one text: split at commas when it has one; else `category:` is one tag, and `tags:` and
+        `categories:` are split at spaces as Jekyll does (a warning says so); `keywords:` are always comma-separated
+        (HTML's meta)."""
+        if re.search(r"[,،]", value) or key in ("category", "keywords"):
+            return [part.strip() for part in re.split(r"[,،]", value) if part.strip()]
+        parts = value.split()
+        if len(parts) > 1:
+            whole = " ".join(parts)
+            self.errors.append(SourceError(
+                self.path, f"'{key}' is split at its spaces into {len(parts)} tags, as Jekyll does: "
+                + ", ".join(parts), self._line(key), 1,
+                f"write a list to keep '{whole}' as one tag: " + _list_of(self.doc.format, key, whole),
+                severity="warning"))
+        return parts
+
+    def image(self) -> tuple[str | None, str | None]:
+        """The post's image and its alternative text: `image: cover.jpg`, or a mapping of themes' keys
+        (`image: {path: cover.jpg, alt: ...}`, So Simple's `feature:`, Hugo themes' `src:`)."""
+        value = self.doc.values.get("image")
+        key, alt = "image", None
+        if isinstance(value, dict):
+            key = next((f"image.{k}" for k in _IMAGE_PATH_KEYS if value.get(k) is not None), "image")
+            alt = self.text_value("image.alt", value.get("alt"))
+            if key == "image":
+                self.errors.append(SourceError(self.path, "'image' has no path; the post is shown without one",
+                                               self.doc.line("image"), 1, "give it one of: "
+                                               + ", ".join(_IMAGE_PATH_KEYS), severity="warning"))
+                return None, None
+            value = value[key.partition(".")[2]]
+        path = self.text_value(key, value)
+        if path is not None and (problem := url_problem(path, paths=True)):
+            self._error(key, f"image {path!r} {problem}", "a file beside the post, such as cover.jpg, or an "
                         "https:// address")
-            return None
-        return value
+            return None, None
+        return path, alt if path else None
+
+    def author(self) -> tuple[str | None, str | None, str | None]:
+        """The post's own author: (name, page, email address). `author:` is a name or a mapping (name, url,
+        email); Hugo's `authors:` a list of names, shown together."""
+        value = self.doc.values.get("author")
+        if value is None and self.doc.values.get("authors") is not None:
+            names = self.strings("authors") if not isinstance(self.doc.values["authors"], str) else (
+                self.text("authors"),)
+            return ", ".join(name for name in names if name) or None, None, None
+        if not isinstance(value, dict):
+            return self.text_value("author", value), None, None
+        key = next((f"author.{k}" for k in _AUTHOR_NAME_KEYS if value.get(k) is not None), "author.name")
+        name = self.text_value(key, value.get(key.partition(".")[2]))
+        url = self.text_value("author.url", value.get("url"))
+        if url is not None and (problem := url_problem(url, paths=True)):
+            self._error("author.url", f"author.url {url!r} {problem}", "the author's page, such as https://…")
+            url = None
+        email = self.text_value("author.email", value.get("email"))
+        if email is not None and not _EMAIL.fullmatch(email):
+            self._error("author.email", f"author.email {email!r} is not an email address", "such as jane@example.org")
+            email = None
+        if name is None:
+            self.errors.append(SourceError(self.path, "'author' has no name; the site's author is shown",
+                                           self.doc.line("author"), 1, "add name: under author:", severity="warning"))
+            return None, None, None
+        return name, url, email
 
     def language(self) -> str | None:
         value = self.text("lang")
@@ -269,6 +372,15 @@ class _Fields:
             self._error("slug", problem, f"try slug: {shorter or 'my-post'}")
             return None
         return value
+
+
+def _list_of(kind: str, key: str, value: str) -> str:
+    """A one-item list as the front matter's format writes it."""
+    if kind == "toml":
+        return f"{key} = [{json.dumps(value, ensure_ascii=False)}]"
+    if kind == "json":
+        return f"{json.dumps(key)}: [{json.dumps(value, ensure_ascii=False)}]"
+    return f"{key}: [{value}]"
 
 
 def slug_problem(slug: str) -> str | None:

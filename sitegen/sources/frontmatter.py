@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
-from .yamlio import parse_yaml_mapping
+from ..text import clean_inline, describe_char, find_unwanted
+from .yamlio import MAX_DEPTH, parse_yaml_mapping
 
 _OPENER = re.compile(r"---([A-Za-z]*)[ \t]*")
+_JSON_START = re.compile(r"\{\s*[\"}]")
+"""A leading `{` begins JSON front matter only when a key (or nothing) follows: `{{< x >}}` and `{%` are body."""
 _HEADER = re.compile(r"([A-Za-z][A-Za-z0-9_ -]{0,30}):[ \t]+\S")
 _HEADER_KEYS = frozenset({"title", "date", "modified", "tags", "category", "slug", "author", "authors", "summary",
                           "status", "lang", "save_as", "url"})
@@ -49,17 +52,17 @@ def read_front_matter(text: str, path: Path) -> tuple[FrontMatter | None, list[S
         kind = opener.group(1).lower() or "yaml"
         if kind not in ("yaml", "json"):
             return None, [SourceError(path, f"front matter in {kind!r} is not read by sitegen", 1, 1,
-                                      hint="write it as YAML between '---' lines (sitegen import converts "
-                                           "Eleventy's JavaScript front matter it can evaluate)")]
+                                      hint="write its values as YAML between '---' lines (sitegen does not run "
+                                           "JavaScript)")]
         return _fenced(text, path, "---", kind)
     if first.rstrip() == "+++":
         return _fenced(text, path, "+++", "toml")
-    if text.startswith("{"):
+    if _JSON_START.match(text):
         return _leading_json(text, path)
     if _is_header_block(text):
         return None, [SourceError(path, "this file starts with 'Key: value' metadata lines (Pelican's or "
                                         "MultiMarkdown's), which sitegen does not read", 1, 1,
-                                  hint="run 'sitegen import' on the blog, or put the keys between '---' lines")]
+                                  hint="put these lines between two '---' lines, as YAML front matter")]
     return FrontMatter({}, "none", text, 1), []
 
 
@@ -81,8 +84,10 @@ def _fenced(text: str, path: Path, fence: str, kind: str) -> tuple[FrontMatter |
         try:
             values = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
-            return None, [_toml_error(path, exc)]
-        return FrontMatter(values, "toml", body, body_line, _key_lines(raw, 2, _TOML_KEY)), []
+            return None, [_toml_error(path, exc, raw)]
+        except RecursionError:
+            return None, [SourceError(path, "TOML front matter nests too deeply", 2)]
+        return _checked(values, "toml", path, body, body_line, _toml_key_lines(raw, 2))
     return _json(raw, path, 2, body, body_line)
 
 
@@ -91,6 +96,8 @@ def _leading_json(text: str, path: Path) -> tuple[FrontMatter | None, list[Sourc
         _, end = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError as exc:
         return None, [SourceError(path, f"JSON front matter cannot be read: {exc.msg}", exc.lineno, exc.colno)]
+    except RecursionError:
+        return None, [SourceError(path, "JSON front matter nests too deeply", 1, 1)]
     rest = text[end:]
     newline = rest.find("\n")
     if rest[: newline if newline >= 0 else len(rest)].strip():
@@ -110,28 +117,124 @@ def _json(raw: str, path: Path, first_line: int, body: str,
     except RecursionError:
         return None, [SourceError(path, "JSON front matter nests too deeply", first_line)]
     if not isinstance(values, dict):
-        return None, [SourceError(path, "JSON front matter must be an object of keys", first_line)]
-    return FrontMatter(values, "json", body, body_line, _key_lines(raw, first_line, _JSON_KEY)), []
+        return None, [SourceError(path, "JSON front matter must be an object of keys", first_line, 1,
+                                  hint='write {"key": "value", ...}')]
+    return _checked(values, "json", path, body, body_line, _json_key_lines(raw, first_line))
 
 
-_TOML_KEY = re.compile(r"^[ \t]*(?:\[+[ \t]*)?[\"']?([A-Za-z0-9_-]+)", re.MULTILINE)
-_JSON_KEY = re.compile(r"\"((?:[^\"\\]|\\.)*)\"[ \t]*:")
+def _checked(values: dict[str, Any], kind: str, path: Path, body: str, body_line: int,
+             lines: dict[str, int]) -> tuple[FrontMatter | None, list[SourceError]]:
+    """TOML or JSON values held to what YAML front matter is held to: nesting at most MAX_DEPTH deep, strings
+    cleaned of control characters and bidi overrides (each key's first change a warning)."""
+    if _depth(values) > MAX_DEPTH:
+        return None, [SourceError(path, f"values nested more than {MAX_DEPTH} levels deep", body_line - 1)]
+    changed: dict[str, str] = {}
+    clean = {clean_inline(key): _clean(value, key, changed) for key, value in values.items()}
+    errors = [SourceError(path, f"'{key}' contains {describe_char(char)}; removed or made an isolate",
+                          lines.get(key), 1, hint="invisible characters can make text read differently from what it is",
+                          severity="warning") for key, char in changed.items()]
+    return FrontMatter(clean, kind, body, body_line, lines), errors
 
 
-def _key_lines(raw: str, first_line: int, pattern: re.Pattern[str]) -> dict[str, int]:
-    """The line of the first place each key is written (top-level keys come first in practice)."""
+def _depth(value: Any) -> int:
+    """How deep lists and mappings nest in `value`, counted without recursion (JSON may nest ~1000 deep)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                pending.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _clean(value: Any, key: str, changed: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        if found := find_unwanted(value):
+            changed.setdefault(key, found.group())
+        elif any("\ud800" <= char <= "\udfff" for char in value):  # JSON's "\ud800"
+            changed.setdefault(key, next(c for c in value if "\ud800" <= c <= "\udfff"))
+        return clean_inline(value)
+    if isinstance(value, list):
+        return [_clean(item, key, changed) for item in value]
+    if isinstance(value, dict):
+        return {clean_inline(k): _clean(v, key, changed) for k, v in value.items()}
+    return value
+
+
+_TOML_LINE = re.compile(r"[ \t]*(\[\[?)?[ \t]*(\"[^\"\n]*\"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*([=.\]])")
+
+
+def _toml_key_lines(raw: str, first_line: int) -> dict[str, int]:
+    """The file line of each key: top-level keys by name, keys of a `[table]` as 'table.key'. Lines inside a
+    multi-line string are skipped."""
     lines: dict[str, int] = {}
-    for match in pattern.finditer(raw):
-        lines.setdefault(match.group(1), raw.count("\n", 0, match.start()) + first_line)
+    table = ""
+    in_string = None
+    for number, line in enumerate(raw.split("\n"), first_line):
+        if in_string:
+            if line.count(in_string) % 2:
+                in_string = None
+            continue
+        match = _TOML_LINE.match(line)
+        if match is None:
+            continue
+        key = match.group(2).strip("\"'")
+        if match.group(1) is None and match.group(3) == "]":  # the end of a list: '  "a"]'
+            continue
+        if match.group(1):
+            table = key
+            lines.setdefault(key, number)
+            continue
+        lines.setdefault(f"{table}.{key}" if table else key, number)
+        for quotes in ('"""', "'''"):
+            if line.count(quotes) % 2:
+                in_string = quotes
     return lines
 
 
-def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> SourceError:
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"[ \t\r\n]*:?|[{}\[\]]')
+
+
+def _json_key_lines(raw: str, first_line: int) -> dict[str, int]:
+    """The file line of each top-level key of a JSON object, and of keys one object down as 'outer.key'."""
+    lines: dict[str, int] = {}
+    parents: list[str] = []
+    """The key each open object or list is the value of ('' for the outermost)."""
+    key = ""
+    for token in _JSON_TOKEN.finditer(raw):
+        text = token.group()
+        if text in ("{", "["):
+            parents.append(key)
+        elif text in ("}", "]"):
+            del parents[-1:]
+        elif text.endswith(":"):
+            try:
+                key = str(json.loads(text[:-1]))
+            except ValueError:
+                continue
+            if 1 <= len(parents) <= 2:
+                name = key if len(parents) == 1 else f"{parents[1]}.{key}"
+                lines.setdefault(name, raw.count("\n", 0, token.start()) + first_line)
+    return lines
+
+
+def _toml_error(path: Path, exc: tomllib.TOMLDecodeError, raw: str) -> SourceError:
+    """The error tomllib reports, at its file line and column: Python 3.11 to 3.13 write the place into the message
+    ("(at line 2, column 5)", or "(at end of document)"); 3.14 also gives it as attributes."""
     message = str(exc)
     found = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    line, column = (int(found.group(1)) + 1, int(found.group(2))) if found else (None, None)
-    message = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "", message)
-    return SourceError(path, f"TOML front matter cannot be read: {message}", line, column)
+    line: int | None
+    column: int | None
+    if isinstance(getattr(exc, "lineno", None), int):  # Python 3.14
+        line, column = getattr(exc, "lineno"), getattr(exc, "colno")  # noqa: B009 - absent before 3.14
+    elif found:
+        line, column = int(found.group(1)), int(found.group(2))
+    else:  # at the end: the last line written
+        line, column = raw.count("\n") + 1, None
+    message = getattr(exc, "msg", None) or re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "",
+                                                  message)
+    return SourceError(path, f"TOML front matter cannot be read: {message}", line + 1, column)
 
 
 def _is_header_block(text: str) -> bool:
