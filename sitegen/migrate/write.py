@@ -28,7 +28,7 @@ from ..sources.yamlio import parse_yaml_mapping
 from ..text import slugify
 from .model import Entry, ImportedReply, Note, OldBlog
 
-FRONT_ORDER = ("title", "date", "updated", "description", "tags", "lang", "draft", "author", "image", "image_alt",
+FRONT_ORDER = ("title", "date", "updated", "description", "tags", "lang", "draft", "author", "image",
                "slug", "aliases")
 """sitegen's keys first, in the order an author reads them; the old blog's other keys follow as they were."""
 RESERVED_PAGE_SLUGS = frozenset({"tags", "archive", "follow", "thanks", "posts", "page", "_immutable"})
@@ -339,6 +339,11 @@ def _aliases(target: _Target, claimed: dict[str, _Target], notes: list[Note]) ->
 
 
 def _ordered(front: dict[str, object]) -> dict[str, object]:
+    """sitegen's keys first, in FRONT_ORDER; an image's alt text goes with it (`image: {path: ..., alt: ...}`)."""
+    front = dict(front)
+    alt = front.pop("image_alt", None)
+    if alt and isinstance(front.get("image"), str):
+        front["image"] = {"path": front["image"], "alt": alt}
     known = {key: front[key] for key in FRONT_ORDER if front.get(key) not in (None, "", [], ())}
     return known | {key: value for key, value in front.items() if key not in FRONT_ORDER and value is not None}
 
