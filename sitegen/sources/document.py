@@ -55,6 +55,8 @@ class Document:
     """Front matter keys sitegen does not know, kept for templates (`post.extra.audio`)."""
     dated_by_mtime: bool = False
     """The front matter has no date: the file's modification time stands in, so the document depends on it."""
+    image_line: int | None = None
+    """File line of the front matter's `image:` key, for diagnostics about the image."""
 
     @property
     def path(self) -> Path:
@@ -121,6 +123,7 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         body=body,
         body_line=body_line,
         extra={k: v for k, v in doc.values.items() if k not in _KNOWN_KEYS},
+        image_line=doc.line("image"),
     )
     if document.date is None and source.kind == "posts" and "date" not in doc.values:
         document = _dated_by_file(document, zone, errors)
