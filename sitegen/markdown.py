@@ -6,6 +6,7 @@ them (the highlighting stylesheet, made on every build, needs only Pygments' for
 from __future__ import annotations
 
 import html
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -374,6 +375,10 @@ class _Places:
         self.cells: dict[int, tuple[int, int] | None] = {}
         """id of a table cell's token -> where its text starts in its row's line and 1 when markdown-it took the
         backslash out of its escaped pipes, or None when it was not found."""
+        self.line_starts: dict[int, list[int]] = {}
+        """id of a block's token -> where each line of its text starts."""
+        self.shifts: dict[tuple[int, int], tuple[int, int] | None] = {}
+        """(id of a block's token, line of its text) -> what `_shift` found."""
         self.row_ends: dict[int, int] = {}
         """0-based line of a table row -> where the cells found so far end on it."""
 
@@ -402,14 +407,39 @@ class _Places:
                 return first + 1, None
             at, escaped = cell
             return first + 1, at + start + content.count("|", 0, start) * escaped + 1
-        number = first + content.count("\n", 0, start)
-        end = content.find("\n", start)
-        tail = content[start:] if end < 0 else content[start:end]
-        tail = tail.rstrip()
-        line = self.lines[number].rstrip() if number < len(self.lines) else ""
-        if not tail or not line.endswith(tail):
+        shift = self._shift(block, bisect_right(self._starts(block), start) - 1)
+        if shift is None or start + shift[1] < 0:
             return first + 1, None
-        return number + 1, len(line) - len(tail) + 1
+        return shift[0] + 1, start + shift[1] + 1
+
+    def _starts(self, block: Token) -> list[int]:
+        """Where each line of the block's text starts in it."""
+        starts = self.line_starts.get(id(block))
+        if starts is None:
+            starts, at = [0], block.content.find("\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = block.content.find("\n", at + 1)
+            self.line_starts[id(block)] = starts
+        return starts
+
+    def _shift(self, block: Token, index: int) -> tuple[int, int] | None:
+        """The 0-based body line of line `index` of the block's text, and what to add to a place in the text to have
+        its column on that line (0-based); None when the line, less its indentation, does not end that line."""
+        key = (id(block), index)
+        if key in self.shifts:
+            return self.shifts[key]
+        starts, content = self._starts(block), block.content
+        begin = starts[index]
+        text = content[begin:starts[index + 1] - 1] if index + 1 < len(starts) else content[begin:]
+        kept = text.strip()
+        number = (block.map[0] if block.map else 0) + index
+        line = self.lines[number].rstrip() if number < len(self.lines) else ""
+        shift = None
+        if kept and line.endswith(kept):
+            shift = number, len(line) - len(kept) - (begin + len(text) - len(text.lstrip()))
+        self.shifts[key] = shift
+        return shift
 
     def find_cell(self, cell: Token) -> None:
         """Find a table cell's text in its row, after the cells before it."""
@@ -436,6 +466,7 @@ _IMAGE_ATTRIBUTES = {("img", "src"), ("img", "srcset"), ("source", "srcset"), ("
 def _html_urls(text: str) -> list[tuple[int, str, bool]]:
     """The URLs in the attributes of the tags in raw HTML (href, src, each of a srcset, poster, data): where each
     starts in `text`, the URL, and whether it is an image."""
+    text = text[:text.rfind(">") + 1]  # after the last '>' no tag ends; html.parser would look for one from every '<'
     lowered = text.lower()
     if "=" not in text or not any(name in lowered for name in _URL_ATTRIBUTES):
         return []
