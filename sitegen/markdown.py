@@ -364,10 +364,10 @@ def _links(tokens: list[Token], source: str, env: dict[str, Any]) -> list[Link]:
 
 class _Places:
     """Turns a place in a block's text (`Token.content`, which lost the block's indentation, its `>` and list
-    markers, a table's pipes) into a line and column of the body. The part of the text's line from the place to its
-    end must end the source line (so several links with one target on a line each get their own column); a table
-    cell, which does not, is found in its row left to right. When the text cannot be found, the block's first line
-    stands, without a column."""
+    markers, a table's pipes) into a line and column of the body: each line of the text, less its indentation, must
+    end its source line, and a place keeps its distance from that end (so several links with one target on a line
+    each get their own column); a table cell, which does not end its row, is found in the row left to right. When
+    the text cannot be found, the block's first line stands, without a column."""
 
     def __init__(self, source: str) -> None:
         self.source = source
