@@ -559,11 +559,13 @@ CASES: dict[str, tuple[Files, str]] = {
     ),
     "broken links with --strict": (
         {"content/posts/x.md": POST + "---\nsee [the other post](/posts/nope/)\n\n![a photo](photo.jpg)\n"},
-        "content/posts/x.md:5: warning: link to /posts/nope/ leads to no page or file of this site\n"
+        "content/posts/x.md:5:5: warning: link to /posts/nope/ leads to no page or file of this site\n"
         "     5 | see [the other post](/posts/nope/)\n"
+        "       |     ^\n"
         "  hint: fix the address, or remove the link\n"
-        "content/posts/x.md:7: warning: image to photo.jpg leads to no page or file of this site\n"
+        "content/posts/x.md:7:1: warning: image to photo.jpg leads to no page or file of this site\n"
         "     7 | ![a photo](photo.jpg)\n"
+        "       | ^\n"
         "  hint: fix the address, or remove the link\n",
     ),
     # the configuration

@@ -389,7 +389,7 @@ def test_end_to_end_through_the_real_cli(tmp_path: Path) -> None:
     assert run_sitegen("build", "--source", root).returncode == 0
     strict = run_sitegen("build", "--source", root, "--strict")
     assert strict.returncode == 1
-    assert "content/posts/x.md:5: warning: link to /nowhere/ leads to no page or file of this site" in strict.stderr
+    assert "content/posts/x.md:5:1: warning: link to /nowhere/ leads to no page or file of this site" in strict.stderr
 
 
 def test_surrogate_escapes_in_yaml_become_the_character_they_mean(tmp_path: Path) -> None:

@@ -36,14 +36,23 @@ def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post
         words=rendered.words,
         reading_minutes=reading_minutes(rendered.words, lang),
         tag_names=doc.tags,
-        links=local_links(url, rendered.links),
+        links=local_links(url, rendered.links, front_matter_image(doc)),
     )
 
 
-def local_links(url: str, links: tuple[Link, ...]) -> tuple[LocalLink, ...]:
-    """The links of the post at `url` that lead into the site, each with the output paths that would satisfy it."""
+def front_matter_image(doc: Document) -> Link | None:
+    """The front matter's `image:` as a link of the body to check, on a line before the body's first (line 1 - n is
+    n lines above it: in the front matter), at the key."""
+    if doc.image is None:
+        return None
+    return Link(doc.image, (doc.image_line or 1) - doc.body_line + 1, 1, is_image=True)
+
+
+def local_links(url: str, links: tuple[Link, ...], image: Link | None = None) -> tuple[LocalLink, ...]:
+    """The links of the post at `url` (and its front matter's `image`) that lead into the site, each with the output
+    paths that would satisfy it."""
     found = []
-    for link in links:
+    for link in links if image is None else (image, *links):
         target = urlsplit(urljoin(f"https://site{url}", link.target))
         if target.netloc != "site" or urlsplit(link.target).scheme:
             continue

@@ -317,15 +317,24 @@ def _file_what(route: FileRoute) -> str:
 
 
 def check_links(site: Site, paths: Collection[str]) -> list[SourceError]:
-    """Warn about links and images in posts that point at no page or file of this site."""
+    """Warn about links and images in posts (in their Markdown, their raw HTML and the front matter's `image:`) that
+    point at no page or file of this site."""
     warnings = []
     for post in (*site.posts, *site.pages):
         for local in post.links:
             if any(path in paths for path in local.paths):
                 continue
             link = local.link
-            what = "image" if link.is_image else "link"
-            warnings.append(SourceError(
-                post.doc.path, f"{what} to {link.target} leads to no page or file of this site",
-                post.doc.body_line + link.line - 1, severity="warning", hint="fix the address, or remove the link"))
+            line = post.doc.body_line + link.line - 1
+            if link.line < 1:  # above the body: the front matter's image
+                message = f"image {link.target} in the front matter leads to no page or file of this site"
+                hint = "fix 'image:', or add the file (beside the post's index.md, or under static/)"
+            else:
+                what = "image" if link.is_image else "link"
+                message = f"{what} to {link.target} leads to no page or file of this site"
+                hint = "fix the address, or remove the link"
+                if link.defined_at is not None:
+                    hint = (f"its address is set by the reference on line {post.doc.body_line + link.defined_at - 1}: "
+                            "fix it there, or remove the link")
+            warnings.append(SourceError(post.doc.path, message, line, link.column, hint, severity="warning"))
     return warnings

@@ -75,6 +75,8 @@ class Document:
     """The post's own author's address (`author: {email: ...}`), for the feeds' RSS `<author>`."""
     image_alt: str | None = None
     """The text of `image:` for those who cannot see it (`image: {path: ..., alt: ...}`)."""
+    image_line: int | None = None
+    """File line of the front matter's `image:` key, for diagnostics about the image."""
 
     @property
     def path(self) -> Path:
@@ -143,6 +145,7 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         author_url=author_url,
         author_email=author_email,
         image_alt=image_alt,
+        image_line=doc.line("image"),
     )
     if document.date is None and source.kind == "posts" and "date" not in doc.values:
         document = _dated_by_file(document, zone, errors)
