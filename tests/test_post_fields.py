@@ -13,7 +13,7 @@ import mf2py
 
 from sitegen.sources.discover import MAX_FOLDER_DEPTH, discover_sources
 
-from .helpers import POST, Link, make_site, run_cli
+from .helpers import POST, Link, build_ok, make_site, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "front_matter"
 GUEST = ("---\ntitle: Guest post\ndate: 2025-03-02\nauthor:\n  name: Jane Guest\n  url: https://jane.example/\n"
@@ -166,3 +166,11 @@ def test_folders_of_posts_are_walked_with_care(tmp_path: Path) -> None:
     ]
     code, _, stderr = run_cli("build", "--source", root)
     assert code == 1 and "content/posts/out: error: this symbolic link leads out of the site" in stderr
+
+
+def test_a_title_from_the_file_name_keeps_its_case(tmp_path: Path) -> None:
+    """A post with neither a title nor a heading is titled by its file's name as written, not by its slug."""
+    root = make_site(tmp_path, {"content/posts/2019-05-02-Why_I-Moved-to-NixOS.md": "Just text, no heading.\n"})
+    build_ok(cwd=root)
+    page = (root / "public/posts/why-i-moved-to-nixos/index.html").read_text()
+    assert "<title>Why I Moved to NixOS" in page

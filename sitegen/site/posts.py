@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import unquote, urljoin, urlsplit
@@ -18,7 +19,7 @@ def make_post(doc: Document, rendered: RenderedMarkdown, config: Config) -> Post
     """Combine front matter and rendered Markdown into a post with its URL."""
     lang = doc.lang or config.language
     url = post_url(doc, config)
-    title = doc.title or rendered.first_heading or doc.slug.replace("-", " ")
+    title = doc.title or rendered.first_heading or name_title(doc)
     description = doc.description or truncate(strip_tags(rendered.summary_html))
     return Post(
         doc=replace(doc, body=""),  # rendered now: the Markdown is not kept
@@ -46,6 +47,14 @@ def front_matter_image(doc: Document) -> Link | None:
     if doc.image is None:
         return None
     return Link(doc.image, (doc.image_line or 1) - doc.body_line + 1, 1, is_image=True)
+
+
+def name_title(doc: Document) -> str:
+    """A title from the file's name, as the author wrote it ('2019-05-02-My-First-Post.md' -> 'My First Post'): the
+    slug is lower-cased, the name keeps its case."""
+    stem = doc.source.bundle.name if doc.source.bundle else doc.path.stem
+    words = " ".join(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem).replace("-", " ").replace("_", " ").split())
+    return words or doc.slug.replace("-", " ")
 
 
 def local_links(url: str, links: tuple[Link, ...], image: Link | None = None) -> tuple[LocalLink, ...]:
