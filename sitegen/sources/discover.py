@@ -246,29 +246,24 @@ def walk_files(folder: Path, inside: Sequence[Path], problems: list[SourceError]
         current, prefix, above = pending.pop()
         inner: list[tuple[Path, str, tuple[str, ...]]] = []
         for entry in list_folder(current, problems, hidden=True):
-            if not entry.is_dir and entry.name.startswith("."):
-                continue
-            if (problem := name_problem(entry.path, folder=entry.is_dir)) is not None:
-                problems.append(problem)
-                continue
-            real = os.path.realpath(entry.path) if entry.is_link else os.path.join(above[-1], entry.name)
-            if entry.is_link and not _within(real, roots):
-                problems.append(_outside(entry.path, real))
-            elif not entry.is_dir:
-                if entry.path != skip:
-                    found.append(prefix + entry.name)
-            elif real in above:
-                problems.append(_loop(entry.path))
-            elif len(above) > MAX_FOLDER_DEPTH:
-                problems.append(SourceError(entry.path, f"folders nested more than {MAX_FOLDER_DEPTH} deep",
-                                            hint="nest them less deeply"))
-            else:
+            if entry.is_dir:
+                below = _folder_below(entry, above, roots, problems)
+                if below is None:
+                    continue
                 followed += entry.is_link
                 if followed > MAX_LINKED_FOLDERS:
                     problems.append(SourceError(folder, f"more than {MAX_LINKED_FOLDERS} links to folders are "
                                                 "followed in this folder", hint="link fewer folders, or copy them"))
                     return ()
-                inner.append((entry.path, f"{prefix}{entry.name}/", (*above, real)))
+                inner.append((entry.path, f"{prefix}{entry.name}/", below))
+            elif entry.name.startswith("."):
+                continue
+            elif (problem := name_problem(entry.path)) is not None:
+                problems.append(problem)
+            elif entry.is_link and not _within(real := os.path.realpath(entry.path), roots):
+                problems.append(_outside(entry.path, real))
+            elif entry.path != skip:
+                found.append(prefix + entry.name)
         pending.extend(reversed(inner))  # folders in order of their names, depth first, as problems are reported
     return tuple(sorted(found, key=lambda relative: relative.split("/")))
 
