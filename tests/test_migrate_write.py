@@ -62,6 +62,15 @@ def test_a_new_site_takes_the_permalink_all_old_urls_fit(tmp_path: Path) -> None
     assert (root / "public/2019/05/one/index.html").is_file()
 
 
+def test_a_new_site_takes_the_shape_of_the_old_urls(tmp_path: Path) -> None:
+    root, _notes = imported(tmp_path, entry("one", "/post/one/"), entry("two", "/post/two/"), config=False)
+    assert "permalink: /post/{slug}/\n" in (root / "sitegen.yaml").read_text()
+    (tmp_path / "mixed").mkdir()
+    root, _notes = imported(tmp_path / "mixed", entry("one", "/post/one/"), entry("two", "/notes/two/"),
+                            config=False)
+    assert "permalink: /posts/{slug}/\n" in (root / "sitegen.yaml").read_text()
+
+
 def test_a_value_the_build_rejects_is_kept_under_another_key(tmp_path: Path) -> None:
     root, notes = imported(tmp_path, entry("x", "/x/", date="next tuesday"))
     assert notes == ["x.md: date 'next tuesday' is not a date: the value is kept as 'imported_date'; set 'date' by "

@@ -226,10 +226,27 @@ def _zone(name: str) -> str:
 
 
 def _fitting_permalink(targets: list[_Target]) -> str:
-    for pattern in PERMALINKS:
+    """The first pattern every post's old URLs include, of the usual ones and of the old URLs' own shapes
+    ('/post/x/' gives '/post/{slug}/')."""
+    for pattern in dict.fromkeys([*PERMALINKS, *filter(None, map(_shape, targets))]):
         if targets and all(_key(_fill(pattern, t)) in {_key(u) for u in t.entry.old_urls} for t in targets):
             return pattern
     return PERMALINKS[0]
+
+
+def _shape(target: _Target) -> str | None:
+    """The permalink pattern a post's first old URL has: its slug and date parts made fields; None when it is not
+    a folder URL ending in the slug."""
+    when = target.front.get("date")
+    path = _key(target.entry.old_urls[0]) if target.entry.old_urls else ""
+    parts = path.strip("/").split("/")
+    if not isinstance(when, date) or "?" in path or parts[-1] != target.slug:
+        return None
+    fields = {f"{when.year:04d}": "{year}", f"{when.month:02d}": "{month}", f"{when.day:02d}": "{day}"}
+    shaped = [fields.get(part, part) for part in parts[:-1]]
+    if any(re.search(r"[{}\s]", part) for part in shaped if part not in fields.values()):
+        return None
+    return "/" + "/".join([*shaped, "{slug}"]) + "/"
 
 
 def _fill(pattern: str, target: _Target) -> str:
