@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.dry_run:
         notes += write_plan(plan, root, force=args.force)
     report([_diagnostic(note) for note in notes], root)
-    print(summary(plan, root, args.dry_run))
+    print(summary(plan, root, args.dry_run, len(notes)))
     failed = plan.counts["refused"] > 0 or any(note.severity == "error" for note in notes)
     if not args.dry_run and not _builds(root):
         failed = True
@@ -54,11 +54,8 @@ def run(args: argparse.Namespace) -> int:
 def read_blog(generator: str, source: Path, uploads: Path | None) -> OldBlog:
     """The old blog at `source`, read by its generator's reader (each loaded only when asked for)."""
     module = importlib.import_module(f"sitegen.migrate.{generator}")
-    if generator == "wordpress":
-        blog: OldBlog = module.read_wordpress(source, uploads)
-        return blog
     reader = getattr(module, f"read_{generator}")
-    blog = reader(source)
+    blog: OldBlog = reader(source, uploads) if generator == "wordpress" else reader(source)
     return blog
 
 
@@ -81,7 +78,7 @@ def read_articles(files: list[Path]) -> OldBlog:
     return OldBlog("articles", files[0].parent if files else Path("."), tuple(entries), notes=tuple(notes))
 
 
-def summary(plan: ImportPlan, root: Path, dry_run: bool) -> str:
+def summary(plan: ImportPlan, root: Path, dry_run: bool, attention: int) -> str:
     """'imported from jekyll: 12 posts (2 drafts), 3 pages, ...' and how many notes need the author."""
     counts = plan.counts
     parts = [f"{counts['posts']} posts" + (f" ({counts['drafts']} drafts)" if counts["drafts"] else ""),
@@ -92,7 +89,6 @@ def summary(plan: ImportPlan, root: Path, dry_run: bool) -> str:
     if counts["refused"]:
         parts.append(f"{counts['refused']} not imported")
     verb = "would import" if dry_run else "imported"
-    attention = sum(1 for note in plan.notes)
     tail = f"; {attention} notes above need your attention" if attention else ""
     return f"{verb} from {plan.generator} into {shown(root)}: {', '.join(parts)}{tail}"
 

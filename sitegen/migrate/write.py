@@ -22,6 +22,7 @@ from ..site.urls import post_url
 from ..sources.config import CONFIG_NAMES, Config, parse_config
 from ..sources.discover import SourceFile
 from ..sources.document import Document, parse_document, slug_problem
+from ..sources.importer import code_lines
 from ..sources.language import detect_language
 from ..sources.replies import parse_reply
 from ..sources.yamlio import parse_yaml_mapping
@@ -102,7 +103,7 @@ def plan_import(blog: OldBlog, root: Path, config: Config | None
             continue
         target.url = post_url(document, config)
         valid.append(target)
-    new_urls = _url_map(valid, blog.settings.get("base_url", ""))
+    new_urls = _url_map(valid)
     claimed = {_key(t.url): t for t in valid}
     for target in valid:
         aliases = _aliases(target, claimed, notes)
@@ -275,8 +276,7 @@ def _validate(target: _Target, config: Config) -> Document | None:
         target.front[kept] = _as_text(value)
         target.notes.append(Note(target.entry.source, f"{failing[0].message}: the value is kept as '{kept}'; "
                                                       f"set '{key}' by hand if it matters"))
-    target.notes.append(Note(target.entry.source, "not imported: the build would reject it "
-                                                  f"({'; '.join(e.message for e in failing)})", severity="error"))
+    _refuse(target, failing)
     return None
 
 
@@ -285,10 +285,14 @@ def _validate_text(text: str, target: _Target, path: PurePosixPath, config: Conf
     document, errors = parse_document(text, SourceFile(config.root / Path(path), target.entry.kind), config.zone)
     failing = [e for e in errors if e.severity == "error"]
     if document is None or failing:
-        target.notes.append(Note(target.entry.source, "not imported: the build would reject it "
-                                                      f"({'; '.join(e.message for e in failing)})", severity="error"))
+        _refuse(target, failing)
         return None
     return document
+
+
+def _refuse(target: _Target, errors: list[SourceError]) -> None:
+    target.notes.append(Note(target.entry.source, "not imported: the build would reject it "
+                                                  f"({'; '.join(e.message for e in errors)})", severity="error"))
 
 
 def _key_at(text: str, line: int | None) -> str | None:
@@ -321,7 +325,7 @@ def _key(url: str) -> str:
     return f"{path}?{parts.query}" if parts.query else path
 
 
-def _url_map(targets: list[_Target], base_url: str) -> dict[str, str]:
+def _url_map(targets: list[_Target]) -> dict[str, str]:
     """Each old URL (as `_key` has it) -> the new URL of the post that lived there."""
     urls: dict[str, str] = {}
     for target in targets:
@@ -384,7 +388,6 @@ def _plain(value: object) -> object:
 
 _LINK_TARGET = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\b(?:href|src)=[\"'])([^\s)\"'>]+)",
                           re.MULTILINE)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def rewrite_links(body: str, new_urls: dict[str, str]) -> str:
@@ -404,18 +407,9 @@ def rewrite_links(body: str, new_urls: dict[str, str]) -> str:
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         return match.group(1) + new + fragment
 
-    out, fence = [], ""
-    for line in body.split("\n"):
-        opener = _FENCE.match(line)
-        if fence:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = ""
-            out.append(line)
-        elif opener:
-            fence = opener.group(1)
-            out.append(line)
-        else:
-            out.append(_LINK_TARGET.sub(swap, line))
+    lines = body.split("\n")
+    code = code_lines(lines)
+    out = [line if code[i] else _LINK_TARGET.sub(swap, line) for i, line in enumerate(lines)]
     return "\n".join(out)
 
 

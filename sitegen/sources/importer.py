@@ -177,7 +177,7 @@ def _describe(body: str) -> str:
 def _markdown_body(body: str, title: str, warnings: list[str]) -> tuple[str, str]:
     """(title, body): the title heading removed, headings shifted to start at `##`, blocks blank-separated."""
     lines = [line.rstrip() for line in body.split("\n")]
-    code = _code_lines(lines)
+    code = code_lines(lines)
     lines = [line if code[i] else _ARABIC_PUNCT_SPACE.sub(r"\1", line) for i, line in enumerate(lines)]
     heads = [(i, len(m[1]), _clean(m[2])) for i, line in enumerate(lines) if not code[i] and (m := _ATX.match(line))]
     drop = None
@@ -231,7 +231,7 @@ def _short_items(lines: list[str]) -> str:
     return markers.pop() if short and len(markers) == 1 else ""
 
 
-def _code_lines(lines: list[str]) -> list[bool]:
+def code_lines(lines: list[str]) -> list[bool]:
     """Which lines belong to fenced code blocks (fences included)."""
     flags, fence = [], ""
     for line in lines:
