@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     b = commands.add_parser("build", help="build the site into public/", description="Build the site.")
     _source_arg(b)
     b.add_argument("--output", "-o", type=Path, help="output folder (default: public/ in the site's root)")
+    b.add_argument("--base-url", metavar="URL", help="the address the site will be served from, instead of "
+                   "base_url (on Netlify, a deploy preview's own address is used by itself)")
+    b.add_argument("--preview", action="store_true", help="a preview deploy: drafts and future posts included and "
+                   "marked as such, every page kept out of search engines (Netlify deploy previews: by itself)")
     b.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     b.add_argument("--future", action="store_true", help="include posts dated in the future")
     b.add_argument("--strict", action="store_true", help="fail on warnings too (such as broken links)")

@@ -717,7 +717,8 @@ CASES: dict[str, tuple[Files, str]] = {
     "no configuration": (
         {"sitegen.yaml": None},
         "sitegen.yaml: error: no configuration file found\n"
-        "  hint: run sitegen in the site's root folder, or pass --source; it looks for sitegen.yaml or sitegen.yml\n",
+        "  hint: run sitegen in the site's root folder, or pass --source (it looks for sitegen.yaml or sitegen.yml); "
+        "to start a new blog here: sitegen init\n",
     ),
 }
 """A failing build's exact stderr (before the summary line) for each bad input."""

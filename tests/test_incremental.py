@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import sitegen.build.load
 import sitegen.build.run
 import sitegen.incremental.parse
 import sitegen.incremental.store
@@ -93,6 +94,9 @@ INPUT_CHANGES: dict[str, Callable[[Path, pytest.MonkeyPatch], object]] = {
     "code": lambda site, patch: (patch.setattr(sitegen.incremental.store, "__version__", "999.0"),
                                  patch.setattr(sitegen.render.pages, "text_direction", lambda lang: "ltr")),
     "configuration": lambda site, patch: edit(site / "sitegen.yaml", "title: مدونة الاختبار", "title: مدونة أخرى"),
+    "served": lambda site, patch: patch.setattr(  # another address with the same file: --base-url, a deploy preview
+        sitegen.build.load, "deployed_config", lambda config, _: dataclasses.replace(config, noindex=True,
+                                                                                     base_url="https://b.example/")),
     "templates": lambda site, patch: _add(site / "templates/partials/post_meta.html", "<p>{{ post.words }}</p>\n"),
     "translations": lambda site, patch: _add(site / "themes/default/i18n/ar.yaml", "read_more: تابع القراءة\n"),
     "share_image": lambda site, patch: _add_bytes(site / "static/social.png", _png(1000, 500)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -18,12 +18,13 @@ from ..progress import Stopwatch
 from ..render.plan import Plan, plan_site
 from ..site.assemble import assemble_site
 from ..site.model import Site
-from ..site.posts import is_published
+from ..site.posts import is_published, marked_scheduled
 from ..site.routes import check_links, claim_routes
 from ..sources.config import Config, load_config
 from ..sources.discover import discover_static
 from ..sources.replies import load_replies
 from ..sources.theme import ShareImage, Theme, Translations, find_theme, load_share_image, load_translations
+from .deploy import Deployment, deployed_config
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,9 @@ class SiteOptions:
     future: bool = False
     now: datetime | None = None
     """The build's clock; defaults to $SOURCE_DATE_EPOCH or the current time."""
+    deployment: Deployment = field(default_factory=Deployment)
+    """Where the site will be served, when not where the configuration says; a preview publishes drafts and future
+    posts."""
 
 
 class SourceParser(Protocol):
@@ -70,6 +74,7 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
     root = options.source
     with clock("configuration"), processing(root / "sitegen.yaml", "reading"):
         config, config_errors = load_config(root)
+        config = deployed_config(config, options.deployment)
         diagnostics.extend(config_errors)
         if output is not None and (error := check_output_dir(output, root)):
             diagnostics.add(error)
@@ -89,8 +94,10 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
         diagnostics.raise_if_errors()
     with clock("assembling"), processing(None, "assembling the site"):
         now = options.now or build_clock()
-        posts = [post for post, _ in parsed.results
-                 if post is not None and is_published(post, now, drafts=options.drafts, future=options.future)]
+        preview = options.deployment.preview
+        posts = [marked_scheduled(post, now) for post, _ in parsed.results
+                 if post is not None and is_published(post, now, drafts=options.drafts or preview,
+                                                      future=options.future or preview)]
         slugs = {post.slug for post, _ in parsed.results if post is not None and post.kind == "posts"}
         site, site_problems = assemble_site(config, posts, replies, slugs)
         diagnostics.extend(site_problems)

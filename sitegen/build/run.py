@@ -21,6 +21,7 @@ from ..output.stage import folder_identity, output_lock, recover_interrupted, st
 from ..parallel import fewer_collections
 from ..progress import Progress, Stopwatch
 from ..render.templates import create_environment
+from .deploy import Deployment
 from .load import LoadedSite, SiteOptions, load_site
 from .write import Written, write_site
 
@@ -41,10 +42,12 @@ class BuildOptions:
     """Keep parsed posts and page digests in .sitegen-cache/ beside the site."""
     workers: int | None = None
     """Worker processes (default: one per core)."""
+    deployment: Deployment = field(default_factory=Deployment)
+    """Where the site will be served, when the command line or the host says so."""
 
     @property
     def site(self) -> SiteOptions:
-        return SiteOptions(self.source, self.drafts, self.future, self.now)
+        return SiteOptions(self.source, self.drafts, self.future, self.now, self.deployment)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..build.deploy import Deployment, DeploymentError, find_deployment
 from ..build.run import BuildOptions, build
 from ..errors import BuildError, Stopped, UnfinishedUpdate
 from ..progress import Progress
@@ -20,8 +21,15 @@ from . import report, shown
 def run(args: argparse.Namespace) -> int:
     root: Path = args.source
     output = args.output or root / "public"
+    try:
+        deployment = find_deployment(args.base_url, args.preview, os.environ)
+    except DeploymentError as exc:
+        print(f"sitegen: {exc}", file=sys.stderr)
+        return 2
+    if deployment.host or deployment.preview:
+        print(_deployment_line(deployment), flush=True)
     options = BuildOptions(source=root, output=output, drafts=args.drafts, future=args.future, strict=args.strict,
-                           use_cache=not args.no_cache, workers=args.jobs)
+                           use_cache=not args.no_cache, workers=args.jobs, deployment=deployment)
     progress = _progress()
     try:
         with _stopped_by_signals() as stopped:
@@ -52,6 +60,17 @@ def run(args: argparse.Namespace) -> int:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<24} {seconds:8.3f} s")
     return 0
+
+
+def _deployment_line(deployment: Deployment) -> str:
+    """What the build was told about where it will be served, as the first line of its report."""
+    kind = deployment.host or "preview"
+    if deployment.base_url:
+        where = f"for {deployment.base_url}"
+    else:
+        where = f"for base_url, or {deployment.fallback_url} if sitegen.yaml has none"
+    what = "; drafts and future posts included and marked, pages not indexed" if deployment.preview else ""
+    return f"{kind}: building {where}{what}"
 
 
 @contextmanager

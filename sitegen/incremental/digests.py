@@ -35,6 +35,9 @@ class SiteInputs:
     """sitegen's code and version, and the versions of the libraries that shape its output."""
     configuration: bytes
     """The configuration file's bytes."""
+    served: bytes
+    """The base URL and whether pages are indexed, as the build uses them: the command line and the host (a deploy
+    preview's own address) change them without changing the file."""
     templates: bytes
     """Every template of the site and its themes (names and bytes)."""
     translations: bytes
@@ -42,7 +45,8 @@ class SiteInputs:
     share_image: bytes
     """The default sharing image's address and size in pixels (pages give them in og:image)."""
     site_shape: bytes
-    """Every post's and page's URL, title, dates, tags, language and draft flag: what any page may link or list."""
+    """Every post's and page's URL, title, dates, tags, language, draft flag and whether it is shown ahead of its
+    date: what any page may link or list."""
     assets: bytes
     """The fingerprinted names of the stylesheets and scripts pages link."""
 
@@ -67,6 +71,7 @@ def site_inputs(code: bytes, configuration: bytes, templates: bytes, translation
     return SiteInputs(
         code=code,
         configuration=configuration,
+        served=_digest(repr((site.config.base_url, site.config.noindex)).encode()),
         templates=templates,
         translations=_digest(json.dumps(translations, sort_keys=True, ensure_ascii=False, default=str).encode()),
         share_image=_digest(repr(share_image).encode()),
@@ -79,7 +84,8 @@ def site_shape(site: Site) -> bytes:
     """A digest of what any page may show of the whole site: every post's URL, title, dates, tags and language."""
     digest = hashlib.blake2b(digest_size=16)
     for post in (*site.posts, *site.pages):
-        fields = (post.url, post.title, post.date, post.updated, post.tag_names, post.lang, post.doc.draft)
+        fields = (post.url, post.title, post.date, post.updated, post.tag_names, post.lang, post.doc.draft,
+                  post.scheduled)
         digest.update(repr(fields).encode() + b"\0")
     return digest.digest()
 

@@ -26,7 +26,8 @@ def render_page(route: PageRoute, site: Site, env: jinja2.Environment,
     config = site.config
     context: dict[str, Any] = dict(
         site=site, url=route.url, title=route.title, description=route.description or config.description, lang=lang,
-        dir=text_direction(lang), canonical=absolute_url(config, route.url), indexed=route.indexed,
+        dir=text_direction(lang), canonical=absolute_url(config, route.url),
+        indexed=route.indexed and not config.noindex,
         feeds=feed_links(config), asset_urls=asset_urls or {})
     if route.post is not None:
         context["post"] = route.post

@@ -22,4 +22,8 @@ def render_sitemap(site: Site, urls: list[str]) -> bytes:
 
 
 def render_robots(site: Site) -> bytes:
+    """Crawlers are welcome and pointed at the sitemap; a site kept out of search engines (`noindex`, a preview
+    deploy) turns every crawler away."""
+    if site.config.noindex:
+        return b"User-agent: *\nDisallow: /\n"
     return f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(site.config, '/sitemap.xml')}\n".encode()

@@ -69,6 +69,8 @@ class Post:
     """Links and images in the body that point into the site, for link checking."""
     replies: tuple[Reply, ...] = ()
     """Replies the author accepted (content/replies/<slug>/), oldest first."""
+    scheduled: bool = False
+    """Dated after the build's clock, yet published (a preview): pages say when it will appear."""
 
     @property
     def content(self) -> str:

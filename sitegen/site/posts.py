@@ -77,3 +77,8 @@ def is_published(post: Post, now: datetime, *, drafts: bool, future: bool) -> bo
     if post.doc.draft and not drafts:
         return False
     return future or post.date is None or post.date <= now
+
+
+def marked_scheduled(post: Post, now: datetime) -> Post:
+    """`post`, marked as scheduled when it is dated after `now` (so a page that shows it ahead of time says so)."""
+    return replace(post, scheduled=True) if post.date is not None and post.date > now else post

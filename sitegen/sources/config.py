@@ -63,8 +63,12 @@ class Config:
     """A Webmention endpoint (e.g. webmention.io's); when set, every page links it."""
     reply_form: bool = True
     """Offer a reply form (Netlify Forms) under every post."""
+    noindex: bool = False
+    """Keep every page out of search engines (a staging site; preview deploys set it themselves)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form values for templates (`config.extra.x`)."""
+    given: frozenset[str] = frozenset()
+    """The keys the configuration file sets (the others are defaults)."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -74,7 +78,7 @@ class Config:
 _SCALARS: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "posts_per_page": int, "permalink": str, "theme": str, "feed_limit": int,
-    "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool,
+    "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool, "noindex": bool,
 }
 _AUTHOR_KEYS: dict[str, type] = {"name": str, "bio": str, "email": str, "image": str, "links": dict}
 _ACTUAL_NAMES: dict[type, str] = {bool: "true/false", int: "a number", float: "a number", str: "text",
@@ -96,8 +100,9 @@ def load_config(root: Path) -> tuple[Config, list[SourceError]]:
     path = find_config(root)
     if path is None:
         return Config(root=root), [SourceError(root / CONFIG_NAMES[0], "no configuration file found",
-                                               hint=f"run sitegen in the site's root folder, or pass --source; "
-                                                    f"it looks for {' or '.join(CONFIG_NAMES)}")]
+                                               hint=f"run sitegen in the site's root folder, or pass --source "
+                                                    f"(it looks for {' or '.join(CONFIG_NAMES)}); to start a new "
+                                                    f"blog here: sitegen init")]
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -133,11 +138,12 @@ def parse_config(text: str, path: Path, root: Path) -> tuple[Config, list[Source
                 errors.append(_type_error(path, key, value, dict, line))
         else:
             errors.append(_unknown_key(path, key, _TOP_KEYS, line))
-    config = Config(root=root, **values)
+    config = Config(root=root, **values, given=frozenset(values))
     value_errors, bad_keys = _check_values(config, doc, path)
     errors.extend(value_errors)
     if bad_keys:  # keep checking the content against sane defaults
-        config = Config(root=root, **{k: v for k, v in values.items() if k not in bad_keys})
+        good = {k: v for k, v in values.items() if k not in bad_keys}
+        config = Config(root=root, **good, given=frozenset(good))
     return config, errors
 
 
