@@ -43,6 +43,20 @@ def _parser() -> argparse.ArgumentParser:
                         f"(or set {DEBUG_ENV}=1)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
+    init = commands.add_parser("init", help="start a new blog in an empty folder",
+                               description="Start a new blog: sitegen.yaml, a first post and an about page (drafts), "
+                               "netlify.toml and what Netlify needs, .gitignore and a README. On a terminal it asks "
+                               "for what the options below say; --yes takes the defaults.")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
+                      help="a new or empty folder (default: the current one)")
+    init.add_argument("--title", help="the blog's name")
+    init.add_argument("--language", help="its language code (default: ar, right-to-left; en, fr...)")
+    init.add_argument("--author", help="your name (default: Git's user.name)")
+    init.add_argument("--base-url", metavar="URL", help="the address it will be served from, if known")
+    init.add_argument("--yes", "-y", action="store_true", help="ask nothing: the options given and the defaults")
+    init.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    init.set_defaults(command="init")
+
     b = commands.add_parser("build", help="build the site into public/", description="Build the site.")
     _source_arg(b)
     b.add_argument("--output", "-o", type=Path, help="output folder (default: public/ in the site's root)")

@@ -24,6 +24,7 @@ LAYERS = [
     {"sitegen.output"},
     {"sitegen.build"},
     {"sitegen.preview"},
+    {"sitegen.scaffold"},
     {"sitegen.commands"},
     {"sitegen.cli", "sitegen.__main__"},
 ]
