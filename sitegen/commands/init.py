@@ -5,6 +5,7 @@ It writes only into an empty folder."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -134,10 +135,8 @@ def _user_name() -> str:
 def _local_zone() -> str:
     """This machine's time zone as an IANA name (from $TZ or /etc/localtime), else UTC."""
     candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
+    with contextlib.suppress(OSError):
         candidates.append(os.readlink("/etc/localtime").split("zoneinfo/", 1)[-1])
-    except OSError:
-        pass
     for name in candidates:
         if name and "/" in name:
             try:
