@@ -14,7 +14,6 @@ from importlib import metadata
 from pathlib import Path
 
 import yaml
-from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -144,7 +143,6 @@ def _own_line() -> tuple[str, str, str]:
 
 def _dependencies(name: str) -> dict[str, str]:
     """The installed version of every distribution `name` needs to run (not its extras), transitively."""
-    environment = default_environment()
     found: dict[str, str] = {}
     pending = [name]
     while pending:
@@ -154,7 +152,7 @@ def _dependencies(name: str) -> dict[str, str]:
             continue
         for text in requires:
             requirement = Requirement(text)
-            if requirement.marker is not None and not requirement.marker.evaluate({**environment, "extra": ""}):
+            if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
                 continue
             key = canonicalize_name(requirement.name)
             if key in found or key == canonicalize_name(name):
