@@ -171,3 +171,19 @@ def test_the_preview_server_marks_drafts_too(tmp_path: Path, monkeypatch: pytest
     public = site / "public"
     assert _page(public, "/posts/draft/").notes == ["مسودة لم تُنشر بعد: لا تظهر إلا في المعاينة."]
     assert "robots" not in _page(public, "/posts/draft/").meta  # indexing is a matter for the deployment
+
+
+def test_a_site_with_no_address_of_its_own_is_built_with_a_note_saying_so(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sitegen.yaml").write_text("title: t\n")
+    stdout, stderr = _build(tmp_path, monkeypatch, {})
+    assert stderr == ""  # not a warning: --strict builds it
+    assert stdout.splitlines()[1] == ("note: sitegen.yaml sets no base_url, so feeds, the sitemap and share links "
+                                      "point at http://localhost:8000/; set it before you deploy anywhere but "
+                                      "Netlify (where the site's own address is used)")
+    for environ, args in (({}, ("--base-url", "https://a.example/")), ({**NETLIFY_PREVIEW, "CONTEXT": "production"},
+                                                                         ())):
+        stdout, _ = _build(tmp_path, monkeypatch, environ, *args)
+        assert "note:" not in stdout
+    (tmp_path / "sitegen.yaml").write_text("title: t\nbase_url: https://a.example/\n")
+    assert "note:" not in _build(tmp_path, monkeypatch, {}, "--strict")[0]

@@ -64,6 +64,8 @@ class BuildResult:
     """Sources parsed by this build (the others came from the cache)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage, for --profile."""
+    notes: tuple[str, ...] = ()
+    """What the author should know about the site built, though nothing is wrong with it."""
 
 
 def build(options: BuildOptions, progress: Progress | None = None,
@@ -132,7 +134,16 @@ def _build(options: BuildOptions, progress: Progress, waiting: Callable[[int | N
     finally:
         parser.close()
     return BuildResult(written.pages, len(written.paths - {BUILD_MARK}), time.perf_counter() - started,
-                       tuple(diagnostics.warnings), written.rendered, loaded.parsed, timings)
+                       tuple(diagnostics.warnings), written.rendered, loaded.parsed, timings, _notes(loaded, options))
+
+
+def _notes(loaded: LoadedSite, options: BuildOptions) -> tuple[str, ...]:
+    """A site with no address of its own (the configuration names none, nor the command line or host) is built for
+    the preview's: say so, as its feeds would lead readers nowhere once deployed."""
+    if "base_url" in loaded.config.given or options.deployment.base_url or options.deployment.fallback_url:
+        return ()
+    return (f"sitegen.yaml sets no base_url, so feeds, the sitemap and share links point at {loaded.config.base_url}"
+            "; set it before you deploy anywhere but Netlify (where the site's own address is used)",)
 
 
 class _OutputChanged(Exception):

@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     unchanged = result.pages - result.rendered
     print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s -> {shown(output)}"
           + (f"; {unchanged} unchanged pages carried over" if unchanged > 0 else ""))
+    for note in result.notes:
+        print(f"note: {note}")
     if args.profile:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<24} {seconds:8.3f} s")
