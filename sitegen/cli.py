@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -36,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sitegen", description="A static site generator for professional blogs, "
+    parser = _Parser(prog="sitegen", description="A static site generator for professional blogs, "
                                      "right-to-left first.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument("--debug", action="store_true", help=f"show the Python traceback of an internal error "
@@ -69,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="fail on warnings too (such as broken links)")
     b.add_argument("--profile", action="store_true", help="print where the time went, stage by stage")
     b.add_argument("--no-cache", action="store_true", help="ignore .sitegen-cache/ and render everything")
-    b.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
+    b.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="worker processes, 1 or more (default: one per core)")
     b.set_defaults(command="build")
 
     s = commands.add_parser("serve", help="preview the site, reloading the browser on every edit",
@@ -118,6 +119,49 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port {port} is not in the range 0-65535 (0 picks a free one)")
     return port
+
+
+def _jobs(text: str) -> int:
+    """A number of worker processes from the command line, 1 or more: 0 or less is a usage error, not a hang."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number of worker processes {text!r}: a whole number, 1 or more"
+                                         ) from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{jobs} worker processes: use 1 or more (the default is one per core)")
+    return jobs
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, with a "did you mean" for a mistyped command, choice or option (Python 3.11 has no
+    `suggest_on_error`). Its sub-commands' parsers are of this class too (argparse makes them of the parent's)."""
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        choices = action.choices
+        if choices is None or value in choices or not isinstance(value, str):
+            super()._check_value(action, value)
+            return
+        listed = ", ".join(repr(c) for c in choices)
+        raise argparse.ArgumentError(action, f"invalid choice: {value!r}{_did_you_mean(value, map(str, choices))} "
+                                     f"(choose from {listed})")
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if not hasattr(parsed, "command") or self._subparsers is None:  # a command's options are its parser's own
+            options = [o for action in self._actions for o in action.option_strings if o.startswith("--")]
+            for extra in extras:
+                name = extra.split("=", 1)[0]
+                if name.startswith("--") and (hint := _did_you_mean(name, options)):
+                    self.error(f"unrecognized argument {name}{hint}")
+        return parsed, extras
+
+
+def _did_you_mean(word: str, names: Iterable[str]) -> str:
+    """'; did you mean 'build'?' for the name closest to a mistyped `word`, or nothing when none is close."""
+    close = difflib.get_close_matches(word, list(names), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _source_arg(parser: argparse.ArgumentParser) -> None:

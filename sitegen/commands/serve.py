@@ -15,8 +15,9 @@ from ..errors import internal_error_report
 from ..preview.model import Preview
 from ..preview.server import LiveServer, bind
 from ..preview.watch import start_watcher
-from ..sources.config import load_config
+from ..sources.config import find_config, load_config
 from ..sources.theme import find_theme
+from . import report
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
     def err(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    if find_config(args.source) is None:  # no site here (a broken configuration is shown in the browser instead)
+        report(load_config(args.source)[1], args.source)  # what `sitegen build` says
+        return 1
     try:
         return run_preview(args.source, args.host, args.port, drafts=not args.no_drafts, navigate=args.navigate,
                            open_browser=args.open, out=out, err=err, debug=args.debug)

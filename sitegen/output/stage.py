@@ -15,15 +15,28 @@ mix of old and new files. Ctrl-C waits for the commit to finish; a kill or a cra
 the next build completes the update before anything else. When more files changed, the staged tree is made whole
 with hard links to the unchanged files and exchanged with `public/` in one step, as in full mode.
 
-A build killed before its commit leaves only hidden folders beside the output, which the next build removes
-(restoring the old site first if the kill fell between the two renames of full mode). Builds into the same folder
-take turns (a lock on the parent folder), so one build never removes another's work in progress.
+An output folder that is a mount point (a Docker volume, a bind mount, a disk) cannot be renamed or exchanged: it is
+updated in place as in patch mode, whatever the number of files, from a staging folder inside it
+(`public/.sitegen-tmp-PID`, on the same file system, so each file is moved in by one rename). A build without a list
+of the previous files compares the new site with the files it finds there. The guarantee is then patch mode's:
+a reader never sees a half-written file, a failed build leaves the previous site untouched (only the hidden staging
+folder appears in the output folder while the build writes, and it is removed), and a reader during the commit (a
+few milliseconds per hundred files) can see old and new files side by side; a crash during the commit is finished
+by the next build. A mount point that is not seen as one (a bind mount of a folder of the same file system, where
+/proc/self/mountinfo cannot be read) is found when the exchange fails with EBUSY or EXDEV: the staged site is then
+moved inside and committed the same way.
+
+A build killed before its commit leaves only hidden folders beside the output (or inside it, for a mount point),
+which the next build removes (restoring the old site first if the kill fell between the two renames of full mode).
+Builds into the same folder take turns (a lock on the parent folder), so one build never removes another's work in
+progress.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import json
 import os
 import shutil
@@ -63,13 +76,26 @@ def recover_interrupted(target: Path) -> None:
         aside[-1].rename(target)
         aside = aside[:-1]
     for stale in aside:
-        shutil.rmtree(stale, ignore_errors=True)
-    for staging in sorted(parent.glob(f".{target.name}.tmp-*")):
+        _remove(stale)
+    inside = sorted(target.glob(f"{INSIDE}*")) if target.is_dir() and not target.is_symlink() else []
+    for staging in [*sorted(parent.glob(f".{target.name}.tmp-*")), *inside]:
         journal = _read_journal(staging)
         if journal is not None and journal[0] == folder_identity(target):
             _roll_forward(staging, target, journal[1])
         else:
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove(staging)
+
+
+def _remove(folder: Path) -> None:
+    """Delete a hidden folder of a build (a staging folder, an old site moved aside), also where the old site had
+    read-only folders; what still cannot be deleted stays, and the next build tries again."""
+
+    def writable_and_again(function: Callable[[str], object], path: str, _info: object) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(path), stat.S_IRWXU)
+            function(path)
+
+    shutil.rmtree(folder, onerror=writable_and_again)
 
 
 def _write_file(dest: Path, data: bytes) -> None:
@@ -81,7 +107,7 @@ def _swap(staging: Path, target: Path) -> None:
         staging.rename(target)
         return
     if _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)  # it holds the previous site now
+        _remove(staging)  # it holds the previous site now
         return
     aside = target.parent / f".{target.name}.old-{os.getpid()}"
     target.rename(aside)
@@ -91,7 +117,7 @@ def _swap(staging: Path, target: Path) -> None:
         if not os.path.lexists(target):
             aside.rename(target)
         raise
-    shutil.rmtree(aside, ignore_errors=True)
+    _remove(aside)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -181,6 +207,7 @@ class Stage:
         self.previous = previous if previous is not None and previous.is_dir() else None
         self._made: set[Path] = set()
         """Folders this process made (or found) in the staging folder: one mkdir per folder, not per file."""
+        self.paths: frozenset[str] | None = None
 
     def _make_parent(self, dest: Path) -> None:
         folder = dest.parent
@@ -213,7 +240,8 @@ class Stage:
         shutil.copyfile(source, dest)
 
     def finish(self, paths: Collection[str]) -> None:
-        """Name every file of the new site (needed in patch mode; the staging folder already is the whole site)."""
+        """Name every file of the new site (needed in patch mode, and where the output folder cannot be exchanged)."""
+        self.paths = frozenset(paths)
 
 
 class PatchStage(Stage):
@@ -229,7 +257,6 @@ class PatchStage(Stage):
         super().__init__(staging, target)
         self.target = target
         self.written_before = frozenset(previous)
-        self.paths: frozenset[str] | None = None
 
     def write(self, path: str, data: bytes) -> None:
         """Stage generated bytes, unless the output folder's file already holds them."""
@@ -250,10 +277,6 @@ class PatchStage(Stage):
         dest = self.root / path
         self._make_parent(dest)
         shutil.copyfile(source, dest)
-
-    def finish(self, paths: Collection[str]) -> None:
-        """Name every file of the new site: the previous build's files not among them are deleted."""
-        self.paths = frozenset(paths)
 
     def stale_paths(self, previous_paths: Collection[str]) -> list[str]:
         """The previous build's files that the new site does not have."""
@@ -282,31 +305,54 @@ def staged_output(target: Path, previous_paths: Collection[str] | None = None) -
         raise BuildError([SourceError(parent, f"cannot create the output folder: {exc.strerror or exc}")]) from exc
     recover_interrupted(target)
     staging = parent / f".{target.name}.tmp-{os.getpid()}"
+    inside = target.is_dir() and is_mount_point(target)
+    if inside:  # it cannot be exchanged: update it in place, from a staging folder inside it (same file system)
+        staging = target / f"{INSIDE}{os.getpid()}"
+        previous_paths = _present_files(target) if previous_paths is None else previous_paths
     patch = previous_paths is not None and target.is_dir()
     stage = PatchStage(staging / _STAGED, target, previous_paths or ()) if patch else Stage(staging, target)
     stale: list[str] = []
     try:
         staging.mkdir()
         yield stage
+        whole: Path | None = staging  # the whole new site, to exchange with `target`
         if isinstance(stage, PatchStage):
             stale = stage.stale_paths(previous_paths or ())
-            if _more_files_than(stage.root, MOVE_LIMIT):  # too many to move one by one: exchange whole folders
+            whole = None
+            if not inside and _more_files_than(stage.root, MOVE_LIMIT):  # too many to move one by one
                 _complete(stage.root, target, stage.paths or ())
-                _swap(stage.root, target)
-                shutil.rmtree(staging, ignore_errors=True)
-                patch = False
+                whole = stage.root
             else:
+                _check_writable(stage.root, target, stale)
                 _write_journal(staging, folder_identity(target), stale)
-        else:
-            _swap(staging, target)
+        if whole is not None:
+            try:
+                _swap(whole, target)
+                _remove(staging)
+                patch = False
+            except OSError as exc:
+                if exc.errno not in (errno.EBUSY, errno.EXDEV) or not target.is_dir():
+                    raise
+                # A mount point that is_mount_point did not see (a bind mount of a folder of the same file system):
+                # its files are moved in one by one, from a staging folder inside it.
+                beside, staging = staging, _move_inside(whole, target)
+                _remove(beside)
+                stale = sorted(set(_present_files(target)) - (stage.paths or frozenset()))
+                _check_writable(staging / _STAGED, target, stale)
+                _write_journal(staging, folder_identity(target), stale)
+                patch = True
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         where = Path(exc.filename) if isinstance(exc.filename, str) else target
-        if where.is_relative_to(stage.root):
-            where = target / where.relative_to(stage.root)
-        raise BuildError([SourceError(where, f"cannot write the site: {exc.strerror or exc}")]) from exc
+        for root in (stage.root, staging / _STAGED):
+            if where.is_relative_to(root):
+                where = target / where.relative_to(root)
+        hint = None
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            hint = "the previous site is still there, untouched; make the folder writable, or pass another --output"
+        raise BuildError([SourceError(where, f"cannot write the site: {exc.strerror or exc}", hint=hint)]) from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         raise
     if patch:
         try:
@@ -320,6 +366,86 @@ MOVE_LIMIT = 100
 """An update in place moves at most this many files into the output folder one by one, a window of a few
 milliseconds in which a reader may see old and new files side by side; a larger one makes the staged tree whole
 (hard links to the unchanged files) and exchanges it with the output folder in one step."""
+
+
+INSIDE = ".sitegen-tmp-"
+"""The staging folder inside an output folder that cannot be exchanged (a mount point): `public/.sitegen-tmp-PID`."""
+LOST_FOUND = "lost+found"
+"""A file system's own folder at its root, which a build into a mounted disk leaves alone."""
+
+
+def is_mount_point(folder: Path) -> bool:
+    """True when `folder` is the root of a mount (a Docker volume, a bind mount, a disk): it cannot be renamed or
+    exchanged. A bind mount of a folder of the same file system is only seen in /proc/self/mountinfo (Linux)."""
+    if os.path.ismount(folder):
+        return True
+    try:
+        with open("/proc/self/mountinfo", "rb") as handle:
+            table = handle.read()
+    except OSError:
+        return False
+    real = os.fsencode(os.path.realpath(folder))
+    for line in table.splitlines():
+        fields = line.split(b" ")
+        if len(fields) > 4 and _unescape(fields[4]) == real:
+            return True
+    return False
+
+
+def _unescape(field: bytes) -> bytes:
+    """A path from /proc/self/mountinfo, where a space, tab, newline and backslash are written as octal escapes."""
+    for code in (b"040", b"011", b"012", b"134"):
+        field = field.replace(b"\\" + code, bytes([int(code, 8)]))
+    return field
+
+
+def _present_files(target: Path) -> list[str]:
+    """Every file in `target` (relative paths), but for what a build must not count as the site's: its staging
+    folders inside the output folder, and a file system's lost+found."""
+    found: list[str] = []
+    for folder, folders, names in os.walk(target):
+        relative = Path(folder).relative_to(target)
+        if relative == Path("."):
+            folders[:] = [name for name in folders if site_entry(name)]
+            names = [name for name in names if site_entry(name)]
+        found.extend((relative / name).as_posix() for name in names)
+    return found
+
+
+def site_entry(name: str) -> bool:
+    """False for an entry at the top of an output folder that is not part of a site: a build's staging folder inside
+    it, a file system's lost+found."""
+    return not name.startswith(INSIDE) and name != LOST_FOUND
+
+
+def _move_inside(tree: Path, target: Path) -> Path:
+    """Move the staged site `tree` (beside `target`) into a new staging folder inside `target`, as its `files`
+    sub-folder, copying it when `target` is on another file system; the staging folder."""
+    staging = target / f"{INSIDE}{os.getpid()}"
+    staging.mkdir()
+    try:
+        os.rename(tree, staging / _STAGED)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        shutil.copytree(tree, staging / _STAGED, symlinks=True)
+    return staging
+
+
+def _check_writable(files: Path, target: Path, stale: Collection[str]) -> None:
+    """Raise PermissionError naming the first folder of `target` that an update in place would write in but may
+    not (a read-only output folder, or one of its folders): found before the journal is written, when the output
+    folder is still untouched, rather than after some files were moved in."""
+    folders: set[Path] = set()
+    for folder, _folders, names in os.walk(files):
+        if names:
+            folders.add(target / Path(folder).relative_to(files))
+    folders.update((target / path).parent for path in stale if inside(path))
+    for place in sorted(folders):
+        while place != target and not os.path.lexists(place):  # made by the update: its parent is written
+            place = place.parent
+        if os.path.isdir(place) and not os.access(place, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(place))
 
 
 def _more_files_than(folder: Path, limit: int) -> bool:
@@ -417,11 +543,14 @@ def _roll_forward(staging: Path, target: Path, stale: list[str]) -> None:
         for path in stale:
             _delete_stale(target, path)
     except OSError as exc:
-        where = Path(exc.filename) if isinstance(exc.filename, str) else target
+        named = exc.filename2 if isinstance(exc.filename2, str) else exc.filename  # os.replace: the destination
+        where = Path(named) if isinstance(named, str) else target
+        if where.is_relative_to(files):
+            where = target / where.relative_to(files)
         raise UnfinishedUpdate([SourceError(where, f"cannot finish updating the site: {exc.strerror or exc}",
                                       hint=f"{staging.name} beside it holds the rest; the next build finishes the "
                                       "update")]) from exc
-    shutil.rmtree(staging, ignore_errors=True)
+    _remove(staging)
 
 
 def _move_into(source: str, target: Path, path: PurePosixPath) -> None:
