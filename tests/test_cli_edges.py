@@ -69,7 +69,8 @@ def test_serve_without_a_site_says_what_build_says(tmp_path: Path, where: str) -
     assert (build.returncode, serve.returncode) == (1, 1)
     assert serve.stdout == ""
     assert serve.stderr == ("sitegen.yaml: error: no configuration file found\n  hint: run sitegen in the site's "
-                            "root folder, or pass --source; it looks for sitegen.yaml or sitegen.yml\n")
+                            "root folder, or pass --source (it looks for sitegen.yaml or sitegen.yml); to start a new "
+                            "blog here: sitegen init\n")
     assert build.stderr == serve.stderr + f"build failed with 1 problem; {source / 'public'} was left as it was\n"
     assert not source.exists() or list(source.iterdir()) == []
 
