@@ -177,7 +177,7 @@ def _previous_output(cache: BuildCache | None, output: Path) -> _Previous:
 
     The folder that build wrote (the identity the cache recorded) is updated in place. A folder with another
     identity, or none recorded, but the matching mark is a copy of it: `public/` and `.sitegen-cache/` restored
-    together from a CI cache (Netlify's build plugin copies both back before each build). Its digests still decide
+    together from a CI cache (Netlify's build plugin puts both back before each build). Its digests still decide
     which pages are rendered again, and its files are the ones carried over, but it is written in full mode: every
     kept file is linked from it into a staged tree (a file missing from the copy is rendered again) and the tree
     is exchanged with it in one step. Patch mode, which trusts every file of the folder without looking at it, is

@@ -3,7 +3,7 @@
 // Netlify starts every build from a fresh clone of the repository, so sitegen's build cache (.sitegen-cache/)
 // and the site it built last time (the publish folder, public/) are gone, and every page is rendered again.
 // Netlify keeps one folder between builds for plugins, reached through `utils.cache` (@netlify/cache-utils):
-// before the build this plugin copies both folders back from it, and after a successful build it copies both
+// before the build this plugin moves both folders back from it, and after a successful build it saves both
 // into it. sitegen checks what it is given: it carries a page over only when the restored site's build mark
 // matches the digests in the restored cache and the page's inputs (its post, the templates, sitegen.yaml,
 // sitegen's own version) did not change. Anything else is rendered again, so the site is always the one a
