@@ -40,13 +40,21 @@ def csp_directives(policy: str) -> dict[str, list[str]]:
 def test_build_settings_are_what_netlify_reads(netlify: dict) -> None:
     build = netlify["build"]
     assert set(build) <= {"command", "publish", "environment", "base", "ignore", "functions", "edge_functions"}
-    assert build["command"].endswith("sitegen build") and "pip install ." in build["command"]
+    assert build["command"] == "sitegen build"  # Netlify installs requirements.txt itself
     assert build["publish"] == "public"
     version = build["environment"]["PYTHON_VERSION"]
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
     minimum = tuple(int(n) for n in requires.removeprefix(">=").split("."))
     assert re.fullmatch(r"3\.\d+", version) and tuple(int(n) for n in version.split(".")) >= minimum
     assert set(netlify) <= {"build", "headers", "redirects", "context", "plugins", "dev", "functions"}
+
+
+def test_the_only_plugin_is_sitegens_cache_kept_in_the_repository(netlify: dict) -> None:
+    """A local plugin: Netlify reads a path starting with '/' from the repository's root."""
+    assert [plugin["package"] for plugin in netlify["plugins"]] == ["/netlify/plugins/sitegen-cache"]
+    folder = ROOT / "netlify/plugins/sitegen-cache"
+    assert (folder / "manifest.yml").read_text(encoding="utf-8").splitlines()[-1] == "name: sitegen-cache"
+    assert (folder / "index.js").is_file()
 
 
 def test_every_header_rule_is_well_formed(netlify: dict) -> None:

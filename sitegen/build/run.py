@@ -121,16 +121,17 @@ def _build(options: BuildOptions, progress: Progress, waiting: Callable[[int | N
         with clock("rendering and writing"), processing(output, "writing"), output_lock(output, waiting):
             # From here to the digests being saved, no other build reads or writes this folder.
             recover_interrupted(output)
-            previous, mark = _previous_output(cache, output)
+            previous = _previous_output(cache, output)
             inputs = parser.code, parser.configuration
             try:
-                written = _write(loaded, env, cache, progress, diagnostics, options, previous, mark, inputs)
+                written = _write(loaded, env, cache, progress, diagnostics, options, previous, inputs)
             except _OutputChanged:  # the folder changed under this build: write the whole site
-                previous = {}
+                previous = _Previous()
                 written = _write(loaded, env, cache, progress, Diagnostics(list(loaded.warnings)), options, previous,
-                                 None, inputs)
-            if cache is not None and written.digests != previous:  # else what the cache holds is still true
-                cache.save_page_digests(output, written.digests, folder_identity(output), previous)
+                                 inputs)
+            # Unless what the cache holds is still true: the same digests, for the folder it recorded.
+            if cache is not None and (written.digests != previous.digests or not previous.in_place):
+                cache.save_page_digests(output, written.digests, folder_identity(output), previous.digests)
     finally:
         parser.close()
     return BuildResult(written.pages, len(written.paths - {BUILD_MARK}), time.perf_counter() - started,
@@ -150,36 +151,64 @@ class _OutputChanged(Exception):
     """The output folder no longer holds what the build trusted it to hold when it began."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    """What the last build wrote to the output folder, as far as this build can show it."""
+
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """Each file's digest (the page or file it was made from); empty: the whole site is rendered afresh."""
+    mark: bytes | None = None
+    """The folder's BUILD_MARK when the build began, checked again before the new site is put in place."""
+    in_place: bool = False
+    """The folder is the very one that build wrote (the same identity), so only changed files need writing into it
+    (staged_output's patch mode). False for a copy of it, such as a folder restored from Netlify's build cache:
+    its files are trusted for what to render, but the new site is staged whole (hard links to the files carried
+    over) and exchanged with it in one step."""
+
+
 def _write(loaded: LoadedSite, env: jinja2.Environment, cache: BuildCache | None, progress: Progress,
-           diagnostics: Diagnostics, options: BuildOptions, previous: dict[str, bytes], mark: bytes | None,
-           inputs: tuple[bytes, bytes]) -> Written:
-    """Render and stage the site, then put it in place: in full, or (with `previous`) by updating the folder in
-    place, after checking once more that it still holds what `previous` describes (its build mark is `mark`)."""
+           diagnostics: Diagnostics, options: BuildOptions, previous: _Previous, inputs: tuple[bytes, bytes]
+           ) -> Written:
+    """Render and stage the site, then put it in place: in full, or (a folder `previous` shows in place) by
+    updating the folder in place, after checking once more that it still holds what `previous` describes."""
     output = options.output
-    with staged_output(output, previous.keys() if previous else None) as stage:
-        written = write_site(loaded, env, stage, cache, progress, diagnostics, output, previous, options.workers,
-                             *inputs)
+    with staged_output(output, previous.digests.keys() if previous.in_place else None) as stage:
+        written = write_site(loaded, env, stage, cache, progress, diagnostics, output, previous.digests,
+                             options.workers, *inputs)
         diagnostics.raise_if_errors()
         if options.strict and diagnostics.warnings:
             raise BuildError(diagnostics.items)
-        if previous and _mark(output) != mark:
+        if previous.digests and _mark(output) != previous.mark:
             raise _OutputChanged
         stage.finish(written.paths)
     return written
 
 
-def _previous_output(cache: BuildCache | None, output: Path) -> tuple[dict[str, bytes], bytes | None]:
-    """What the last build wrote to `output` (each file's digest), when the folder can be shown to hold it: it is
-    the folder that build wrote (the same identity) and its BUILD_MARK matches the manifest the cache holds. An
-    empty dict means the whole site is written afresh (an emptied or recreated folder, one another build or a person
-    changed, a cache that lost its record); with the folder's build mark."""
+def _previous_output(cache: BuildCache | None, output: Path) -> _Previous:
+    """What the last build wrote to `output`, when the folder can be shown to hold it: its BUILD_MARK matches the
+    manifest of the digests the cache holds for it. Nothing (the whole site is rendered afresh) for an emptied or
+    missing folder, one another build or a person rewrote, a cache that lost its record.
+
+    The folder that build wrote (the identity the cache recorded) is updated in place. A folder with another
+    identity, or none recorded, but the matching mark is a copy of it: `public/` and `.sitegen-cache/` restored
+    together from a CI cache (Netlify's build plugin puts both back before each build). Its digests still decide
+    which pages are rendered again, and its files are the ones carried over, but it is written in full mode: every
+    kept file is linked from it into a staged tree (a file missing from the copy is rendered again) and the tree
+    is exchanged with it in one step. Patch mode, which trusts every file of the folder without looking at it, is
+    kept for the folder in place; a copy may be short of files (Netlify's cache utility skips names it takes for
+    junk, such as `Thumbs.db` or a name ending in `~`), and full mode renders again each one it lacks. A cache
+    restored from another
+    sitegen, configuration or theme matches the mark but not the pages: every page's digest covers those, so each
+    page is rendered again."""
     if cache is None:
-        return {}, None
+        return _Previous()
     identity = folder_identity(output)
-    if identity is None or cache.output_identity(output) != identity:
-        return {}, None
+    if identity is None:
+        return _Previous()
     digests, mark = cache.page_digests(output), _mark(output)
-    return (digests, mark) if digests and mark == manifest_token(digests) else ({}, None)
+    if not digests or mark != manifest_token(digests):
+        return _Previous()
+    return _Previous(digests, mark, in_place=cache.output_identity(output) == identity)
 
 
 def _mark(output: Path) -> bytes | None:
