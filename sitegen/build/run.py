@@ -193,13 +193,11 @@ def _previous_output(cache: BuildCache | None, output: Path) -> _Previous:
     identity, or none recorded, but the matching mark is a copy of it: `public/` and `.sitegen-cache/` restored
     together from a CI cache (Netlify's build plugin puts both back before each build). Its digests still decide
     which pages are rendered again, and its files are the ones carried over, but it is written in full mode: every
-    kept file is linked from it into a staged tree (a file missing from the copy is rendered again) and the tree
-    is exchanged with it in one step. Patch mode, which trusts every file of the folder without looking at it, is
-    kept for the folder in place; a copy may be short of files (Netlify's cache utility skips names it takes for
-    junk, such as `Thumbs.db` or a name ending in `~`), and full mode renders again each one it lacks. A cache
-    restored from another
-    sitegen, configuration or theme matches the mark but not the pages: every page's digest covers those, so each
-    page is rendered again."""
+    kept file is linked from it into a staged tree (a file missing from the copy is rendered again) and the tree is
+    exchanged with it in one step. Patch mode, which trusts every file of the folder without looking at it, is kept
+    for the folder in place, as a copy may be short of files. A cache restored from another sitegen, configuration
+    or theme matches the mark but not the pages: every page's digest covers those, so each page is rendered
+    again."""
     if cache is None:
         return _Previous()
     identity = folder_identity(output)
