@@ -42,7 +42,7 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError, SourceError, UnfinishedUpdate
@@ -490,6 +490,11 @@ def _holds(old: Path, new: bytes | Path) -> bool:
     if _regular_size(old) != size:
         return False
     return old.read_bytes() == (new if isinstance(new, bytes) else new.read_bytes())
+
+
+def holds_files(target: Path, paths: Iterable[str]) -> bool:
+    """Whether every one of `paths` is a regular file in the folder `target` (one `lstat` each)."""
+    return all(_regular_size(target / path) is not None for path in paths)
 
 
 def _regular_size(path: Path) -> int | None:
