@@ -18,7 +18,7 @@ import yaml
 from packaging.requirements import Requirement
 
 from sitegen import DISTRIBUTION, __version__
-from sitegen.scaffold import packaged_root, requirements
+from sitegen.scaffold import _git_origin, packaged_root, requirements
 
 from .helpers import ROOT, Server, get, run_cli, run_sitegen
 
@@ -191,7 +191,9 @@ def test_deployment_files_are_sitegens_own(tmp_path: Path) -> None:
     netlify = tomllib.loads((blog / "netlify.toml").read_text())
     assert netlify["build"]["command"] == "sitegen build" and netlify["build"]["publish"] == "public"
     lines = [line for line in (blog / "requirements.txt").read_text().splitlines() if not line.startswith("#")]
-    assert lines[0] == f"{DISTRIBUTION}=={__version__}"  # this checkout is an editable install: PyPI's release
+    origin = _git_origin(ROOT)  # this checkout is an editable install: the commit from where it was cloned, if any
+    own = f"{DISTRIBUTION} @ git+{origin[0]}@{origin[1]}" if origin else f"{DISTRIBUTION}=={__version__}"
+    assert lines[0] == own
     pins = {Requirement(line).name: Requirement(line) for line in lines[1:]}
     assert all(str(pin.specifier).startswith("==") for pin in pins.values())
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -199,7 +201,8 @@ def test_deployment_files_are_sitegens_own(tmp_path: Path) -> None:
         pinned = pins[dependency.name.lower()] if dependency.name.lower() in pins else pins[dependency.name]
         assert dependency.specifier.contains(str(pinned.specifier).removeprefix("=="))
     assert "pytest" not in pins and "unidecode" not in pins  # extras are not what a build needs
-    assert requirements().note.startswith(f"sitegen was installed from {ROOT.as_posix()}, which Netlify cannot reach")
+    reach = f"a clone of {origin[0]}" if origin else "which Netlify cannot reach"
+    assert requirements().note.startswith(f"sitegen was installed from {ROOT.as_posix()}, {reach}")
 
 
 def test_the_repositorys_own_requirements_pin_the_same_libraries() -> None:
@@ -230,3 +233,51 @@ def test_sitegen_init_runs_from_the_installed_command(tmp_path: Path) -> None:
     links = _Links()
     links.feed((tmp_path / "blog/public/index.html").read_text(encoding="utf-8"))
     assert "/feed.xml" in links.hrefs
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.mark.parametrize(("direct", "line", "note"), [
+    (None, f"{DISTRIBUTION}=={__version__}", ""),  # from PyPI
+    ('{"url": "https://github.com/o/sitegen", "vcs_info": {"vcs": "git", "commit_id": "' + "a" * 40 + '"}}',
+     f"{DISTRIBUTION} @ git+https://github.com/o/sitegen@" + "a" * 40, ""),
+    ('{"url": "https://files.example.org/sitegen_blog-0.1.0-py3-none-any.whl", "archive_info": {}}',
+     f"{DISTRIBUTION} @ https://files.example.org/sitegen_blog-0.1.0-py3-none-any.whl", ""),
+    ('{"url": "file:///nowhere/sitegen", "dir_info": {}}', f"{DISTRIBUTION}=={__version__}",
+     "sitegen was installed from /nowhere/sitegen, which Netlify cannot reach"),
+])
+def test_requirements_install_sitegen_as_it_was_installed(direct: str | None, line: str, note: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitegen.scaffold
+
+    monkeypatch.setattr(sitegen.scaffold, "direct_url", lambda: direct)
+    pinned = requirements()
+    assert next(x for x in pinned.text.splitlines() if not x.startswith("#")) == line
+    assert pinned.note.startswith(note) and bool(pinned.note) == bool(note)
+
+
+@pytest.mark.parametrize(("origin", "expected"), [
+    ("https://github.com/o/sitegen.git", "git+https://github.com/o/sitegen.git@"),
+    ("git@github.com:o/sitegen.git", "git+https://github.com/o/sitegen.git@"),  # Netlify has no ssh key
+])
+def test_installed_from_a_clone_it_pins_the_commit_from_where_it_was_cloned(tmp_path: Path, origin: str,
+                                                                             expected: str,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitegen.scaffold
+
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "f").write_text("x")
+    _git(tmp_path, "add", "f")
+    _git(tmp_path, "commit", "-q", "-m", "c")
+    _git(tmp_path, "remote", "add", "origin", origin)
+    commit = _git(tmp_path, "rev-parse", "HEAD")
+    direct = '{"url": "' + tmp_path.as_uri() + '", "dir_info": {}}'
+    monkeypatch.setattr(sitegen.scaffold, "direct_url", lambda: direct)
+    pinned = requirements()
+    assert next(x for x in pinned.text.splitlines() if not x.startswith("#")) == f"{DISTRIBUTION} @ {expected}{commit}"
+    assert pinned.note.startswith(f"sitegen was installed from {tmp_path.as_posix()}, a clone of "
+                                  f"{expected.removeprefix('git+').removesuffix('@')}")
+    assert f"installs commit {commit[:12]} from there, so it must be pushed" in pinned.note

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,23 +123,52 @@ def requirements() -> Requirements:
     return Requirements(text, source, note)
 
 
-def _own_line() -> tuple[str, str, str]:
+def direct_url() -> str | None:
+    """How pip installed sitegen here: its direct_url.json (PEP 610), None when it came from an index."""
     try:
-        direct = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+        return metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
-        direct = None
+        return None
+
+
+def _own_line() -> tuple[str, str, str]:
+    """How requirements.txt installs sitegen itself: as it was installed here, in a form Netlify can reach."""
+    direct = direct_url()
     info = json.loads(direct) if direct else {}
     url = str(info.get("url", ""))
     if "vcs_info" in info and info["vcs_info"].get("vcs") == "git":
         return f"{DISTRIBUTION} @ git+{url}@{info['vcs_info']['commit_id']}", "vcs", ""
     if url.startswith(("https://", "http://")):
         return f"{DISTRIBUTION} @ {url}", "url", ""
-    note = ""
-    if url:  # a folder or file on this machine: Netlify cannot reach it
-        note = (f"sitegen was installed from {url.removeprefix('file://')}, which Netlify cannot reach: "
-                f"requirements.txt installs {DISTRIBUTION}=={__version__} from PyPI instead; install sitegen from "
-                f"PyPI or a Git URL and run `sitegen init` again, or edit that line")
-    return f"{DISTRIBUTION}=={__version__}", "index", note
+    if not url:  # from an index such as PyPI
+        return f"{DISTRIBUTION}=={__version__}", "index", ""
+    folder = url.removeprefix("file://")
+    if remote := _git_origin(Path(folder)):  # a clone: the same commit from where it was cloned
+        return (f"{DISTRIBUTION} @ git+{remote[0]}@{remote[1]}", "vcs",
+                f"sitegen was installed from {folder}, a clone of {remote[0]}: requirements.txt installs commit "
+                f"{remote[1][:12]} from there, so it must be pushed")
+    return (f"{DISTRIBUTION}=={__version__}", "index",
+            f"sitegen was installed from {folder}, which Netlify cannot reach: requirements.txt installs "
+            f"{DISTRIBUTION}=={__version__} from PyPI instead; install sitegen from PyPI or a Git URL and run "
+            "`sitegen init` again, or edit that line")
+
+
+def _git_origin(folder: Path) -> tuple[str, str] | None:
+    """The https address of the repository `folder` was cloned from (an ssh one, git@host:path, as https), and its
+    current commit."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=10,
+                              stdin=subprocess.DEVNULL).stdout.strip()
+
+    try:
+        remote, commit = git("remote", "get-url", "origin"), git("rev-parse", "HEAD")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if match := re.fullmatch(r"(?:ssh://)?git@([^:/]+)[:/](.+)", remote):  # Netlify has no key: the https address
+        remote = f"https://{match[1]}/{match[2]}"
+    if not remote.startswith(("https://", "http://")) or not re.fullmatch(r"[0-9a-f]{40}", commit):
+        return None
+    return remote, commit
 
 
 def _dependencies(name: str) -> dict[str, str]:
