@@ -54,6 +54,16 @@ def sample_blog(sample_build: tuple[Path, str]) -> Path:
 
 
 @pytest.fixture(scope="session")
+def preview_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/sites/basic built as a deploy preview (`--preview`): its draft and future posts published with the note
+    that says so. Read it, never change it."""
+    site = copy_site("basic", tmp_path_factory.mktemp("preview-build"))
+    code, _, stderr = run_cli("build", "--source", site, "--preview", "--base-url", "https://preview.example.org/")
+    assert code == 0, stderr
+    return site / "public"
+
+
+@pytest.fixture(scope="session")
 def served_basic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`sitegen serve` of a copy of tests/sites/basic, for the tests that only send it requests: none edits the copy."""
     server = Server(copy_site("basic", tmp_path_factory.mktemp("served")))

@@ -39,13 +39,15 @@ def validate(files: list[Path]) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def checked(sample_blog: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path, list[dict]]:
-    """Every page of the sample blog and the golden site, and one broken page, checked in one run of the checker
-    (Java starts once): (the pages, the broken page, the checker's errors)."""
+def checked(sample_blog: Path, preview_build: Path, tmp_path_factory: pytest.TempPathFactory
+            ) -> tuple[list[Path], Path, list[dict]]:
+    """Every page of the sample blog, the golden site and the golden site built as a deploy preview (its drafts
+    marked), and one broken page, checked in one run of the checker (Java starts once): (the pages, the broken page,
+    the checker's errors)."""
     broken = tmp_path_factory.mktemp("checker") / "broken.html"
     broken.write_text('<!DOCTYPE html><html lang="ar"><title>x</title><p><div></p><img src="a.png">',
                       encoding="utf-8")
-    pages = sorted(sample_blog.rglob("*.html")) + sorted(GOLDEN.rglob("*.html"))
+    pages = sorted(sample_blog.rglob("*.html")) + sorted(GOLDEN.rglob("*.html")) + sorted(preview_build.rglob("*.html"))
     return pages, broken, validate([*pages, broken])
 
 

@@ -43,10 +43,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 
 @pytest.fixture(scope="module")
-def sites(sample_blog: Path):
-    """Base URLs of the sample blog and the golden site, each on its own local server."""
-    with serve(sample_blog) as sample_url, serve(GOLDEN) as golden_url:
-        yield {"sample": (sample_url, sample_blog), "golden": (golden_url, GOLDEN)}
+def sites(sample_blog: Path, preview_build: Path):
+    """Base URLs of the sample blog, the golden site and the golden site built as a deploy preview, each on its own
+    local server."""
+    with serve(sample_blog) as sample_url, serve(GOLDEN) as golden_url, serve(preview_build) as preview_url:
+        yield {"sample": (sample_url, sample_blog), "golden": (golden_url, GOLDEN),
+               "preview": (preview_url, preview_build)}
 
 
 @pytest.fixture
@@ -197,6 +199,17 @@ def test_axe_on_the_golden_site_with_replies_code_and_images(tab, sites, path: s
     assert page.goto(url_of(base, path)).status == 200
     violations = run_axe(page)
     assert violations == [], f"{path}: {violations}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/", "/posts/draft/", "/posts/future/"])
+def test_axe_on_a_deploy_preview_with_its_draft_and_scheduled_notes(tab, sites, path: str, scheme: str) -> None:
+    base, _ = sites["preview"]
+    page = tab(scheme)
+    assert page.goto(url_of(base, path)).status == 200
+    assert page.locator(".post-status").count() >= 1  # the note is on the page axe checks
+    violations = run_axe(page)
+    assert violations == [], f"{path} ({scheme}): {violations}"
 
 
 @pytest.mark.parametrize("site", ["sample", "golden"])
