@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nsitegen: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # what reads the output went away (`sitegen init | head -1`): stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit either
+        return 128 + 13  # killed by SIGPIPE, as the shell reports it
     except Exception as exc:  # a bug of ours must still end in a clear message, not a traceback
         print(internal_error_report(exc, getattr(args, "source", None), debug=debug), file=sys.stderr)
         return INTERNAL_ERROR

@@ -4,11 +4,14 @@ what a draft is and marks a title in another script with `lang:`."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .helpers import make_site, run_cli, run_sitegen
+from .helpers import ROOT, make_site, run_cli, run_sitegen
 
 USAGE = 2
 
@@ -125,3 +128,16 @@ def test_new_page_gets_lang_too_and_no_draft(tmp_path: Path, language: str, titl
     assert (site / "content/pages" / file).read_text(encoding="utf-8") == f"---\n{front}description: ''\n---\n\n"
     assert stdout.startswith(f"created content/pages/{file}\n")
     assert "draft" not in stdout and ("lang: " in stdout) == ("lang:" in front)
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`sitegen init | head -1`: the pipe is closed before sitegen writes to it; it does its work, then stops with
+    the status of a process killed by SIGPIPE and no report of an internal error."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "init", str(tmp_path / "blog"), "--yes"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert (process.wait(timeout=60), stderr) == (141, b"")
+    assert (tmp_path / "blog" / "sitegen.yaml").is_file()  # the work was done
