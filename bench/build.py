@@ -13,7 +13,7 @@ Each build runs under /usr/bin/time -v (its "Maximum resident set size": the lar
 thread samples the process tree every 50 ms and keeps the peak of the summed RSS (what the tables report) and of
 the summed PSS (proportional set size: pages that forked workers share counted once).
 
-    .venv/bin/python bench/build.py               # = --posts 1000 10000 --runs 3
+    .venv/bin/python bench/build.py               # = --posts 100 1000 10000 --runs 3
     .venv/bin/python bench/build.py --profile     # where one sitegen cold build at the largest size spends its time
 
 prints the results as Markdown and writes them into bench/README.md (between the build-results markers) and
@@ -856,8 +856,8 @@ def profile_report(result: dict, info: dict[str, str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time full builds of sitegen, Hugo and Pelican on the same blog.")
-    parser.add_argument("--posts", type=int, nargs="+", default=[1000, 10000], help="corpus sizes "
-                        "(default: 1000 10000)")
+    parser.add_argument("--posts", type=int, nargs="+", default=[100, 1000, 10000], help="corpus sizes "
+                        "(default: 100 1000 10000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each scenario (default: 3); medians reported")
     parser.add_argument("--pelican-runs", type=int, help="runs for Pelican at --pelican-runs-from posts or more "
                         "(default: --runs); Pelican is the slowest by far")

@@ -2,19 +2,18 @@
 
 Workers are forked (where the system can fork) after the data they need exists, so nothing large is sent to them:
 they inherit it. Each worker writes the pages it renders straight into the staging folder and sends back only
-small results. Where fork is unavailable, or the work is small, everything runs in this process.
+small results. Where fork is unavailable, or the work is small, everything runs in this process. The process
+machinery (multiprocessing, concurrent.futures, ctypes) is imported only when workers are started: a rebuild that
+parses and renders nothing does not pay for it.
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -45,6 +44,9 @@ def map_chunks(task: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, wo
             if on_done:
                 on_done(min(chunk, len(items) - start))
         return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(8, min(chunk, -(-len(items) // (workers * 4))))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _forked["task"], _forked["items"], _forked["parent"] = task, items, os.getpid()
@@ -99,6 +101,8 @@ def _die_with_parent(parent: int) -> None:
     ever, holding the staging folder's files. Linux's prctl(PR_SET_PDEATHSIG); if the parent is already gone when
     this runs, the worker leaves at once."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -115,4 +119,6 @@ def _run_range(bounds: tuple[int, int]) -> list[Any]:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()

@@ -118,10 +118,32 @@ def test_the_import_reader_sees_every_kind_of_import() -> None:
 
 @pytest.mark.parametrize("code, absent", [
     ("import sitegen.cli", {"jinja2", "markdown_it", "pygments", "feedgen", "lxml", "nh3", "babel", "yaml"}),
-    ("import sitegen.commands.build", {"markdown_it", "pygments.lexers", "feedgen", "lxml", "nh3"}),
+    ("import sitegen.commands.build", {"markdown_it", "pygments.lexers", "feedgen", "lxml", "nh3", "jinja2",
+                                      "importlib.metadata", "multiprocessing", "concurrent.futures"}),
 ])
 def test_heavy_libraries_load_only_where_they_are_used(code: str, absent: set[str]) -> None:
     script = f"import sys\n{code}\nprint('\\n'.join(sorted(sys.modules)))"
     loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                                 cwd=ROOT).stdout.split())
     assert loaded & absent == set()
+
+
+def test_a_rebuild_with_nothing_to_render_loads_neither_jinja_nor_the_worker_machinery(tmp_path: Path) -> None:
+    """What a no-change build of a site without replies or code loads: not Jinja (no page to render), not the
+    process pool (nothing to parse or render), not importlib.metadata (versions read from dist-info names)."""
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "sitegen.yaml").write_text("title: t\nbase_url: https://example.org/\n")
+    (site / "content" / "posts" / "a.md").write_text("---\ntitle: a\ndate: 2025-01-01\n---\nText.\n")
+    script = ("import sys\nfrom sitegen.cli import main\nmain(['build', '--source', sys.argv[1]])\n"
+              "print('\\n'.join(sorted(sys.modules)))")
+
+    def build() -> str:
+        return subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, check=True,
+                              cwd=ROOT).stdout
+
+    assert "jinja2" in build().split()  # the cold build renders
+    again = build()  # nothing changed
+    loaded = set(again.split())
+    assert "unchanged pages carried over" in again
+    assert loaded & {"jinja2", "multiprocessing", "concurrent.futures", "importlib.metadata", "markdown_it"} == set()

@@ -4,6 +4,7 @@ be counted; test_golden_sites.py and test_cli.py run the real CLI."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import os
 import shutil
@@ -224,13 +225,13 @@ def test_worker_processes_give_the_same_site_as_one_process(site_copy, tmp_path:
             f"---\ntitle: مقال {number}\ndate: 2024-01-{number % 28 + 1:02d}\ntags: [وسم{number % 7}]\n---\n"
             f"## قسم\n\nنص المقال {number} مع `code` و[رابط](/posts/p{(number + 1) % 150}/).\n", encoding="utf-8")
     pools: list[int] = []
-    real_pool = sitegen.parallel.ProcessPoolExecutor
+    real_pool = concurrent.futures.ProcessPoolExecutor  # sitegen.parallel imports it when it starts workers
 
     def counting_pool(workers: int, **kwargs):  # type: ignore[no-untyped-def]
         pools.append(workers)
         return real_pool(workers, **kwargs)
 
-    monkeypatch.setattr(sitegen.parallel, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counting_pool)
     build_ok("--source", site, "--output", tmp_path / "one", "--jobs", "1", "--no-cache")
     assert pools == []  # one process: no worker
     build_ok("--source", site, "--output", tmp_path / "two", "--jobs", "2", "--no-cache")
@@ -318,3 +319,15 @@ def test_drafts_on_and_off_share_the_cache_and_give_the_cold_sites(site_copy, tm
     rebuild(site, "--drafts")
     assert parsed == []  # and back
     assert read_tree(site / "public") == cold_tree(site, tmp_path, "--drafts") == with_drafts
+
+
+def test_the_library_versions_in_the_cache_key_are_those_importlib_metadata_gives() -> None:
+    """code_fingerprint reads versions from dist-info folder names (importlib.metadata costs every build 6 ms): the
+    same versions, so upgrading a library that shapes the output still starts the cache over."""
+    from importlib import metadata
+
+    from sitegen.incremental.store import _LIBRARIES, _installed_versions, _project_key
+
+    versions = _installed_versions()
+    assert {name: versions.get(_project_key(name)) for name in _LIBRARIES} == {
+        name: metadata.version(name) for name in _LIBRARIES}

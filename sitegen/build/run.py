@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from ..errors import BuildError, CacheFailure, Diagnostics, SourceError, processing
 from ..incremental.digests import BUILD_MARK, manifest_token
@@ -20,10 +19,12 @@ from ..incremental.store import CACHE_DIR, BuildCache
 from ..output.stage import folder_identity, holds_files, output_lock, recover_interrupted, staged_output
 from ..parallel import fewer_collections
 from ..progress import Progress, Stopwatch
-from ..render.templates import create_environment
 from .deploy import Deployment
 from .load import LoadedSite, SiteOptions, load_site
 from .write import Written, write_site
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,20 +116,24 @@ def _build(options: BuildOptions, progress: Progress, waiting: Callable[[int | N
         loaded = load_site(options.site, parser, output=output, clock=clock)
         cache = parser.cache
         diagnostics = Diagnostics(list(loaded.warnings))
-        with clock("assembling"), processing(None, "assembling the site"):
-            env = create_environment(loaded.config, loaded.theme, loaded.translations, loaded.share_image,
-                                     auto_reload=False, compiled=cache.compiled if cache is not None else None)
+
+        def make_env() -> jinja2.Environment:  # only a build with pages to render loads Jinja
+            from ..render.templates import create_environment
+
+            with processing(None, "loading the templates"):
+                return create_environment(loaded.config, loaded.theme, loaded.translations, loaded.share_image,
+                                          auto_reload=False, compiled=cache.compiled if cache is not None else None)
         with clock("rendering and writing"), processing(output, "writing"), output_lock(output, waiting):
             # From here to the digests being saved, no other build reads or writes this folder.
             recover_interrupted(output)
             previous = _previous_output(cache, output)
             inputs = parser.code, parser.configuration
             try:
-                written = _write(loaded, env, cache, progress, diagnostics, options, previous, inputs)
+                written = _write(loaded, make_env, cache, progress, diagnostics, options, previous, inputs)
             except _OutputChanged:  # the folder changed under this build: write the whole site
                 previous = _Previous()
-                written = _write(loaded, env, cache, progress, Diagnostics(list(loaded.warnings)), options, previous,
-                                 inputs)
+                written = _write(loaded, make_env, cache, progress, Diagnostics(list(loaded.warnings)), options,
+                                 previous, inputs)
             # Unless what the cache holds is still true: the same digests, for the folder it recorded.
             if cache is not None and (written.digests != previous.digests or not previous.recorded):
                 cache.save_page_digests(output, written.digests, folder_identity(output), previous.digests)
@@ -169,14 +174,14 @@ class _Previous:
     for its own)."""
 
 
-def _write(loaded: LoadedSite, env: jinja2.Environment, cache: BuildCache | None, progress: Progress,
+def _write(loaded: LoadedSite, make_env: Callable[[], jinja2.Environment], cache: BuildCache | None, progress: Progress,
            diagnostics: Diagnostics, options: BuildOptions, previous: _Previous, inputs: tuple[bytes, bytes]
            ) -> Written:
     """Render and stage the site, then put it in place: in full, or (a folder `previous` shows in place) by
     updating the folder in place, after checking once more that it still holds what `previous` describes."""
     output = options.output
     with staged_output(output, previous.digests.keys() if previous.in_place else None) as stage:
-        written = write_site(loaded, env, stage, cache, progress, diagnostics, output, previous.digests,
+        written = write_site(loaded, make_env, stage, cache, progress, diagnostics, output, previous.digests,
                              options.workers, *inputs)
         diagnostics.raise_if_errors()
         if options.strict and diagnostics.warnings:

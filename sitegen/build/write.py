@@ -3,11 +3,10 @@ change since the last build."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from ..errors import Diagnostics, SourceError, processing
 from ..incremental.digests import BUILD_MARK, manifest_token, page_digests, site_inputs
@@ -16,10 +15,12 @@ from ..output.stage import Stage
 from ..parallel import map_chunks
 from ..progress import Progress
 from ..render.fingerprint import fingerprinted_path
-from ..render.pages import TemplateFailure, render_page
 from ..render.plan import Plan
 from ..sources.theme import theme_fingerprint
 from .load import LoadedSite
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass(slots=True)
@@ -33,13 +34,14 @@ class Written:
     rendered: int = 0
 
 
-def write_site(loaded: LoadedSite, env: jinja2.Environment, stage: Stage, cache: BuildCache | None,
-               progress: Progress, diagnostics: Diagnostics, output: Path, previous: dict[str, bytes],
-               workers: int | None, code: bytes, configuration: bytes) -> Written:
+def write_site(loaded: LoadedSite, make_env: Callable[[], jinja2.Environment], stage: Stage,
+               cache: BuildCache | None, progress: Progress, diagnostics: Diagnostics, output: Path,
+               previous: dict[str, bytes], workers: int | None, code: bytes, configuration: bytes) -> Written:
     """Write every file of the plan into `stage`, and the build's mark (incremental.digests.BUILD_MARK); template
     errors go to `diagnostics`, each once. `previous` holds the digest of each file of the previous output (pages and
     generated files), so unchanged ones are kept. `code` and `configuration` are what the sources were keyed with
-    (CachedParser.code, .configuration): inputs of every page's digest."""
+    (CachedParser.code, .configuration): inputs of every page's digest. The templates' environment is made (by
+    `make_env`: Jinja and its compiled templates loaded) only when a page is to be rendered."""
     site, plan = loaded.site, loaded.plan
     written = Written()
     asset_urls = _write_assets(plan, stage, written)
@@ -52,6 +54,10 @@ def write_site(loaded: LoadedSite, env: jinja2.Environment, stage: Stage, cache:
             continue
         to_render.append(path)
     progress.start("rendering", len(to_render))
+    if to_render:
+        from ..render.pages import TemplateFailure, render_page  # Jinja loads only for pages to render
+
+        env = make_env()
 
     def render_chunk(paths: Sequence[str]) -> list[SourceError | None]:
         results: list[SourceError | None] = []

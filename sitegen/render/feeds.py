@@ -96,9 +96,10 @@ def feed_links(config: Config, feeds: FeedSet | None = None) -> tuple[FeedLink, 
                  for name, (media, fmt) in FEED_FORMATS.items())
 
 
-def render_json_feed(site: Site, feeds: FeedSet) -> bytes:
+def render_json_feed(site: Site, feeds: FeedSet, bodies: FeedBodies | None = None) -> bytes:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1), serialized by json.dumps so every string is escaped."""
     config = site.config
+    bodies = bodies or FeedBodies()
     author = _json_author(config)
     document: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
@@ -108,19 +109,19 @@ def render_json_feed(site: Site, feeds: FeedSet) -> bytes:
         "description": feed_title(config.description, feeds.title),
         "language": config.language,
         "authors": [author],
-        "items": [_json_item(post, config) for post in feeds.posts],
+        "items": [_json_item(post, config, bodies) for post in feeds.posts],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(post: Post, config: Config) -> dict[str, Any]:
+def _json_item(post: Post, config: Config, bodies: FeedBodies) -> dict[str, Any]:
     url = absolute_url(config, post.url)
     published = post.date or EPOCH
     item: dict[str, Any] = {
         "id": url,
         "url": url,
         "title": feed_title(post.title, post.slug),
-        "content_html": item_html(post, url),
+        "content_html": bodies(post, url),
         "summary": xml_text(post.description),
         "date_published": _rfc3339(published),
         "date_modified": _rfc3339(post.updated or published),
@@ -142,6 +143,20 @@ def item_html(post: Post, url: str) -> str:
     lang = html.escape(post.lang, quote=True)
     body = _ALIGNED_CELL.sub(lambda m: f'<{m[1]} style="{_ALIGN_STYLES[m[2]]}"', resolve_links(post.content, url))
     return xml_text(f'<div lang="{lang}" dir="{post.dir}">{body}</div>')
+
+
+class FeedBodies:
+    """Each post's feed HTML (`item_html`), made once per build however many feeds carry the post: the site's and
+    each of its tags', in three formats (at 100 posts, 2,439 calls for 101 posts, a third of a cold build)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    def __call__(self, post: Post, url: str) -> str:
+        body = self.known.get(url)
+        if body is None:
+            body = self.known[url] = item_html(post, url)
+        return body
 
 
 _ALIGN_STYLES = {name: style for style, name in TABLE_ALIGN_CLASSES.items()}

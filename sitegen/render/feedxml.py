@@ -16,9 +16,9 @@ from ..sources.config import Config
 from .feeds import (
     EPOCH,
     FEED_FORMATS,
+    FeedBodies,
     FeedSet,
     feed_title,
-    item_html,
     item_terms,
     own_author,
     render_json_feed,
@@ -33,20 +33,23 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def render_feeds(site: Site, feeds: FeedSet | None = None) -> dict[str, bytes]:
-    """The RSS, Atom and JSON feeds of a feed set (the whole site's by default), by output path."""
+def render_feeds(site: Site, feeds: FeedSet | None = None, bodies: FeedBodies | None = None) -> dict[str, bytes]:
+    """The RSS, Atom and JSON feeds of a feed set (the whole site's by default), by output path; `bodies` keeps
+    each post's feed HTML for the other feed sets of the build."""
     feeds = feeds or site_feed_set(site)
+    bodies = bodies or FeedBodies()
     folder = feeds.page.lstrip("/")
     return {
-        folder + "feed.xml": feed_generator(site, feeds, "feed.xml").rss_str(pretty=True),
-        folder + "atom.xml": feed_generator(site, feeds, "atom.xml").atom_str(pretty=True),
-        folder + "feed.json": render_json_feed(site, feeds),
+        folder + "feed.xml": feed_generator(site, feeds, "feed.xml", bodies).rss_str(pretty=True),
+        folder + "atom.xml": feed_generator(site, feeds, "atom.xml", bodies).atom_str(pretty=True),
+        folder + "feed.json": render_json_feed(site, feeds, bodies),
     }
 
 
-def feed_generator(site: Site, feeds: FeedSet, name: str) -> FeedGenerator:
+def feed_generator(site: Site, feeds: FeedSet, name: str, bodies: FeedBodies | None = None) -> FeedGenerator:
     """The RSS or Atom feed (by file `name`) of a feed set, with reply links and counts, ready to serialize."""
     config = site.config
+    bodies = bodies or FeedBodies()
     media_type = FEED_FORMATS[name][0]
     page = absolute_url(config, feeds.page)
     fg = FeedGenerator()
@@ -68,11 +71,11 @@ def feed_generator(site: Site, feeds: FeedSet, name: str) -> FeedGenerator:
     fg.updated(latest)
     fg.lastBuildDate(latest)
     for post in feeds.posts:
-        _add_entry(fg, post, config)
+        _add_entry(fg, post, config, bodies)
     return fg
 
 
-def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
+def _add_entry(fg: FeedGenerator, post: Post, config: Config, bodies: FeedBodies) -> None:
     url = absolute_url(config, post.url)
     entry = fg.add_entry(order="append")
     entry.id(url)
@@ -83,7 +86,7 @@ def _add_entry(fg: FeedGenerator, post: Post, config: Config) -> None:
     entry.published(published)
     entry.updated(post.updated or published)
     entry.description(xml_text(post.description), isSummary=True)
-    entry.content(item_html(post, url), type="html")
+    entry.content(bodies(post, url), type="html")
     for term in item_terms(post):
         entry.category(term=term)
     author = own_author(post, config)

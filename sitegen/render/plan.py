@@ -13,7 +13,7 @@ from pathlib import Path
 from ..markdown import pygments_css
 from ..site.model import Post, Site
 from ..site.routes import FileRoute, PageRoute, Routes
-from .feeds import FeedSet, site_feed_set, tag_feed_set
+from .feeds import FeedBodies, FeedSet, site_feed_set, tag_feed_set
 from .fingerprint import is_fingerprinted_kind
 from .netlify import render_redirects
 from .sitemap import render_robots, render_sitemap
@@ -46,6 +46,7 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None) -> P
     generated: dict[str, Callable[[], bytes]] = {}
     generated_from: dict[str, tuple[Post | bytes, ...]] = {}
     feed_sets: dict[str, FeedSet] = {}
+    bodies = FeedBodies()  # each post's feed HTML, made once for all the feeds that carry it
     sitemap_urls = sorted(route.url for route in routes.pages.values() if route.indexed)
     for path, route in routes.files.items():
         if route.kind == "feed":
@@ -53,7 +54,7 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None) -> P
             if feeds is None:
                 feeds = tag_feed_set(site, route.tag) if route.tag else site_feed_set(site)
                 feed_sets[route.tag.name if route.tag else ""] = feeds
-            generated[path] = _feed_file(site, feeds, route.feed)
+            generated[path] = _feed_file(site, feeds, route.feed, bodies)
             generated_from[path] = feeds.posts
         else:
             generated[path] = _generator(site, route, sitemap_urls, own_redirects)
@@ -74,7 +75,7 @@ def _generator(site: Site, route: FileRoute, sitemap_urls: list[str],
     return lambda: render_redirects(site, own_redirects or "")
 
 
-def _feed_file(site: Site, feeds: FeedSet, name: str) -> Callable[[], bytes]:
+def _feed_file(site: Site, feeds: FeedSet, name: str, bodies: FeedBodies) -> Callable[[], bytes]:
     """One feed file of a feed set; the set's three files are made together the first time one is asked for."""
     made: list[dict[str, bytes]] = []
 
@@ -82,7 +83,7 @@ def _feed_file(site: Site, feeds: FeedSet, name: str) -> Callable[[], bytes]:
         if not made:
             from .feedxml import render_feeds  # feedgen and lxml load only when a feed is written
 
-            made.append(render_feeds(site, feeds))
+            made.append(render_feeds(site, feeds, bodies))
         return made[0][feeds.page.lstrip("/") + name]
 
     return make
