@@ -69,8 +69,9 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
     # copy a lock one of them holds into the workers. A later build from scratch (the configuration changed) still
     # uses the build cache, but parses what it lacks in this process.
     preview.workers = 1
-    gc.collect()
-    gc.freeze()  # the parsed site lives as long as the server: keep full collections from walking it on every edit
+    # The parsed site lives as long as the server: frozen, full collections never walk it on an edit. No collection
+    # first: a build leaves no garbage in cycles (0 objects found at 10,000 posts), and one took 130 ms of the start.
+    gc.freeze()
     if first.generation is None:
         err(first.failure)
     try:

@@ -19,7 +19,7 @@ import re
 import shutil
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -36,6 +36,8 @@ R = TypeVar("R")
 CACHE_DIR = ".sitegen-cache"
 _SCHEMA = 6
 _NO_BODY = Body("", ())
+_BATCH = 500
+"""Keys per query of `bodies` (SQLite limits the parameters of one statement)."""
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "babel", "pyyaml", "nh3", "feedgen")
 
 
@@ -319,6 +321,25 @@ class BuildCache:
             raise CacheFailure("a post's body is not what the cache writes")
         self._last_body = key, body
         return body
+
+    @_guarded
+    def bodies(self, keys: Collection[bytes]) -> dict[bytes, Body]:
+        """The bodies of many posts, read in a few queries (the preview keeps every body in memory: one query each
+        took 0.4 s of its first start at 10,000 posts)."""
+        found: dict[bytes, Body] = {}
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start:start + _BATCH]
+            marks = ",".join("?" * len(batch))
+            for key, data in self._conn().execute(f"SELECT key, body FROM bodies.bodies WHERE key IN ({marks})",
+                                                  batch):
+                body = pickle.loads(data)
+                if not isinstance(body, Body):
+                    raise CacheFailure("a post's body is not what the cache writes")
+                found[key] = body
+        if len(found) != len(wanted):
+            raise CacheFailure("a post's body is missing")
+        return found
 
     def __reduce__(self) -> Any:
         raise TypeError("a BuildCache stays in the process that opened it (and its forks)")

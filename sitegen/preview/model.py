@@ -22,7 +22,7 @@ from ..progress import Progress
 from ..render.pages import render_page
 from ..render.plan import Plan
 from ..render.templates import create_environment
-from ..site.model import Body, Post, Site
+from ..site.model import Body, Post, Site, StoredBody
 from ..site.urls import url_to_path
 from ..sources.config import CONFIG_NAMES, Config
 from ..sources.discover import SourceFile, discover_sources
@@ -165,7 +165,10 @@ class MemoryParser:
         try:
             with fewer_collections():
                 results, _keys, _parsed = parse_sources_cached(config, cache, Progress(), sources, self.workers)
-                return {source.path: _in_memory(source, post, errors)
+                stored = [post.body.key for post, _ in results if post is not None and isinstance(post.body,
+                                                                                                  StoredBody)]
+                bodies = cache.bodies(stored)
+                return {source.path: _in_memory(source, post, errors, bodies)
                         for source, (post, errors) in zip(sources, results, strict=True)}
         except (OSError, CacheFailure, BrokenExecutor):
             return {}
@@ -217,7 +220,8 @@ class Preview:
             self.internal = None
             try:
                 self._forget(changed_set)
-                generation = self._generate()
+                with fewer_collections():  # a rebuild makes a whole site of objects with no cycles in them
+                    generation = self._generate()
             except Exception as exc:  # a bug of ours, an OSError (a symlink loop): reported, never fatal
                 generation = None
                 internal = exc if isinstance(exc, InternalError) else InternalError(exc, None, "rebuilding the site")
@@ -289,12 +293,13 @@ class Preview:
         return tuple(p.url for p in (*site.posts, *site.pages) if p.doc.path in changed)
 
 
-def _in_memory(source: SourceFile, post: Post | None, errors: list[SourceError]
+def _in_memory(source: SourceFile, post: Post | None, errors: list[SourceError], bodies: dict[bytes, Body]
                ) -> tuple[Post | None, list[SourceError]]:
-    """A source parsed by the build cache as the preview keeps it: its body in memory, and its errors in the file
-    found this time (the cache keeps the path as spelled by the build that parsed it: `-s .`, a symlink)."""
-    if post is not None and not isinstance(post.body, Body):
-        post = replace(post, body=post.read_body())
+    """A source parsed by the build cache as the preview keeps it: its body in memory (from `bodies`, read in one
+    go), and its errors in the file found this time (the cache keeps the path as spelled by the build that parsed
+    it: `-s .`, a symlink)."""
+    if post is not None and isinstance(post.body, StoredBody):
+        post = replace(post, body=bodies[post.body.key])
     return post, [e if e.path == source.path else replace(e, path=source.path) for e in errors]
 
 
