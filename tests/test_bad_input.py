@@ -267,7 +267,7 @@ def line_of(module: object, text: str) -> int:
     ("render_markdown", "reading content/posts/x.md",
      ("incremental/parse", "rendered = render_markdown(document.body, md, title=document.title)")),
     ("plan_site", "assembling the site", ("build/load", "plan = plan_site(site, routes, static.redirects)")),
-    ("write_site", "writing public", ("build/run", "written = write_site(loaded, env, stage")),
+    ("write_site", "writing public", ("build/run", "written = write_site(loaded, make_env, stage")),
 ])
 def test_an_internal_error_names_the_file_and_shows_no_traceback(
         patch: str, doing: str, where: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

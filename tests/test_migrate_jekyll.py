@@ -140,3 +140,16 @@ def test_front_matter_mapping_never_crashes(tmp_path_factory: pytest.TempPathFac
     blog = read_jekyll(root)
     for entry in blog.entries:
         assert entry.slug and all(url.startswith("/") for url in entry.old_urls)
+
+
+def test_a_pretty_url_whose_last_folder_ends_in_html_keeps_it_in_the_slug(tmp_path: Path) -> None:
+    """Found by the property above: '2020-02-03-0.html.md' is /2020/02/03/0.html/ under `permalink: pretty`, a
+    folder named '0.html': its slug is '0.html', where a file URL (/:title.html) loses the extension."""
+    make_blog(tmp_path, "permalink: pretty\n", {"_posts/2020-02-03-0.html.md": "---\n---\nx\n"})
+    (entry,) = read_jekyll(tmp_path).entries
+    assert (entry.old_urls[0], entry.slug) == ("/2020/02/03/0.html/", "0.html")
+    other = tmp_path / "other"
+    other.mkdir()
+    make_blog(other, "permalink: /:title.html\n", {"_posts/2020-02-03-note.md": "---\n---\nx\n"})
+    (entry,) = read_jekyll(other).entries
+    assert (entry.old_urls[0], entry.slug) == ("/note.html", "note")

@@ -269,7 +269,10 @@ def _located(item: _Item, config: _Config) -> _Item:
         return item
     item.url = urls.fill_template(template, drop)
     if item.url is not None and item.url.rstrip("/"):
-        item.slug = re.sub(re.escape(output_ext) + "$", "", item.url.rstrip("/").rsplit("/", 1)[-1]) or item.slug
+        segment = item.url.rstrip("/").rsplit("/", 1)[-1]
+        if not item.url.endswith("/"):  # a page's file (/:title.html): its name without the extension
+            segment = re.sub(re.escape(output_ext) + "$", "", segment)
+        item.slug = segment or item.slug
     if item.url is None:
         item.notes.append(Note(item.path, f"the permalink {template!r} names a placeholder Jekyll does not know",
                                item.front.line("permalink", 1), severity="error"))
