@@ -58,8 +58,8 @@ def code_fingerprint() -> bytes:
 def _installed_versions() -> dict[str, str]:
     """The version of every distribution installed on sys.path, by `_project_key`, the first found winning (as
     importlib.metadata finds them), read from the names of the `*.dist-info` folders pip writes
-    (`markdown_it_py-4.3.0.dist-info`): every build needs them, and importlib.metadata (with the email parser it
-    loads) costs a no-change rebuild 6 ms more."""
+    (`markdown_it_py-4.3.0.dist-info`, or an older `*.egg-info`): every build needs them, and importlib.metadata
+    (with the email parser it loads) costs a no-change rebuild 6 ms more."""
     found: dict[str, str] = {}
     for folder in sys.path:
         try:
@@ -67,8 +67,8 @@ def _installed_versions() -> dict[str, str]:
         except OSError:
             continue
         for name in names:
-            if name.endswith(".dist-info"):
-                project, _, version = name.removesuffix(".dist-info").partition("-")
+            if name.endswith((".dist-info", ".egg-info")):  # an older setuptools install: name-version-pyX.Y
+                project, _, version = name.rsplit(".", 1)[0].partition("-")
                 found.setdefault(_project_key(project), version)
     return found
 
