@@ -40,8 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="sitegen", description="A static site generator for professional blogs, "
-                                     "right-to-left first.")
+    parser = _Parser(prog="sitegen", description="A static site generator for professional blogs, right-to-left first.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument("--debug", action="store_true", help=f"show the Python traceback of an internal error "
                         f"(or set {DEBUG_ENV}=1)")
