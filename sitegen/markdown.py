@@ -433,11 +433,16 @@ class _Places:
         begin = starts[index]
         text = content[begin:starts[index + 1] - 1] if index + 1 < len(starts) else content[begin:]
         kept = text.strip()
-        number = (block.map[0] if block.map else 0) + index
-        line = self.lines[number].rstrip() if number < len(self.lines) else ""
+        first = block.map[0] if block.map else 0
+        missing = (block.map[1] - first - len(starts)) if block.map else 0
         shift = None
-        if kept and line.endswith(kept):
-            shift = number, len(line) - len(kept) - (begin + len(text) - len(text.lstrip()))
+        # The text's lines are the block's, in order; when it has fewer (a task list item whose first line held
+        # only its `[ ]`), they are the block's last ones.
+        for number in (first + index, first + index + missing) if missing > 0 else (first + index,):
+            line = self.lines[number].rstrip() if number < len(self.lines) else ""
+            if kept and line.endswith(kept):
+                shift = number, len(line) - len(kept) - (begin + len(text) - len(text.lstrip()))
+                break
         self.shifts[key] = shift
         return shift
 

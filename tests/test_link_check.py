@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.markdown import render_markdown
@@ -178,6 +178,7 @@ def markdown_with_links(draw: st.DrawFn) -> tuple[str, dict[str, tuple[int, int]
 
 @settings(max_examples=300, deadline=None)
 @given(markdown_with_links())
+@example(("- [ ] \t\nنص\n[t0](/p0/)\n", {"/p0/": (3, 1)}))  # found by this test: a task item's empty first line
 def test_each_link_is_reported_where_it_is(case: tuple[str, dict[str, tuple[int, int]]]) -> None:
     source, places = case
     for link in render_markdown(source).links:
