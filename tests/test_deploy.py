@@ -163,7 +163,8 @@ def test_base_url_and_preview_on_the_command_line_serve_any_host(tmp_path: Path,
                                  "https://example.com/\n")
 
 
-def test_the_preview_server_marks_drafts_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_with_drafts_and_future_posts_marks_them_as_the_preview_does(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """`sitegen serve` shows drafts (and future posts): the same note says what a reader of production will not see.
     The preview renders through the same templates; a build with --drafts --future shows what it shows."""
     site = copy_site("basic", tmp_path)

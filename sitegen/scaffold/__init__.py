@@ -19,6 +19,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from .. import DISTRIBUTION, __version__
+from ..sources.frontmatter import read_front_matter
 from ..text import fill_fields, slugify
 
 HERE = Path(__file__).parent
@@ -57,7 +58,8 @@ def blueprint(answers: Answers, now: datetime) -> dict[str, bytes]:
     about = fill_fields(_read(f"{texts}/about.md"), fields)
     if texts != answers.language:  # English text in a blog of another language says so, for its direction
         post, about = (text.replace("\ndraft: true\n", "\nlang: en\ndraft: true\n", 1) for text in (post, about))
-    slug = slugify(_front_title(post))
+    front, _ = read_front_matter(post, Path(f"{texts}/post.md"))  # our own text: it always has a title
+    slug = slugify(str(front.values["title"]) if front else "post")
     files = {
         "sitegen.yaml": configuration(answers),
         f"content/posts/{slug}.md": post,
@@ -193,11 +195,6 @@ def _dependencies(name: str) -> dict[str, str]:
                 continue
             pending.append(requirement.name)
     return found
-
-
-def _front_title(text: str) -> str:
-    match = re.search(r"^title: (.+)$", text, re.MULTILINE)
-    return match[1] if match else "post"
 
 
 def _read(name: str) -> str:
