@@ -194,3 +194,43 @@ def test_any_text_is_placed_without_crashing(source: str) -> None:
         assert 1 <= link.line <= len(lines)
         if link.column is not None:
             assert link.column <= len(lines[link.line - 1])
+
+
+def test_the_preview_reports_what_a_fresh_load_reports_after_every_edit(tmp_path: Path) -> None:
+    """The preview keeps the routes and link checks of posts that did not change between rebuilds (RouteMemo): after
+    each edit (one that breaks a link, one elsewhere, one that removes the page a link points at and one that brings
+    it back), its routes and warnings equal those of a site loaded from scratch."""
+    from sitegen.build.load import load_site
+    from sitegen.build.run import BuildOptions
+    from sitegen.incremental.parse import CachedParser
+    from sitegen.preview.model import Preview
+
+    def post(title: str, body: str) -> str:
+        return POST.replace("title: t", f"title: {title}") + "---\n" + body
+
+    files: dict[str, str | None] = {"content/posts/a.md": post("a", "see [b](/posts/b/)\n"),
+                                    "content/posts/b.md": post("b", "text\n"),
+                                    "content/posts/c.md": post("c", "text\n")}
+    root = make_site(tmp_path, files)
+    options = BuildOptions(root, root / "public", use_cache=False)
+    preview = Preview(options)
+    steps: list[dict[str, str | None]] = [
+        {},
+        {"content/posts/a.md": post("a", "see [b](/posts/b/) and [gone](/posts/gone/)\n")},
+        {"content/posts/c.md": post("c", "more text\n")},
+        {"content/posts/b.md": None},
+        {"content/posts/b.md": post("b", "back\n")},
+        {"content/posts/c.md": post("c", "[a](/posts/a/) [nowhere](/nowhere/)\n")},
+    ]
+    seen = []
+    for step in steps:
+        make_site(root, step)
+        result = preview.rebuild({root / name for name in step} or None)
+        assert result.generation is not None
+        fresh = load_site(options.site, CachedParser(use_cache=False, workers=1))
+        assert result.generation.plan.pages == fresh.plan.pages
+        assert preview.diagnostics == fresh.warnings
+        seen.append(sorted(w.message for w in preview.diagnostics))
+    assert seen[0] == [] and seen[1] == seen[2] == ["link to /posts/gone/ leads to no page or file of this site"]
+    assert "link to /posts/b/ leads to no page or file of this site" in seen[3] and seen[4] == seen[1]
+    assert len(seen[5]) == 2

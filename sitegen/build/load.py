@@ -19,7 +19,7 @@ from ..render.plan import Plan, plan_site
 from ..site.assemble import assemble_site
 from ..site.model import Site
 from ..site.posts import is_published, marked_scheduled
-from ..site.routes import check_links, claim_routes
+from ..site.routes import RouteMemo, check_links, claim_routes
 from ..sources.config import Config, load_config
 from ..sources.discover import discover_static
 from ..sources.replies import load_replies
@@ -66,9 +66,10 @@ class LoadedSite:
 
 
 def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None = None,
-              clock: Stopwatch | None = None) -> LoadedSite:
+              clock: Stopwatch | None = None, memo: RouteMemo | None = None) -> LoadedSite:
     """Load the site at `options.source` through every check; raise BuildError with every problem found. `output`,
-    when given, is the folder a build will write (checked to be one sitegen may replace)."""
+    when given, is the folder a build will write (checked to be one sitegen may replace); `memo`, what the last load
+    made of the posts that did not change (the preview's)."""
     clock = clock or Stopwatch({})
     diagnostics = Diagnostics()
     root = options.source
@@ -104,11 +105,11 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
         static = discover_static([*theme.static_dirs, root / "static"], [root, *theme.folders])
         diagnostics.extend(static.problems)
         redirects = static.redirects is not None or any(p.aliases for p in (*site.posts, *site.pages))
-        routes, route_errors = claim_routes(site, static.files, redirects=redirects)
+        routes, route_errors = claim_routes(site, static.files, redirects=redirects, memo=memo)
         diagnostics.extend(route_errors)
         diagnostics.raise_if_errors()
         plan = plan_site(site, routes, static.redirects)
-        diagnostics.extend(check_links(site, routes.paths))
+        diagnostics.extend(check_links(site, routes.paths, memo))
     return LoadedSite(config, theme, translations, load_share_image(config, theme), site, plan,
                       parsed.keys, tuple(diagnostics.items), parsed.parsed)
 

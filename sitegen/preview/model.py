@@ -23,6 +23,7 @@ from ..render.pages import render_page
 from ..render.plan import Plan
 from ..render.templates import create_environment
 from ..site.model import Body, Post, Site, StoredBody
+from ..site.routes import RouteMemo
 from ..site.urls import url_to_path
 from ..sources.config import CONFIG_NAMES, Config
 from ..sources.discover import SourceFile, discover_sources
@@ -108,6 +109,8 @@ class MemoryParser:
         self.cache: ParseCache = {}
         self.sources: list[SourceFile] | None = None
         """The content files, found again only when files are added, removed or renamed."""
+        self.source_paths: frozenset[Path] = frozenset()
+        """The paths of `sources`."""
         self.problems: list[SourceError] = []
         """What looking for the content files found."""
         self.from_scratch = True
@@ -120,6 +123,7 @@ class MemoryParser:
     def __call__(self, config: Config) -> ParsedSources:
         if self.sources is None:
             self.sources, self.problems = discover_sources(config.root)
+            self.source_paths = frozenset(source.path for source in self.sources)
         if self.from_scratch:
             self.from_scratch = False
             if self.use_cache:
@@ -135,14 +139,15 @@ class MemoryParser:
 
     def forget(self, changed: set[Path], content: Path) -> None:
         """Drop what the changed files invalidate: their parsed posts, and the file list when a file came or went."""
-        known = {s.path for s in self.sources or ()}
+        known = self.source_paths if self.sources is not None else frozenset()
         if any(p not in known or not p.exists() for p in changed if p.is_relative_to(content)):
             self.sources = None
-        for path in changed:
-            self.cache.pop(path, None)
+        others = [path for path in changed if self.cache.pop(path, None) is None]
+        if not others:
+            return  # only sources changed (an edit): each was forgotten above
         # a file beside a bundle's index.md, a renamed folder: forget the bundle's index too
         bundles = [p for p in self.cache if p.name.startswith("index.")]
-        for path in changed:
+        for path in others:
             for index in bundles:
                 if path.is_relative_to(index.parent):
                     self.cache.pop(index, None)
@@ -186,6 +191,8 @@ class Preview:
         """Add the Python traceback to an internal error's report (`--debug`)."""
         self.root = self.options.source
         self.parser = MemoryParser(self.options.workers, self.options.use_cache)
+        self.memo = RouteMemo()
+        """The routes and link checks of the posts the last rebuild loaded, for the next to take where unchanged."""
         self.theme: Theme | None = None
         self.env: jinja2.Environment | None = None
         self._env_inputs: tuple[object, ...] = ()
@@ -266,7 +273,7 @@ class Preview:
 
     def _generate(self) -> Generation | None:
         try:
-            loaded = load_site(self.options.site, self.parser)
+            loaded = load_site(self.options.site, self.parser, memo=self.memo)
         except BuildError as failure:
             self.diagnostics = tuple(failure.diagnostics)
             return None
@@ -289,8 +296,9 @@ class Preview:
     def _urls_of(self, changed: set[Path] | None) -> tuple[str, ...]:
         if not changed or self.current is None:
             return ()
-        site = self.current.site
-        return tuple(p.url for p in (*site.posts, *site.pages) if p.doc.path in changed)
+        pages = self.current.plan.pages
+        posts = (parsed[0] for path in changed if (parsed := self.parser.cache.get(path)) is not None)
+        return tuple(post.url for post in posts if post is not None and url_to_path(post.url) in pages)
 
 
 def _in_memory(source: SourceFile, post: Post | None, errors: list[SourceError], bodies: dict[bytes, Body]

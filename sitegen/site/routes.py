@@ -12,7 +12,7 @@ name before they get here: that is a choice, not a collision.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
@@ -84,9 +84,10 @@ class _Owner(NamedTuple):
     url: str = ""
 
 
-def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> tuple[Routes, list[SourceError]]:
+def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
+                 memo: RouteMemo | None = None) -> tuple[Routes, list[SourceError]]:
     """Claim every URL of `site`, with its `static` files (output path -> file) and, when `redirects`, a
-    `_redirects` file; every path claimed twice is an error."""
+    `_redirects` file; every path claimed twice is an error. `memo` holds the routes of posts claimed before."""
     claims = _Claims(site.config.root)
     config = site.config
     lang = config.language
@@ -113,11 +114,12 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
              if claims.claim(path, _Owner("sitegen", _file_what(route), url="/" + path))}
 
     documents = (*site.posts, *site.pages)
-    pages.update(claims.claim_pages([
-        PageRoute(post.url, "post" if post.kind == "posts" else "page",
-                  post.doc.template or ("post.html" if post.kind == "posts" else "page.html"), post.title, post.lang,
-                  post.description, post.doc.path, post=post)
-        for post in documents]))
+    made = memo.routes if memo is not None else {}
+    post_routes = [known if (known := made.get(id(post))) is not None and known.post is post else _post_route(post)
+                   for post in documents]
+    if memo is not None:
+        memo.routes = dict(zip(map(id, documents), post_routes, strict=True))
+    pages.update(claims.claim_pages(post_routes))
     for post in documents:
         for alias in post.aliases:
             url, path = alias_path(alias)
@@ -136,6 +138,28 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
         if claims.claim(path, _Owner("file", "the static file", source)):
             copies[path] = source
     return Routes(pages, files, copies), claims.errors
+
+
+def _post_route(post: Post) -> PageRoute:
+    return PageRoute(post.url, "post" if post.kind == "posts" else "page",
+                     post.doc.template or ("post.html" if post.kind == "posts" else "page.html"), post.title,
+                     post.lang, post.description, post.doc.path, post=post)
+
+
+@dataclass(slots=True)
+class RouteMemo:
+    """What the last claim and link check made of each post, for the next ones to take where the post is the same
+    object (posts are immutable, so what was made of one holds while it lives). The preview keeps one between
+    rebuilds, where an edit changes one post of thousands; a build has none. Taking from it changes no result."""
+
+    routes: dict[int, PageRoute] = field(default_factory=dict)
+    """id(post) -> its route (which holds the post)."""
+    paths: frozenset[str] = frozenset()
+    """The site's output paths the links below were checked against."""
+    checked: dict[int, Post] = field(default_factory=dict)
+    """id(post) -> the post, for each post whose links were checked against `paths`."""
+    warnings: dict[int, tuple[SourceError, ...]] = field(default_factory=dict)
+    """id(post) -> what checking its links found, for the checked posts with broken links."""
 
 
 def alias_path(alias: str) -> tuple[str, str]:
@@ -316,25 +340,43 @@ def _file_what(route: FileRoute) -> str:
     return _FILE_NAMES[route.kind]
 
 
-def check_links(site: Site, paths: Collection[str]) -> list[SourceError]:
+def check_links(site: Site, paths: Collection[str], memo: RouteMemo | None = None) -> list[SourceError]:
     """Warn about links and images in posts (in their Markdown, their raw HTML and the front matter's `image:`) that
-    point at no page or file of this site."""
+    point at no page or file of this site. `memo` holds what the last check against the same paths found."""
+    documents = (*site.posts, *site.pages)
+    if memo is None:
+        return [warning for post in documents for warning in _check_post_links(post, paths)]
+    if memo.paths != paths:
+        memo.paths, memo.checked, memo.warnings = frozenset(paths), {}, {}
+    checked, known = memo.checked, memo.warnings
+    found: dict[int, tuple[SourceError, ...]] = {}
+    for post in documents:
+        key = id(post)
+        if checked.get(key) is post:
+            if key in known:
+                found[key] = known[key]
+        elif warnings := _check_post_links(post, paths):
+            found[key] = tuple(warnings)
+    memo.checked, memo.warnings = dict(zip(map(id, documents), documents, strict=True)), found
+    return [warning for warnings in found.values() for warning in warnings]
+
+
+def _check_post_links(post: Post, paths: Collection[str]) -> list[SourceError]:
     warnings = []
-    for post in (*site.posts, *site.pages):
-        for local in post.links:
-            if any(path in paths for path in local.paths):
-                continue
-            link = local.link
-            line = post.doc.body_line + link.line - 1
-            if link.line < 1:  # above the body: the front matter's image
-                message = f"image {link.target} in the front matter leads to no page or file of this site"
-                hint = "fix 'image:', or add the file (beside the post's index.md, or under static/)"
-            else:
-                what = "image" if link.is_image else "link"
-                message = f"{what} to {link.target} leads to no page or file of this site"
-                hint = "fix the address, or remove the link"
-                if link.defined_at is not None:
-                    hint = (f"its address is set by the reference on line {post.doc.body_line + link.defined_at - 1}: "
-                            "fix it there, or remove the link")
-            warnings.append(SourceError(post.doc.path, message, line, link.column, hint, severity="warning"))
+    for local in post.links:
+        if any(path in paths for path in local.paths):
+            continue
+        link = local.link
+        line = post.doc.body_line + link.line - 1
+        if link.line < 1:  # above the body: the front matter's image
+            message = f"image {link.target} in the front matter leads to no page or file of this site"
+            hint = "fix 'image:', or add the file (beside the post's index.md, or under static/)"
+        else:
+            what = "image" if link.is_image else "link"
+            message = f"{what} to {link.target} leads to no page or file of this site"
+            hint = "fix the address, or remove the link"
+            if link.defined_at is not None:
+                hint = (f"its address is set by the reference on line {post.doc.body_line + link.defined_at - 1}: "
+                        "fix it there, or remove the link")
+        warnings.append(SourceError(post.doc.path, message, line, link.column, hint, severity="warning"))
     return warnings

@@ -24,6 +24,7 @@ def thanks_url(config: Config, lang: str) -> str:
     return "/thanks/" if lang == config.language else f"/thanks/{lang}/"
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for every URL on every preview rebuild
 def url_to_path(url: str) -> str:
     """'/posts/x/' -> 'posts/x/index.html'; '/feed.xml' -> 'feed.xml'."""
     path = url.lstrip("/")
