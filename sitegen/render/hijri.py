@@ -13,8 +13,9 @@ ERA = {"ar": "هـ", "en": "AH"}
 
 @lru_cache(maxsize=4096)
 def hijri_date(day: date, lang: str, numerals: str = "latin") -> str:
-    """`day` in the Umm al-Qura calendar: '1 رمضان 1447 هـ', '1 Ramadan 1447 AH'; with `numerals` 'arabic',
-    Arabic-Indic digits ('١ رمضان ١٤٤٧ هـ'). '' for a day outside the calendar's tables."""
+    """`day` in the Umm al-Qura calendar: '1 رمضان 1447 هـ', '1 Ramadan 1447 AH'; with `numerals` 'arabic', an
+    Arabic page gets Arabic-Indic digits ('١ رمضان ١٤٤٧ هـ'; a page in another language keeps 0-9, as its
+    Gregorian dates do). '' for a day outside the calendar's tables."""
     from hijridate import Gregorian  # loads its tables: only sites that show Hijri dates pay for it
 
     try:
@@ -24,4 +25,4 @@ def hijri_date(day: date, lang: str, numerals: str = "latin") -> str:
     base = lang.split("-")[0].split("_")[0]
     month = hijri.month_name("ar" if base == "ar" else "en")
     text = f"{hijri.day} {month} {hijri.year} {ERA.get(base, ERA['en'])}"
-    return text.translate(ARABIC_INDIC) if numerals == "arabic" else text
+    return text.translate(ARABIC_INDIC) if numerals == "arabic" and base == "ar" else text

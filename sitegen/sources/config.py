@@ -45,6 +45,10 @@ class Language:
     """The blog's title in this language ('' keeps the site's `title`)."""
     description: str = ""
     """The blog's description in this language ('' keeps the site's `description`)."""
+    author_name: str = ""
+    """The author's name as written in this language ('' keeps `author.name`)."""
+    author_bio: str = ""
+    """The author's bio in this language ('' keeps `author.bio`)."""
 
 
 LANGUAGE_MODES = ("mixed", "separate")
@@ -107,8 +111,11 @@ class Config:
         own = next((item for item in self.languages if item.code == code), None)
         if code == self.language and own is None:
             return self
+        author = self.author
+        if own and (own.author_name or own.author_bio):
+            author = replace(author, name=own.author_name or author.name, bio=own.author_bio or author.bio)
         return replace(self, language=code, title=own.title if own and own.title else self.title,
-                       description=own.description if own and own.description else self.description)
+                       description=own.description if own and own.description else self.description, author=author)
 
 
 _SCALARS: dict[str, type | tuple[type, ...]] = {
@@ -121,7 +128,7 @@ _AUTHOR_KEYS: dict[str, type] = {"name": str, "bio": str, "email": str, "image":
 _ACTUAL_NAMES: dict[type, str] = {bool: "true/false", int: "a number", float: "a number", str: "text",
                                   list: "a list", dict: "a mapping", type(None): "empty"}
 _TOP_KEYS = [*_SCALARS, "author", "extra", "languages"]
-_LANGUAGE_KEYS = ("title", "description")
+_LANGUAGE_KEYS = ("title", "description", "author_name", "author_bio")
 _TYPE_NAMES = {str: "text", int: "a whole number", dict: "a mapping", list: "a list", bool: "true or false"}
 
 
