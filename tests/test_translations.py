@@ -72,7 +72,8 @@ def test_each_language_has_its_own_lists_and_feeds() -> None:
             assert (EXPECTED / prefix.lstrip("/") / feed).is_file()
     english_home = pages["/en/"]
     titles = [a.text for a in english_home.findall(".//main//h2/a")]  # type: ignore[attr-defined]
-    assert titles == ["Networking at tech meetups without feeling like a salesperson", "What is a professional network?"]
+    assert titles == ["Networking at tech meetups without feeling like a salesperson",
+                      "What is a professional network?"]
     arabic_home = pages["/"]
     assert [a.text for a in arabic_home.findall(".//main//h2/a")] == [  # type: ignore[attr-defined]
         "مجتمعات المتخصصين", "التشبيك في اللقاءات التقنية دون أن تبدو بائعًا"]
