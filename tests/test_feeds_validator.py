@@ -349,3 +349,12 @@ def test_the_rules_catch_a_broken_feed() -> None:
     assert "DuplicateElement: item/guid" in problems
     assert not canonical_uri("HTTPS://x.org/") and not canonical_uri("https://x.org/%d8%a8")
     assert canonical_uri("https://x.org/%D8%A8/")
+
+
+def test_every_feed_of_the_bilingual_golden_site_passes_the_validator_rules() -> None:
+    expected = EXPECTED.parents[1] / "bilingual" / "expected"
+    files = feed_files(expected)
+    assert {p.relative_to(expected).parent.as_posix() for p in files} >= {".", "en", "en/tags/networking"}
+    for path in files:
+        problems = CHECKS[path.name](path.read_bytes(), feed_url(expected, path, BASE))
+        assert problems == [], f"{path.relative_to(expected)}: {problems}"

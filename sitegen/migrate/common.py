@@ -27,7 +27,8 @@ ASSET_SUFFIXES = frozenset({
     ".gz", ".mp3", ".mp4", ".m4a", ".ogg", ".oga", ".wav", ".webm", ".mov", ".epub", ".txt", ".csv", ".json",
     ".key", ".ppt", ".pptx", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ipynb", ".py", ".tex", ".bib"})
 """File kinds a body links to that are copied as they are; a link to a page ('/about/', '/x.html') is not one."""
-SITEGEN_ORDER = ("title", "date", "updated", "description", "tags", "lang", "draft", "author", "image", "image_alt")
+SITEGEN_ORDER = ("title", "date", "updated", "description", "tags", "lang", "translation_key", "draft", "author",
+                 "image", "image_alt")
 
 
 def note_of(error: SourceError) -> Note:

@@ -44,7 +44,7 @@ _CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 _DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 _CONSUMED = frozenset({"title", "date", "publishdate", "pubdate", "published", "lastmod", "modified",
                        "description", "summary", "draft", "author", "authors", "images", "image", "slug", "url",
-                       "aliases", "tags", "categories"})
+                       "aliases", "tags", "categories", "translationkey"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,7 @@ class _Item:
     url: str | None = None
     kind: str = "pages"
     notes: list[Note] = field(default_factory=list)
+    translation_key: str | None = None
 
 
 def read_hugo(root: Path) -> OldBlog:
@@ -89,6 +90,7 @@ def read_hugo(root: Path) -> OldBlog:
         item.kind = "posts" if item.sections and item.sections[0] in mains and not item.is_list else "pages"
         item.url = _url(item, config)
     refs = _reference_map(items)
+    _link_translations(items)
 
     def resolve(reference: str) -> str | None:
         name, _, fragment = reference.strip().strip("\"'").partition("#")
@@ -161,11 +163,13 @@ def _load_config(root: Path, notes: list[Note]) -> _Config:
     languages = values.get("languages") if isinstance(values.get("languages"), dict) else {}
     assert isinstance(languages, dict)
     content = root / str(values.get("contentdir") or "content")
-    dirs = [(content, default_lang)]
+    dirs = []
     for code, meta in languages.items():
         meta = _lowered(meta) if isinstance(meta, dict) else {}
         if meta.get("contentdir"):
             dirs.append((root / str(meta["contentdir"]), str(code).lower()))
+    if default_lang not in {lang for _, lang in dirs}:  # a language with a content folder of its own reads only that
+        dirs.insert(0, (content, default_lang))
     permalinks = values.get("permalinks") if isinstance(values.get("permalinks"), dict) else {}
     assert isinstance(permalinks, dict)
     if isinstance(permalinks.get("page"), dict):
@@ -201,7 +205,8 @@ def _find_items(content: Path, lang: str, config: _Config, notes: list[Note]) ->
         notes.append(Note(content, "no content folder"))
         return []
     items: list[_Item] = []
-    files = list(walk_files(content, notes, lambda folder: folder.name.startswith(".")))
+    others = {folder for folder, _ in config.content_dirs if folder != content}  # content/en inside content/
+    files = list(walk_files(content, notes, lambda folder: folder.name.startswith(".") or folder in others))
     leaf_bundles = {path.parent for path in files if path.suffix.lower() in CONTENT_SUFFIXES
                     and _language(path.stem, config, lang)[0] == "index"}
     for path in files:
@@ -237,6 +242,25 @@ def _language(stem: str, config: _Config, default: str) -> tuple[str, str]:
     if dot and code.lower() in config.languages:
         return base, code.lower()
     return stem, default
+
+
+def _link_translations(items: list[_Item]) -> None:
+    """Hugo's translations of a page: those with the same `translationKey`, else those at the same path in another
+    language ('posts/x.en.md' beside 'posts/x.ar.md', or the same file in each language's content folder). Each gets
+    the key as sitegen's `translation_key:`; a path no other language shares is no translation."""
+    by_path: dict[str, list[_Item]] = {}
+    for item in items:
+        key = first_text(item.low, "translationkey")
+        if key:
+            item.translation_key = key
+            continue
+        stem = item.relative.rsplit(".", 1)[0]
+        base, dot, code = stem.rpartition(".")
+        by_path.setdefault(base if dot and code.lower() == item.lang else stem, []).append(item)
+    for path, versions in by_path.items():
+        if len({item.lang for item in versions}) > 1:
+            for item in versions:
+                item.translation_key = re.sub(r"/(?:_?index)$", "", path) or path
 
 
 def _headless(item: _Item) -> bool:
@@ -330,6 +354,7 @@ def _entry(item: _Item, config: _Config, root: Path, base_path: str,
     front.known["description"] = first_text(low, "description", "summary")
     front.known["tags"] = _tags(item, config)
     front.known["lang"] = item.lang if config.languages else None
+    front.known["translation_key"] = item.translation_key
     front.known["draft"] = True if low.get("draft") is True else None
     front.known["author"] = person(low.get("author")) or person(low.get("authors"))
     image, alt = image_of(low.get("images") or low.get("image") or low.get("cover") or low.get("featured_image"))

@@ -72,7 +72,7 @@ def feed_title(text: str, fallback: str) -> str:
 
 
 def site_feed_set(site: Site) -> FeedSet:
-    return FeedSet(site_title(site.config), "/", site.posts[: site.config.feed_limit])
+    return FeedSet(site_title(site.config), site.prefix, site.posts[: site.config.feed_limit])
 
 
 def tag_feed_set(site: Site, tag: Tag) -> FeedSet:

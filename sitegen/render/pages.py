@@ -10,9 +10,10 @@ import jinja2
 from ..errors import SourceError
 from ..site.model import Site
 from ..site.routes import PageRoute
+from ..site.translations import hreflang_links
 from ..site.urls import absolute_url
 from ..text import text_direction
-from .feeds import feed_links, tag_feed_set
+from .feeds import feed_links, site_feed_set, tag_feed_set
 from .templates import template_error
 
 
@@ -23,12 +24,17 @@ def render_page(route: PageRoute, site: Site, env: jinja2.Environment,
     `asset_urls` maps '/style.css' to its fingerprinted URL (a build); without it, pages link the plain names.
     """
     lang = route.lang
+    site = site.edition(lang)  # with an edition per language, the page sees its own language's
     config = site.config
     context: dict[str, Any] = dict(
         site=site, url=route.url, title=route.title, description=route.description or config.description, lang=lang,
-        dir=text_direction(lang), canonical=absolute_url(config, route.url),
+        dir=text_direction(lang), canonical=absolute_url(config, route.url), config=config,
+        follow_url=f"{site.prefix}follow/",
         indexed=route.indexed and not config.noindex,
-        feeds=feed_links(config), asset_urls=asset_urls or {})
+        feeds=feed_links(config, site_feed_set(site)), asset_urls=asset_urls or {},
+        translations=route.translations,
+        hreflang=tuple((code, absolute_url(config, url)) for code, url in
+                       hreflang_links(lang, route.url, route.translations, route.x_default)))
     if route.post is not None:
         context["post"] = route.post
     if route.pager is not None:

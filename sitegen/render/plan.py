@@ -13,10 +13,11 @@ from pathlib import Path
 from ..markdown import pygments_css
 from ..site.model import Post, Site
 from ..site.routes import FileRoute, PageRoute, Routes
+from ..site.translations import hreflang_links
 from .feeds import FeedBodies, FeedSet, site_feed_set, tag_feed_set
 from .fingerprint import is_fingerprinted_kind
 from .netlify import render_redirects
-from .sitemap import render_robots, render_sitemap
+from .sitemap import Alternates, render_robots, render_sitemap
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,29 +46,34 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None) -> P
     site's own `static/_redirects`, which the generated one starts with."""
     generated: dict[str, Callable[[], bytes]] = {}
     generated_from: dict[str, tuple[Post | bytes, ...]] = {}
-    feed_sets: dict[str, FeedSet] = {}
+    feed_sets: dict[tuple[str, str], FeedSet] = {}
     bodies = FeedBodies()  # each post's feed HTML, made once for all the feeds that carry it
     sitemap_urls = sorted(route.url for route in routes.pages.values() if route.indexed)
+    alternates = {route.url: links for route in routes.pages.values()
+                  if route.indexed and (links := hreflang_links(route.lang, route.url, route.translations,
+                                                                route.x_default))}
     for path, route in routes.files.items():
         if route.kind == "feed":
-            feeds = feed_sets.get(route.tag.name if route.tag else "")
+            edition = site.edition(route.edition) if route.edition else site.edition(site.config.language)
+            key = (route.edition, route.tag.name if route.tag else "")
+            feeds = feed_sets.get(key)
             if feeds is None:
-                feeds = tag_feed_set(site, route.tag) if route.tag else site_feed_set(site)
-                feed_sets[route.tag.name if route.tag else ""] = feeds
-            generated[path] = _feed_file(site, feeds, route.feed, bodies)
+                feeds = tag_feed_set(edition, route.tag) if route.tag else site_feed_set(edition)
+                feed_sets[key] = feeds
+            generated[path] = _feed_file(edition, feeds, route.feed, bodies)
             generated_from[path] = feeds.posts
         else:
-            generated[path] = _generator(site, route, sitemap_urls, own_redirects)
+            generated[path] = _generator(site, route, sitemap_urls, alternates, own_redirects)
             if route.kind == "redirects":
                 generated_from[path] = (own_redirects.encode(),) if own_redirects else ()
     assets = (*(path for path in routes.copies if is_fingerprinted_kind(path)), "highlight.css")
     return Plan(routes.pages, generated, routes.copies, assets, generated_from)
 
 
-def _generator(site: Site, route: FileRoute, sitemap_urls: list[str],
+def _generator(site: Site, route: FileRoute, sitemap_urls: list[str], alternates: Alternates,
                own_redirects: str | None) -> Callable[[], bytes]:
     if route.kind == "sitemap":
-        return lambda: render_sitemap(site, sitemap_urls)
+        return lambda: render_sitemap(site, sitemap_urls, alternates)
     if route.kind == "robots":
         return lambda: render_robots(site)
     if route.kind == "stylesheet":

@@ -23,6 +23,7 @@ from ..site.urls import FOLLOW_URL, absolute_url, reply_mailto, thanks_url
 from ..sources.config import Config
 from ..sources.theme import ShareImage, Theme, Translations
 from ..text import fill_fields, text_direction
+from .hijri import hijri_date
 from .metadata import Image, blog, blog_posting, og_locale, post_image, script_json
 
 _COMPILED: dict[str, tuple[str, CodeType]] = {}
@@ -94,9 +95,11 @@ def create_environment(config: Config, theme: Theme, translations: Translations,
         author_url=author_url,
         author_page=author_page,
         direction=text_direction,
+        language_name=language_name,
     )
     env.filters.update(
         date=_format_date,
+        hijri=_format_hijri,
         isodate=lambda value: value.isoformat() if value else "",
         absolute=lambda url: absolute_url(config, url),
         number=_format_number,
@@ -185,12 +188,41 @@ def _parsed_locale(lang: str) -> Locale | None:
         return None
 
 
+HIJRI_FORMATS = frozenset({"long", "full", "medium"})
+"""The formats of the `date` filter that show the Hijri date too, when the configuration asks for it (a short date,
+such as the archive's 'd MMMM', stays as it is)."""
+
+
 @jinja2.pass_context
 def _format_date(context: jinja2.runtime.Context, value: datetime | None, format: str = "long") -> str:
-    """A date in the page's language: '22 نوفمبر 2026' or 'November 22, 2026'."""
+    """A date in the page's language: '22 نوفمبر 2026' or 'November 22, 2026'; with `hijri: true`, the Hijri date
+    follows: '18 فبراير 2026 (1 رمضان 1447 هـ)'."""
     if value is None:
         return ""
-    return _date_text(value, format, _locale(context))
+    text = _date_text(value, format, _locale(context))
+    if format in HIJRI_FORMATS and (hijri := _format_hijri(context, value)):
+        return f"{text} ({hijri})"
+    return text
+
+
+@jinja2.pass_context
+def _format_hijri(context: jinja2.runtime.Context, value: datetime | None) -> str:
+    """The date in the Hijri calendar (Umm al-Qura) in the page's language, when the configuration shows Hijri
+    dates ('' otherwise, and for a date outside the calendar's tables)."""
+    config = context["config"]
+    if value is None or not config.hijri:
+        return ""
+    return hijri_date(value.date(), str(context.get("lang") or config.language), config.hijri_numerals)
+
+
+@lru_cache(maxsize=64)
+def language_name(code: str) -> str:
+    """A language's name in that language: 'English', 'العربية'; the code itself when Babel does not know it."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
 
 
 @lru_cache(maxsize=8192)

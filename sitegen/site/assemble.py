@@ -12,6 +12,7 @@ from ..sources.config import Config
 from ..sources.replies import RepliesByPost, unknown_reply_folders
 from ..text import slugify
 from .model import Pager, Post, Site, Tag, Year
+from .translations import link_translations
 
 
 def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | None = None,
@@ -23,19 +24,38 @@ def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | No
     entries, problems = _attach_replies(entries, replies or {}, post_slugs)
     entries, merged = _merge_tag_spellings(entries)
     problems.extend(merged)
-    pages = tuple(sorted((p for p in posts if p.kind == "pages"), key=lambda p: p.url))
+    pages = sorted((p for p in posts if p.kind == "pages"), key=lambda p: p.url)
+    linked, translation_errors = link_translations([*entries, *pages], config)
+    problems.extend(translation_errors)
+    entries, pages = linked[:len(entries)], linked[len(entries):]
+    site = _listed(config, entries, pages, "/")
+    if config.language_mode != "separate":
+        return site, problems
+    editions = tuple(_listed(config.in_language(lang), [p for p in entries if p.lang == lang],
+                             [p for p in pages if p.lang == lang], "/" if lang == config.language else f"/{lang}/")
+                     for lang in _edition_languages(config, entries))
+    return replace(site, editions=editions), problems
+
+
+def _edition_languages(config: Config, posts: list[Post]) -> list[str]:
+    """The languages that have their own edition: the site's, those `languages:` names, and those posts are in."""
+    return list(dict.fromkeys([config.language, *(item.code for item in config.languages), *(p.lang for p in posts)]))
+
+
+def _listed(config: Config, posts: list[Post], pages: list[Post], prefix: str) -> Site:
+    """A site of `posts` (newest first) and `pages`, grouped by tag and year, its lists under `prefix`."""
     by_tag: dict[str, list[Post]] = defaultdict(list)
-    for post in entries:
+    for post in posts:
         for name in post.tag_names:
             by_tag[name].append(post)
-    tags = tuple(Tag(name, tag_slug(name), f"/tags/{tag_slug(name)}/", tuple(items))
+    tags = tuple(Tag(name, tag_slug(name), f"{prefix}tags/{tag_slug(name)}/", tuple(items))
                  for name, items in sorted(by_tag.items(), key=lambda kv: (-len(kv[1]), kv[0])))
     by_year: dict[int, list[Post]] = defaultdict(list)
-    for post in entries:
+    for post in posts:
         if post.date:
             by_year[post.date.year].append(post)
     years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
-    return Site(config, tuple(entries), pages, tags, years), problems
+    return Site(config, tuple(posts), tuple(pages), tags, years, prefix)
 
 
 def tag_slug(name: str) -> str:

@@ -44,6 +44,15 @@ class LocalLink:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """A version of a post or page in another language (they share a translation key), as a page links it."""
+
+    lang: str
+    url: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """A post or page ready for templates."""
 
@@ -71,6 +80,11 @@ class Post:
     """Replies the author accepted (content/replies/<slug>/), oldest first."""
     scheduled: bool = False
     """Dated after the build's clock, yet published (a preview): pages say when it will appear."""
+    translations: tuple[Translation, ...] = ()
+    """Its versions in other languages, by language code."""
+    x_default: str = ""
+    """With translations: the URL of the version for readers whose language has none (the site's language's, else
+    the oldest)."""
 
     @property
     def content(self) -> str:
@@ -146,6 +160,11 @@ class Site:
     """By number of posts, then name."""
     years: tuple[Year, ...]
     """Newest year first."""
+    prefix: str = "/"
+    """Where its lists live: '/' for the whole site or the site's language, '/en/' for another language's edition."""
+    editions: tuple[Site, ...] = ()
+    """With `language_mode: separate`, the site as each language's pages see it (its own posts, pages, tags, years
+    and lists), the site's language first; empty when every language shares one home page."""
     _index: _SiteIndex = field(init=False, repr=False, compare=False)
     """Positions of posts in the site's and each tag's list, made once so neighbours and related posts are cheap."""
 
@@ -157,6 +176,10 @@ class Site:
         """The site's language, then every other language a post or page is written in."""
         langs = [self.config.language, *(p.lang for p in (*self.posts, *self.pages))]
         return tuple(dict.fromkeys(langs))
+
+    def edition(self, lang: str) -> Site:
+        """The site as a page in language `lang` sees it: its language's edition, else the whole site."""
+        return next((edition for edition in self.editions if edition.config.language == lang), self)
 
     def tag(self, name: str) -> Tag | None:
         return self._index.tags.get(name)

@@ -18,8 +18,9 @@ from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from ..errors import SourceError, display_path
+from ..sources.config import Config
 from .assemble import paginate
-from .model import Pager, Post, Site, Tag
+from .model import Pager, Post, Site, Tag, Translation
 from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
 PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "404"]
@@ -45,6 +46,12 @@ class PageRoute:
     """The page of a list (home, a tag) the route shows."""
     tag: Tag | None = None
     """The tag a tag page shows."""
+    edition: str = ""
+    """The language of the edition whose list the page is (`language_mode: separate`); '' for the site's."""
+    translations: tuple[Translation, ...] = ()
+    """The page's versions in other languages."""
+    x_default: str = ""
+    """With translations: the URL of the version for readers of any other language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,8 @@ class FileRoute:
     tag: Tag | None = None
     feed: str = ""
     """The feed's file name ('feed.xml', 'atom.xml', 'feed.json')."""
+    edition: str = ""
+    """The language of the edition whose feed it is (`language_mode: separate`); '' for the site's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,19 +101,19 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
     config = site.config
     lang = config.language
     claims.reserve(IMMUTABLE_FOLDER, "sitegen's folder of fingerprinted stylesheets and scripts")
-    ours = [PageRoute(pager.url, "home", "index.html", config.title, lang, pager=pager)
-            for pager in paginate(site.posts, config.posts_per_page, "/")]
-    ours.append(PageRoute("/tags/", "tags", "tags.html", None, lang))
-    ours += [PageRoute(pager.url, "tag", "tag.html", tag.name, lang, pager=pager, tag=tag)
-             for tag in site.tags for pager in paginate(tag.posts, config.posts_per_page, tag.url)]
-    ours.append(PageRoute("/archive/", "archive", "archive.html", None, lang))
-    ours.append(PageRoute(FOLLOW_URL, "follow", "follow.html", None, lang))
+    ours = [route for edition in site.editions or (site,) for route in _list_routes(edition, config)]
+    _link_editions(ours, lang)
     ours += [PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False)
              for language in site.languages]
     ours.append(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False))
     pages = claims.claim_pages(ours)
-    generated = {url_to_path(tag.url + name): FileRoute("feed", tag, name) for tag in site.tags for name in FEED_FILES}
-    generated.update((name, FileRoute("feed", feed=name)) for name in FEED_FILES)
+    generated: dict[str, FileRoute] = {}
+    for edition in site.editions or (site,):
+        own = _edition_code(edition)
+        generated.update((url_to_path(tag.url + name), FileRoute("feed", tag, name, own))
+                         for tag in edition.tags for name in FEED_FILES)
+        generated.update((url_to_path(edition.prefix + name), FileRoute("feed", feed=name, edition=own))
+                         for name in FEED_FILES)
     generated["sitemap.xml"] = FileRoute("sitemap")
     generated["robots.txt"] = FileRoute("robots")
     generated["highlight.css"] = FileRoute("stylesheet")
@@ -143,7 +152,8 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
 def _post_route(post: Post) -> PageRoute:
     return PageRoute(post.url, "post" if post.kind == "posts" else "page",
                      post.doc.template or ("post.html" if post.kind == "posts" else "page.html"), post.title,
-                     post.lang, post.description, post.doc.path, post=post)
+                     post.lang, post.description, post.doc.path, post=post, translations=post.translations,
+                     x_default=post.x_default)
 
 
 @dataclass(slots=True)
@@ -160,6 +170,42 @@ class RouteMemo:
     """id(post) -> the post, for each post whose links were checked against `paths`."""
     warnings: dict[int, tuple[SourceError, ...]] = field(default_factory=dict)
     """id(post) -> what checking its links found, for the checked posts with broken links."""
+
+
+def _list_routes(site: Site, config: Config) -> list[PageRoute]:
+    """The lists of a site or of one language's edition, under its prefix: home and its pages, tag index and tag
+    pages, archive, follow page."""
+    lang, prefix, edition = site.config.language, site.prefix, _edition_code(site)
+    routes = [PageRoute(pager.url, "home", "index.html", site.config.title, lang, pager=pager, edition=edition)
+              for pager in paginate(site.posts, config.posts_per_page, prefix)]
+    routes.append(PageRoute(f"{prefix}tags/", "tags", "tags.html", None, lang, edition=edition))
+    routes += [PageRoute(pager.url, "tag", "tag.html", tag.name, lang, pager=pager, tag=tag, edition=edition)
+               for tag in site.tags for pager in paginate(tag.posts, config.posts_per_page, tag.url)]
+    routes.append(PageRoute(f"{prefix}archive/", "archive", "archive.html", None, lang, edition=edition))
+    routes.append(PageRoute(f"{prefix}follow/" if edition else FOLLOW_URL, "follow", "follow.html", None, lang,
+                            edition=edition))
+    return routes
+
+
+def _edition_code(site: Site) -> str:
+    """'' for the whole site and the edition at the root, else the edition's language."""
+    return "" if site.prefix == "/" else site.config.language
+
+
+def _link_editions(routes: list[PageRoute], site_language: str) -> None:
+    """Each edition's home page (its first page), tag index, archive and follow page are versions of the others'."""
+    by_kind: dict[str, list[PageRoute]] = {}
+    for route in routes:
+        if route.kind in ("home", "tags", "archive", "follow") and (route.pager is None or route.pager.number == 1):
+            by_kind.setdefault(route.kind, []).append(route)
+    for versions in by_kind.values():
+        if len(versions) < 2:
+            continue
+        x_default = next((r.url for r in versions if r.lang == site_language), versions[0].url)
+        for route in versions:
+            route.translations = tuple(Translation(other.lang, other.url, other.title or "")
+                                       for other in sorted(versions, key=lambda r: r.lang) if other is not route)
+            route.x_default = x_default
 
 
 def alias_path(alias: str) -> tuple[str, str]:
@@ -319,13 +365,14 @@ def _route_owner(route: PageRoute) -> _Owner:
     """A page's claim as errors name it: 'the URL' of a post or page, or one of sitegen's own pages."""
     if route.kind in ("post", "page"):
         return _Owner("content", "the URL", route.source, route.url)
+    edition = f" in {route.edition!r}" if route.edition else ""
     if route.kind == "home":
         number = route.pager.number if route.pager is not None else 1
-        return _Owner("sitegen", "sitegen's home page" if number == 1 else f"page {number} of sitegen's home page",
-                      url=route.url)
+        return _Owner("sitegen", ("sitegen's home page" if number == 1 else f"page {number} of sitegen's home page")
+                      + edition, url=route.url)
     if route.kind == "tag":
-        return _Owner("sitegen", f"sitegen's page of the tag {route.title!r}", url=route.url)
-    return _Owner("sitegen", _PAGE_NAMES[route.kind], url=route.url)
+        return _Owner("sitegen", f"sitegen's page of the tag {route.title!r}{edition}", url=route.url)
+    return _Owner("sitegen", _PAGE_NAMES[route.kind] + edition, url=route.url)
 
 
 _PAGE_NAMES = {"tags": "sitegen's tag index", "archive": "sitegen's archive page", "follow": "sitegen's follow page",
@@ -336,7 +383,8 @@ _FILE_NAMES = {"sitemap": "sitegen's sitemap", "robots": "sitegen's robots.txt",
 
 def _file_what(route: FileRoute) -> str:
     if route.kind == "feed":
-        return f"sitegen's feed of the tag {route.tag.name!r}" if route.tag else "sitegen's feed"
+        edition = f" in {route.edition!r}" if route.edition else ""
+        return (f"sitegen's feed of the tag {route.tag.name!r}" if route.tag else "sitegen's feed") + edition
     return _FILE_NAMES[route.kind]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +33,29 @@ class Author:
     """(label, url) pairs in the order written, e.g. ('LinkedIn', 'https://www.linkedin.com/in/...'): absolute
     http(s) URLs or mailto: addresses, never `javascript:` or `data:` (they are links on every post and the
     JSON-LD's `sameAs`, so a page of the site is written whole too)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """What the configuration's `languages:` says of one language the blog is written in."""
+
+    code: str
+    """BCP 47 code: 'en', 'ar'."""
+    title: str = ""
+    """The blog's title in this language ('' keeps the site's `title`)."""
+    description: str = ""
+    """The blog's description in this language ('' keeps the site's `description`)."""
+    author_name: str = ""
+    """The author's name as written in this language ('' keeps `author.name`)."""
+    author_bio: str = ""
+    """The author's bio in this language ('' keeps `author.bio`)."""
+
+
+LANGUAGE_MODES = ("mixed", "separate")
+"""`language_mode`: one home page, archive, tag pages and feeds for every language ('mixed'), or a set of them per
+language, the site's language at the root and each other under /<code>/ ('separate')."""
+HIJRI_NUMERALS = ("latin", "arabic")
+"""`hijri_numerals`: the Hijri date's digits, 0-9 or Arabic-Indic ٠-٩."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +90,14 @@ class Config:
     """Keep every page out of search engines (a staging site; preview deploys set it themselves)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form values for templates (`config.extra.x`)."""
+    languages: tuple[Language, ...] = ()
+    """Titles and descriptions of the blog in its languages (`languages:`), in the order written."""
+    language_mode: str = "mixed"
+    """One of LANGUAGE_MODES."""
+    hijri: bool = False
+    """Show dates in the Hijri calendar (Umm al-Qura) beside the Gregorian ones."""
+    hijri_numerals: str = "latin"
+    """One of HIJRI_NUMERALS."""
     given: frozenset[str] = frozenset()
     """The keys the configuration file sets (the others are defaults)."""
 
@@ -74,16 +105,30 @@ class Config:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def in_language(self, code: str) -> Config:
+        """The configuration as pages in language `code` see it: the blog's title and description in that language
+        (from `languages:`), and `code` as the site's language."""
+        own = next((item for item in self.languages if item.code == code), None)
+        if code == self.language and own is None:
+            return self
+        author = self.author
+        if own and (own.author_name or own.author_bio):
+            author = replace(author, name=own.author_name or author.name, bio=own.author_bio or author.bio)
+        return replace(self, language=code, title=own.title if own and own.title else self.title,
+                       description=own.description if own and own.description else self.description, author=author)
+
 
 _SCALARS: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "posts_per_page": int, "permalink": str, "theme": str, "feed_limit": int,
     "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool, "noindex": bool,
+    "language_mode": str, "hijri": bool, "hijri_numerals": str,
 }
 _AUTHOR_KEYS: dict[str, type] = {"name": str, "bio": str, "email": str, "image": str, "links": dict}
 _ACTUAL_NAMES: dict[type, str] = {bool: "true/false", int: "a number", float: "a number", str: "text",
                                   list: "a list", dict: "a mapping", type(None): "empty"}
-_TOP_KEYS = [*_SCALARS, "author", "extra"]
+_TOP_KEYS = [*_SCALARS, "author", "extra", "languages"]
+_LANGUAGE_KEYS = ("title", "description", "author_name", "author_bio")
 _TYPE_NAMES = {str: "text", int: "a whole number", dict: "a mapping", list: "a list", bool: "true or false"}
 
 
@@ -131,6 +176,10 @@ def parse_config(text: str, path: Path, root: Path) -> tuple[Config, list[Source
             author, author_errors = _parse_author(value, doc, path)
             values["author"] = author
             errors.extend(author_errors)
+        elif key == "languages":
+            languages, language_errors = _parse_languages(value, doc, path)
+            values["languages"] = languages
+            errors.extend(language_errors)
         elif key == "extra":
             if isinstance(value, dict):
                 values["extra"] = value
@@ -181,6 +230,48 @@ def _parse_author(value: Any, doc: YamlMapping, path: Path) -> tuple[Author, lis
     return Author(**fields), errors
 
 
+def _parse_languages(value: Any, doc: YamlMapping, path: Path) -> tuple[tuple[Language, ...], list[SourceError]]:
+    """`languages:`: a mapping of language codes to the blog's title and description in that language."""
+    if not isinstance(value, dict):
+        return (), [_type_error(path, "languages", value, dict, doc.line("languages"))]
+    languages: list[Language] = []
+    errors: list[SourceError] = []
+    for code, settings in value.items():
+        line = doc.line(f"languages.{code}", doc.line("languages"))
+        code = str(code)
+        if _locale_problem(code):
+            errors.append(SourceError(path, f"languages: unknown language {code!r}", line,
+                                      hint="use a language code such as ar, en or fr"))
+            continue
+        if settings is None:
+            languages.append(Language(code))
+            continue
+        if not isinstance(settings, dict):
+            errors.append(_type_error(path, f"languages.{code}", settings, dict, line))
+            continue
+        fields: dict[str, str] = {}
+        for key, text in settings.items():
+            where = doc.line(f"languages.{code}.{key}", line)
+            if key not in _LANGUAGE_KEYS:
+                errors.append(_unknown_key(path, f"languages.{code}.{key}",
+                                           [f"languages.{code}.{k}" for k in _LANGUAGE_KEYS], where))
+            elif text is not None and not isinstance(text, str):
+                errors.append(_type_error(path, f"languages.{code}.{key}", text, str, where))
+            elif text:
+                fields[str(key)] = text
+        languages.append(Language(code, **fields))
+    return tuple(languages), errors
+
+
+def _locale_problem(code: str) -> bool:
+    """True when Babel knows no locale for the language code `code`."""
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return True
+    return False
+
+
 def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[SourceError], set[str]]:
     """Check values a type cannot express; return the errors and the keys whose values are unusable."""
     errors: list[SourceError] = []
@@ -197,12 +288,15 @@ def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[So
         errors.append(SourceError(path, f"unknown time zone {config.timezone!r}", doc.line("timezone"),
                                   hint="use an IANA name such as Asia/Riyadh or Europe/London"))
         bad.add("timezone")
-    try:
-        Locale.parse(config.language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
+    if _locale_problem(config.language):
         errors.append(SourceError(path, f"unknown language {config.language!r}", doc.line("language"),
                                   hint="use a language code such as ar, en or fr"))
         bad.add("language")
+    for key, allowed in (("language_mode", LANGUAGE_MODES), ("hijri_numerals", HIJRI_NUMERALS)):
+        if getattr(config, key) not in allowed:
+            errors.append(SourceError(path, f"{key} {getattr(config, key)!r} is not one of: {', '.join(allowed)}",
+                                      doc.line(key), hint=f"e.g. {key}: {allowed[-1]}"))
+            bad.add(key)
     for key in ("newsletter_url", "webmention"):
         value = getattr(config, key)
         if value and (problem := url_problem(value)):

@@ -32,11 +32,13 @@ _UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
 """Keys that give the date a post was last changed: Hugo's `lastmod`, jekyll-last-modified-at's, Pelican's."""
 _IMAGE_PATH_KEYS = ("path", "src", "url", "image", "feature", "thumb", "teaser")
 """Keys of an `image:` mapping that give the image's path, in the order themes write them."""
+_TRANSLATION_KEYS = ("translation_key", "translationKey")
+"""Keys that name what a post is a version of (its translations share it): sitegen's own, then Hugo's."""
 _AUTHOR_NAME_KEYS = ("name", "display_name", "login")
 """Keys of an `author:` mapping that give the name (jekyll-import writes WordPress's display_name and login)."""
 _KNOWN_KEYS = frozenset({"title", "date", "updated", "slug", "tags", "keywords", "categories", "category",
                          "description", "draft", "published", "lang", "aliases", "author", "authors", "image",
-                         "layout", "template", *_DESCRIPTION_KEYS, *_UPDATED_KEYS})
+                         "layout", "template", *_DESCRIPTION_KEYS, *_UPDATED_KEYS, *_TRANSLATION_KEYS})
 _EMAIL = re.compile(r"[^@\s<>()\"]+@[^@\s<>()\"]+")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_MARK = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)|^[ \t]*(?:#{1,6}|>)[ \t]+", re.MULTILINE)
@@ -77,6 +79,11 @@ class Document:
     """The text of `image:` for those who cannot see it (`image: {path: ..., alt: ...}`)."""
     image_line: int | None = None
     """File line of the front matter's `image:` key, for diagnostics about the image."""
+    translation_key: str | None = None
+    """What the post is a version of (`translation_key:`, or Hugo's `translationKey:`): its translations, in other
+    languages, share it."""
+    translation_key_line: int | None = None
+    """File line of the translation key, for the error naming two versions in one language."""
 
     @property
     def path(self) -> Path:
@@ -146,6 +153,8 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         author_email=author_email,
         image_alt=image_alt,
         image_line=doc.line("image"),
+        translation_key=fields.translation_key(),
+        translation_key_line=next((doc.line(key) for key in _TRANSLATION_KEYS if key in doc.values), None),
     )
     if document.date is None and source.kind == "posts" and "date" not in doc.values:
         document = _dated_by_file(document, zone, errors)
@@ -358,6 +367,11 @@ class _Fields:
             self._error("lang", f"lang {value!r} is not a language code", "such as ar, en or fr-CA")
             return None
         return value
+
+    def translation_key(self) -> str | None:
+        """`translation_key:` (Hugo's `translationKey:` too): text, or a number written as text."""
+        key = next((key for key in _TRANSLATION_KEYS if self.doc.values.get(key) is not None), None)
+        return self.text(key) if key else None
 
     def template(self) -> str | None:
         value = self.text("template")
