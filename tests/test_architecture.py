@@ -18,6 +18,7 @@ LAYERS = [
     {"sitegen", "sitegen.errors", "sitegen.text", "sitegen.progress", "sitegen.parallel", "sitegen.markdown"},
     {"sitegen.sources"},
     {"sitegen.site"},
+    {"sitegen.inbox"},
     {"sitegen.migrate"},
     {"sitegen.render"},
     {"sitegen.incremental"},
