@@ -140,7 +140,7 @@ def _replies_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     accept.add_argument("ids", nargs="+", metavar="ID", help="a reply's id, or its first characters")
     accept.add_argument("--post", metavar="SLUG", help="the post they answer, when the reply does not say")
     for name, text in (("reject", "reject replies (kept until `purge`)"),
-                       ("spam", "mark replies as spam, and report Netlify's to Netlify")):
+                       ("spam", "mark replies as spam (a form reply is reported to Netlify too)")):
         action(name, text).add_argument("ids", nargs="+", metavar="ID", help="a reply's id, or its first characters")
     action("review", "decide on each waiting reply in turn: accept, reject, spam, next or quit")
     action("purge", "drop the text of decided replies from the pending store (their ids are kept)")

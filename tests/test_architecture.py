@@ -18,7 +18,6 @@ LAYERS = [
     {"sitegen", "sitegen.errors", "sitegen.text", "sitegen.progress", "sitegen.parallel", "sitegen.markdown"},
     {"sitegen.sources"},
     {"sitegen.site"},
-    {"sitegen.inbox"},
     {"sitegen.migrate"},
     {"sitegen.render"},
     {"sitegen.incremental"},
@@ -26,6 +25,7 @@ LAYERS = [
     {"sitegen.build"},
     {"sitegen.preview"},
     {"sitegen.scaffold"},
+    {"sitegen.inbox"},
     {"sitegen.commands"},
     {"sitegen.cli", "sitegen.__main__"},
 ]

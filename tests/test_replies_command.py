@@ -382,3 +382,11 @@ def test_pull_accept_build_through_the_real_command_line(site: Path, api: tuple[
     for path, data in files_of(site).items():
         assert TOKEN.encode() not in data and WM_TOKEN.encode() not in data, path
     assert not any(name.startswith("replies") or "_pending" in name for name in files_of(site / "public"))
+
+
+def test_a_mistyped_action_gets_a_did_you_mean(site: Path) -> None:
+    code, _, err = run_cli("replies", "acept", "nf-1", "--source", site)
+    assert code == 2
+    assert err.splitlines()[-1] == ("sitegen replies: error: argument ACTION: invalid choice: 'acept'; did you mean "
+                                    "'accept'? (choose from 'pull', 'add', 'accept', 'reject', 'spam', 'review', "
+                                    "'purge')")
