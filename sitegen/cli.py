@@ -109,7 +109,41 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--dry-run", action="store_true", help="report what would be imported; write nothing")
     i.add_argument("--force", action="store_true", help="overwrite files that already exist")
     i.set_defaults(command="importing")
+    _replies_parser(commands)
     return parser
+
+
+def _replies_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    r = commands.add_parser("replies", help="pull, review and publish readers' replies",
+                            description="Readers' replies waiting for you: `pull` fetches the reply form's "
+                            "submissions from Netlify (NETLIFY_AUTH_TOKEN, NETLIFY_SITE_ID) and webmentions "
+                            "(WEBMENTION_IO_TOKEN), `add` reads emails; with no action, the waiting replies are "
+                            "listed. Accepting writes content/replies/<post>/<name>.md; nothing is ever lost: "
+                            "rejected replies stay in content/replies/_pending.jsonl until `purge`.")
+    _source_arg(r)
+    r.add_argument("--all", action="store_true", help="list decided replies too")
+    r.set_defaults(command="replies", action=None, all=False)
+    actions = r.add_subparsers(title="actions", metavar="ACTION")
+
+    def action(name: str, text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        sub.add_argument("--source", "-s", type=Path, default=argparse.SUPPRESS,
+                         help="the site's root folder (default: .)")
+        sub.set_defaults(action=name)
+        return sub
+
+    pull = action("pull", "fetch new replies from Netlify's reply form and the webmention endpoint")
+    pull.add_argument("--only", choices=("netlify", "webmention"), help="pull from one source only")
+    add = action("add", "add replies sent by email, from .eml or mbox files")
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE", help="an .eml file or an mbox")
+    accept = action("accept", "publish replies: write each as a reply file under content/replies/")
+    accept.add_argument("ids", nargs="+", metavar="ID", help="a reply's id, or its first characters")
+    accept.add_argument("--post", metavar="SLUG", help="the post they answer, when the reply does not say")
+    for name, text in (("reject", "reject replies (kept until `purge`)"),
+                       ("spam", "mark replies as spam (a form reply is reported to Netlify too)")):
+        action(name, text).add_argument("ids", nargs="+", metavar="ID", help="a reply's id, or its first characters")
+    action("review", "decide on each waiting reply in turn: accept, reject, spam, next or quit")
+    action("purge", "drop the text of decided replies from the pending store (their ids are kept)")
 
 
 def _port(text: str) -> int:

@@ -25,6 +25,7 @@ LAYERS = [
     {"sitegen.build"},
     {"sitegen.preview"},
     {"sitegen.scaffold"},
+    {"sitegen.inbox"},
     {"sitegen.commands"},
     {"sitegen.cli", "sitegen.__main__"},
 ]

@@ -1,0 +1,245 @@
+"""`sitegen replies`: pull what readers sent (Netlify's reply form, webmentions), add emails, list what waits,
+and accept, reject or mark it as spam, by id or one by one on a terminal. Only `pull` and `spam` reach the
+network; everything is kept in the pending store, so a build never needs it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import SourceError
+from ..inbox.accept import Refused
+from ..inbox.fetch import FetchError
+from ..inbox.model import COUNTED_KINDS, Pending
+from ..inbox.moderate import accept, likes_by_post, mark, pending_from_mail, purge, resolve_ids
+from ..inbox.posts import load_post_urls
+from ..inbox.store import STORE, Store, load_store, merge_pulled, write_store
+from ..sources.config import Config, load_config
+from . import report, shown
+
+SHOWN_TEXT = 400
+"""How much of a reply's text the list shows."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""What a reader could put in a reply to rewrite the author's terminal (escape sequences) or reorder a line."""
+
+Ask = Callable[[str], str]
+
+
+def run(args: argparse.Namespace) -> int:
+    root: Path = args.source
+    config, errors = load_config(root)
+    if any(e.severity == "error" for e in errors):
+        report(errors, root)
+        return 1
+    store, errors = load_store(root)
+    if errors:
+        report(errors, root)
+        print(f"sitegen: the pending replies ({STORE.as_posix()}) cannot be read; nothing was changed",
+              file=sys.stderr)
+        return 1
+    action = args.action or "list"
+    if action == "list":
+        return list_replies(store, show_all=args.all)
+    if action == "pull":
+        return pull(config, store, args.only)
+    if action == "add":
+        return add(config, store, args.files)
+    if action == "purge":
+        kept, count = purge(store)
+        _save(root, kept)
+        print(f"purged {count} decided replies (their ids are kept, so a pull does not bring them back)")
+        return 0
+    if action == "review":
+        return review(config, store, input)
+    items, problems = resolve_ids(store, args.ids)
+    if problems:
+        for problem in problems:
+            print(f"sitegen: {problem}", file=sys.stderr)
+        return 1
+    return decide(config, store, items, action, getattr(args, "post", None))
+
+
+def list_replies(store: Store, *, show_all: bool) -> int:
+    """Print the replies waiting (every one with --all), then the counted likes and what a purge would drop."""
+    shown_items = sorted((item for item in store.values() if show_all or item.state == "pending"),
+                         key=lambda item: (item.date, item.id))
+    for item in shown_items:
+        print(describe(item))
+    waiting = sum(item.state == "pending" for item in store.values())
+    if not waiting:
+        print("no replies waiting" + ("" if store else " (`sitegen replies pull` fetches new ones)"))
+    for post, counts in sorted(likes_by_post(store).items()):
+        print(f"{_safe(post)}: " + ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(counts.items())))
+    decided = sum(item.state in ("rejected", "spam") for item in store.values())
+    if decided and not show_all:
+        print(f"{decided} rejected or spam kept (`sitegen replies --all` shows them, `sitegen replies purge` drops "
+              "them)")
+    return 0
+
+
+def describe(item: Pending) -> str:
+    """A reply as the list shows it: id, date, post, who, the source's verdict, then its text indented."""
+    post = item.post or f"? ({item.target or 'no post given'})"
+    who = item.name or "(no name)"
+    if item.email:
+        who += f" <{item.email}>"
+    flags = [flag for flag, on in (("SPAM by Netlify", item.spam), (item.state, item.state != "pending"),
+                                   (item.kind, item.kind != "reply")) if on]
+    head = f"{item.id}  {item.date[:16].replace('T', ' ')}  {post}  {who}" + (f"  [{', '.join(flags)}]"
+                                                                            if flags else "")
+    text = item.text if len(item.text) <= SHOWN_TEXT else item.text[:SHOWN_TEXT] + "…"
+    lines = [_safe(head), *("    " + _safe(line) for line in text.splitlines() if line.strip())]
+    if item.source_url and item.source == "webmention":
+        lines.append("    from " + _safe(item.source_url))
+    return "\n".join(lines)
+
+
+def pull(config: Config, store: Store, only: str | None) -> int:
+    """Fetch what is new from Netlify and the webmention endpoint; the store is written only when all succeeded."""
+    from ..inbox.netlify import pull_submissions
+    from ..inbox.webmentions import last_id, pull_mentions
+
+    environ = dict(os.environ)
+    posts, problems = load_post_urls(config)
+    report(problems, config.root)
+    pulled: list[Pending] = []
+    netlify = only in (None, "netlify") and config.reply_form
+    webmention = only in (None, "webmention") and bool(config.webmention)
+    if not netlify and not webmention:
+        print("sitegen: nothing to pull from: the reply form is off (`reply_form: false`) and no `webmention:` "
+              "endpoint is configured", file=sys.stderr)
+        return 1
+    try:
+        if netlify:
+            submissions, note = pull_submissions(config.root, posts, environ)
+            pulled.extend(submissions)
+            if note:
+                print(f"note: {note}")
+        if webmention:
+            pulled.extend(pull_mentions(config, posts, environ, last_id(list(store.values()))))
+    except FetchError as exc:
+        print(f"sitegen: {exc}", file=sys.stderr)
+        return 1
+    merged, added = merge_pulled(store, pulled)
+    if added:
+        _save(config.root, merged)
+    print(_pulled_summary(added))
+    return 0
+
+
+def add(config: Config, store: Store, files: list[Path]) -> int:
+    """Read emails (.eml or mbox) as pending replies to the posts they answer."""
+    from ..inbox.mail import read_mail  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+    posts, problems = load_post_urls(config)
+    report(problems, config.root)
+    errors: list[SourceError] = []
+    found: list[Pending] = []
+    for path in files:
+        replies, mail_errors = read_mail(path, posts)
+        errors.extend(mail_errors)
+        found.extend(pending_from_mail(reply) for reply in replies)
+    report(errors, config.root)
+    merged, added = merge_pulled(store, found)
+    if added:
+        _save(config.root, merged)
+    print(_pulled_summary(added).replace("pulled", "added", 1))
+    return 1 if any(e.severity == "error" for e in errors) else 0
+
+
+def decide(config: Config, store: Store, items: list[Pending], action: str, post: str | None) -> int:
+    """Accept, reject or mark as spam each of `items`; the store is written once with every decision that held."""
+    slugs = set(load_post_urls(config)[0].values()) if action == "accept" else set()
+    changed = dict(store)
+    failed = 0
+    for item in items:
+        try:
+            changed[item.id] = _apply(config, item, action, slugs, post)
+        except (Refused, FetchError) as exc:
+            print(f"sitegen: {exc}", file=sys.stderr)
+            failed += 1
+        except OSError as exc:
+            print(f"sitegen: cannot write the reply file of {item.id}: {exc.strerror or exc}", file=sys.stderr)
+            failed += 1
+        else:
+            print(_done(changed[item.id]))
+    if changed != store:
+        _save(config.root, changed)
+    return 1 if failed else 0
+
+
+def review(config: Config, store: Store, ask: Ask) -> int:
+    """One pending reply at a time: accept, reject, spam, skip or quit; each decision saved as it is taken."""
+    slugs = set(load_post_urls(config)[0].values())
+    waiting = sorted((item for item in store.values() if item.state == "pending"), key=lambda i: (i.date, i.id))
+    if not waiting:
+        print("no replies waiting")
+        return 0
+    actions = {"a": "accept", "r": "reject", "s": "spam"}
+    for number, item in enumerate(waiting, 1):
+        print(f"\n({number}/{len(waiting)}) {describe(item)}")
+        while True:
+            try:
+                answer = ask("[a]ccept, [r]eject, [s]pam, [n]ext, [q]uit? ").strip().lower()[:1]
+            except EOFError:
+                answer = "q"
+            if answer in actions or answer in ("n", "q"):
+                break
+        if answer == "q":
+            break
+        if answer == "n":
+            continue
+        try:
+            store = {**store, item.id: _apply(config, item, actions[answer], slugs, None)}
+        except (Refused, FetchError) as exc:
+            print(f"sitegen: {exc}", file=sys.stderr)
+            continue
+        _save(config.root, store)
+        print(_done(store[item.id]))
+    return 0
+
+
+def _apply(config: Config, item: Pending, action: str, slugs: set[str], post: str | None) -> Pending:
+    if action == "accept":
+        return accept(config.root, item, slugs, config.zone, post)
+    if action == "spam" and item.source == "netlify" and not item.spam and item.state != "spam":
+        from ..inbox.netlify import report_spam
+
+        decided = mark(item, "spam")
+        report_spam(item.id.removeprefix("nf-"), dict(os.environ))
+        return decided
+    return mark(item, "rejected" if action == "reject" else action)
+
+
+def _done(item: Pending) -> str:
+    if item.state == "accepted":
+        return f"{item.id}: accepted -> {item.accepted}"
+    reported = " (reported to Netlify)" if item.state == "spam" and item.source == "netlify" and not item.spam else ""
+    return f"{item.id}: {item.state}{reported}; kept in {STORE.as_posix()} until `sitegen replies purge`"
+
+
+def _pulled_summary(added: list[Pending]) -> str:
+    replies = [item for item in added if item.kind not in COUNTED_KINDS]
+    spam = sum(item.spam for item in replies)
+    counted = len(added) - len(replies)
+    parts = [f"pulled {len(replies)} new {'reply' if len(replies) == 1 else 'replies'}"]
+    if spam:
+        parts.append(f"{spam} of them spam by Netlify's filter")
+    if counted:
+        parts.append(f"{counted} likes or reposts")
+    return ", ".join(parts) + ("; `sitegen replies` lists them" if replies else "")
+
+
+def _save(root: Path, store: Store) -> None:
+    try:
+        write_store(root, store.values())
+    except OSError as exc:
+        raise SystemExit(f"sitegen: cannot write {shown(root / STORE)}: {exc.strerror or exc}") from None
+
+
+def _safe(text: str) -> str:
+    return _CONTROL.sub("\ufffd", text)

@@ -1,0 +1,94 @@
+"""The pending store: `content/replies/_pending.jsonl`, one reply a line, in date order, keys sorted.
+
+One line a reply keeps a pull or a decision a one-line change in a diff; the leading '_' keeps the file out of
+`load_replies`, and nothing under `content/replies` is ever published. The file is written whole to a temporary
+file and renamed over the old one, so an interrupted write leaves the old store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import SourceError
+from ..sources.replies import REPLIES_DIR
+from .model import Pending, pending_from_dict, pending_to_dict
+
+STORE = REPLIES_DIR / "_pending.jsonl"
+
+Store = dict[str, Pending]
+"""Pending replies by id."""
+
+
+def load_store(root: Path) -> tuple[Store, list[SourceError]]:
+    """Read the store (empty when there is none); a line that cannot be read is an error at its line."""
+    path = root / STORE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        return {}, [SourceError(path, f"cannot read the pending replies: {exc.strerror or exc}")]
+    return parse_store(raw, path)
+
+
+def parse_store(raw: bytes, path: Path) -> tuple[Store, list[SourceError]]:
+    """The store's records by id, and every line that is not one."""
+    items: Store = {}
+    errors: list[SourceError] = []
+    hint = "fix the line by hand, or restore the file from git"
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            errors.append(SourceError(path, f"not a JSON record: {exc}", number, hint=hint))
+            continue
+        item = pending_from_dict(record)
+        if isinstance(item, str):
+            errors.append(SourceError(path, item, number, hint=hint))
+        elif item.id in items:
+            errors.append(SourceError(path, f"the reply {item.id} is in the store twice", number, hint=hint))
+        else:
+            items[item.id] = item
+    return items, errors
+
+
+def render_store(items: Iterable[Pending]) -> str:
+    """The store's text: oldest first (a pull adds lines at the end), then by id; keys sorted."""
+    ordered = sorted(items, key=lambda item: (item.date, item.id))
+    return "".join(json.dumps(pending_to_dict(item), ensure_ascii=False, sort_keys=True) + "\n" for item in ordered)
+
+
+def write_store(root: Path, items: Iterable[Pending]) -> Path:
+    """Replace the store with `items`, atomically; raise OSError when it cannot be written."""
+    path = root / STORE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = render_store(items)
+    fd, temporary = tempfile.mkstemp(prefix="._pending-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def merge_pulled(store: Store, pulled: Iterable[Pending]) -> tuple[Store, list[Pending]]:
+    """The store with what a pull brought that it did not hold yet (by id); those new items. What the store holds
+    is kept as it is: a decision taken, or a purge, is not undone by pulling again."""
+    merged = dict(store)
+    added = []
+    for item in pulled:
+        if item.id not in merged:
+            merged[item.id] = item
+            added.append(item)
+    return merged, added
