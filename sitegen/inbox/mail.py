@@ -239,7 +239,8 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 
 def html_to_text(html: str) -> str:
     """An HTML body as plain text: paragraphs and line breaks kept, blockquotes as '>' lines (so they are removed as
-    quoted text), the head, scripts, styles, images and comments dropped, links as their text followed by the URL in angle brackets."""
+    quoted text), the head, scripts, styles, images and comments dropped, links as their text followed by the URL
+    in angle brackets."""
     from bs4 import Tag
     from markdownify import MarkdownConverter  # here: only an HTML-only message needs bs4 and markdownify
 
