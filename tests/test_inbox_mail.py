@@ -142,6 +142,13 @@ def test_gmail_html_part_gives_the_same_text_as_the_plain_part() -> None:
                     "سؤال واحد: هل يعمل الاتجاه من اليمين إلى اليسار في الخلاصات أيضًا؟")
 
 
+def test_mbox_or_single_message_is_told_by_content_not_by_name(tmp_path: Path) -> None:
+    mbox = write(tmp_path, (FIXTURES / "gmail_takeout.mbox").read_bytes(), "export.eml")
+    single = write(tmp_path, (FIXTURES / "talon_iphone.eml").read_bytes(), "reply.mbox")
+    assert [r.name for r in read_mail(mbox, POSTS)[0]] == ["سارة العلي", "Tom O'Brien"]
+    assert [r.text for r in read_mail(single, POSTS)[0]] == ["Hello"]
+
+
 # --- quote and signature rules -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, expected", [
@@ -183,16 +190,25 @@ def test_the_prefilled_post_url_is_dropped_only_for_the_post_answered() -> None:
         "I liked it, and this one too:\nhttps://example.org/posts/static-sites/")
 
 
-def test_long_text_is_cut_at_a_line_with_a_warning(tmp_path: Path) -> None:
+def test_long_text_is_cut_with_a_warning(tmp_path: Path) -> None:
     message = EmailMessage()
     message["From"], message["Date"], message["Subject"] = "a@example.org", "Tue, 1 Dec 2026 10:00:00 +0000", "x"
-    message.set_content("word " * 20 + "\n" + ("line\n" * 10_000))
-    path = tmp_path / "long.eml"
-    path.write_bytes(bytes(message))
-    replies, errors = read_mail(path, {})
-    assert len(replies[0].text) <= 20_000 and replies[0].text.endswith("line")
+    message.set_content("word " * 20 + "\n" + ("a line\n" * 10_000))
+    replies, errors = read_mail(write(tmp_path, bytes(message)), {})
+    assert len(replies[0].text) == 17_508 and replies[0].text.endswith("\na line")
     assert [(e.severity, e.message) for e in errors] == [
-        ("warning", "the message from a@example.org is long; its text was cut to 19999 characters")]
+        ("warning", "the message from a@example.org is long; its text was cut to 17508 characters")]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("hi\n" + "ab " * 10_000, "hi\n" + ("ab " * 6_664).rstrip()),  # at the last space that fits
+    ("x" * 30_000, "x" * 19_998),  # a first line without a space is cut where it must be
+    ("hi\n" + "x" * 30_000, "hi"),  # a later one is left out
+    ("---\n" * 10_000, "\n".join(["\\---"] * 4_000)),  # escaped lines still fit
+])
+def test_long_text_limits(body: str, expected: str) -> None:
+    assert mail_text(body) == (expected, True)
+    assert len(expected) <= 20_000
 
 
 # --- matching the post -------------------------------------------------------------------------------------------
@@ -264,6 +280,19 @@ def write(tmp_path: Path, data: bytes, name: str = "x.eml") -> Path:
 def test_hostile_messages_become_errors(tmp_path: Path, data: bytes, message: str) -> None:
     replies, errors = read_mail(write(tmp_path, data), {})
     assert replies == [] and len(errors) == 1 and errors[0].message.startswith(message)
+
+
+@pytest.mark.parametrize("sender, name", [
+    ("layla@example.com <layla@example.com>", "layla"),  # a name that is an address is never published
+    ("=?utf-8?q?=22=D9=84=D9=8A=D9=84=D9=89=22?= <l@example.com>", "ليلى"),
+    ("<l@example.com>", "l"),
+    ("\"Doe, Jane\" <jane@example.com>", "Doe, Jane"),
+    ("=?utf-8?q?A=1B[2J=E2=80=AEB?= <a@example.com>", "A[2J\u2067B\u2069"),  # no escape sequence, no override
+])
+def test_sender_names(tmp_path: Path, sender: str, name: str) -> None:
+    data = f"From: {sender}\nDate: Tue, 1 Dec 2026 10:00:00 +0000\nX-Gmail-Labels: Inbox,\"Category Personal\"\n\nhi\n"
+    replies, errors = read_mail(write(tmp_path, data.encode()), {})
+    assert errors == [] and [r.name for r in replies] == [name]
 
 
 def test_a_huge_file_is_refused_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -28,12 +29,12 @@ from urllib.parse import unquote, urlsplit
 from ..errors import SourceError
 from ..text import clean_inline, clean_text
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""A larger file is refused whole: a year of a busy inbox stays under it, a runaway export does not."""
+MAX_FILE_BYTES = 128 * 1024 * 1024
+"""A larger file is refused whole (it is read into memory): export only the replies, e.g. one Gmail label."""
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 """A larger message in an mbox is skipped (a reply with such attachments is not a reply to read)."""
 MAX_TEXT_CHARS = 20_000
-"""A reply's text is cut at a line boundary before this many characters, with a warning."""
+"""A reply's text is cut at a space before this many characters, with a warning."""
 MAX_NAME_CHARS = 100
 
 
@@ -65,7 +66,8 @@ def read_mail(path: Path, posts: Mapping[str, str]) -> tuple[list[MailReply], li
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return [], [SourceError(path, f"the file is too large to be mail ({size} bytes)",
-                                    hint=f"split it into files under {MAX_FILE_BYTES // 2**20} MiB")]
+                                    hint="export only the replies (one label or folder), or split the file into "
+                                         f"files under {MAX_FILE_BYTES // 2**20} MiB")]
         raw = path.read_bytes()
     except OSError as exc:
         return [], [SourceError(path, f"cannot read file: {exc.strerror or exc}")]
@@ -121,7 +123,7 @@ def parse_mail(raw: bytes, posts: PostIndex, path: Path, line: int | None = None
     message = email.message_from_bytes(raw, policy=policy.default)
     if not isinstance(message, EmailMessage) or not message.keys():
         return None, [SourceError(path, "not an email: no headers found", line)]
-    labels = {label.strip().casefold() for label in _header(message, "X-Gmail-Labels").split(",")}
+    labels = {label.strip(' "').casefold() for label in _header(message, "X-Gmail-Labels").split(",")}
     if labels & {"sent", "drafts"}:
         return None, []
     name, address = _sender(message)
@@ -163,7 +165,8 @@ def _header(message: Message, name: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(clean_inline(text).split())
+    """A header value as one line of NFC text, safe to show (no control character, balanced isolates)."""
+    return unicodedata.normalize("NFC", " ".join(clean_inline(text).split()))
 
 
 def _sender(message: Message) -> tuple[str, str]:
@@ -174,7 +177,9 @@ def _sender(message: Message) -> tuple[str, str]:
     address = _one_line(address)
     if "@" not in address or " " in address:
         return "", ""
-    name = _one_line(name).strip("'\"") or address.split("@")[0]
+    name = _one_line(name).strip("'\"")
+    if not name or "@" in name:  # a name that is an address would publish it: the local part is shown instead
+        name = address.split("@")[0]
     return name[:MAX_NAME_CHARS], address
 
 
@@ -337,10 +342,14 @@ def mail_text(body: str, drop_urls: frozenset[str] = frozenset()) -> tuple[str, 
         if probe.strip("<>") in drop_urls:
             continue
         line = line.rstrip()
-        if size + len(line) + 1 > MAX_TEXT_CHARS:
-            return _tidy(kept), True
-        size += len(line) + 1
+        room = MAX_TEXT_CHARS - size - 2  # a line costs its characters, a line break and perhaps a backslash
+        if full := len(line) > room:  # the text ends at the last space that fits (inside a first, unbroken line)
+            piece = line[:max(room, 0)]
+            line = piece.rpartition(" ")[0] or ("" if kept else piece)
+        size += len(line) + 2
         kept.append("\\" + line.lstrip() if _DELIMITER.fullmatch(line) else line)
+        if full:
+            return _tidy(kept), True
     return _tidy(kept), False
 
 
@@ -403,7 +412,7 @@ class PostIndex:
         titles: dict[str, str] = {}
         for key, slug in posts.items():
             if key.startswith("/"):
-                paths[_path_key(key)] = slug
+                paths[_path_key(urlsplit(key).path)] = slug
             elif key.lower().startswith(("http://", "https://")):
                 if (found := _url_key(key)) is not None:
                     urls[found] = slug
@@ -420,7 +429,7 @@ class PostIndex:
     def match(self, body: str, subject: str) -> str | None:
         """The post a message answers: by a post URL in its body (the subject's post when several are), else by
         its subject with any 'Re:', 'RE:', 'Fwd:' or 'رد:' prefixes removed."""
-        found = [slug for url in _URL.findall(body[:2_000_000], )[:500] if (slug := self.slug_of_url(url))]
+        found = [slug for url in _urls(body) if (slug := self.slug_of_url(url))]
         by_subject = self._by_subject(subject)
         return by_subject if by_subject in found or not found else found[0]
 
@@ -439,8 +448,12 @@ class PostIndex:
         """The URLs in `body` that are the URL of post `slug`, as written (with trailing punctuation removed)."""
         if slug is None:
             return frozenset()
-        return frozenset(url.rstrip(_URL_TAIL) for url in _URL.findall(body[:2_000_000])[:500]
-                         if self.slug_of_url(url) == slug)
+        return frozenset(url.rstrip(_URL_TAIL) for url in _urls(body) if self.slug_of_url(url) == slug)
+
+
+def _urls(body: str) -> list[str]:
+    """The first 500 http(s) URLs in the body."""
+    return [match.group() for match in islice(_URL.finditer(body), 500)]
 
 
 _PREFIX = re.compile(r"\s*(?:re|fwd?|aw|sv|tr|rv|رد|إعادة توجيه|توجيه)\s*(?:\[\d{1,4}\]|\(\d{1,4}\))?\s*[:：]\s*",
@@ -452,7 +465,7 @@ def _title_key(title: str) -> str:
 
 
 def _path_key(path: str) -> str:
-    path = unicodedata.normalize("NFC", unquote(urlsplit(path).path))
+    path = unicodedata.normalize("NFC", unquote(path))
     path = path.removesuffix("index.html").rstrip("/")
     return path or "/"
 
