@@ -113,11 +113,23 @@ def test_html_only_message_with_a_mislabelled_charset() -> None:
 @pytest.mark.parametrize("name, who, when", [
     ("talon_hotmail.eml", ("Alexey Q", "xxx@hotmail.com"), datetime(2012, 4, 2, 21, 47, 37, tzinfo=zone(8))),
     ("talon_iphone.eml", ("xxx", "xxx@gmail.com"), datetime(2012, 4, 3, 16, 23, 59, tzinfo=zone(4))),
+    ("talon_apple_mail.eml", ("xxx", "xxx@gmail.com"), datetime(2012, 4, 3, 16, 55, 26, tzinfo=zone(4))),
+    ("talon_thunderbird.eml", ("bob", "bob@xxx.mailgun.org"), datetime(2012, 4, 2, 18, 27, 8, tzinfo=zone(4))),
+    ("talon_yahoo.eml", ("Alex Q", "xxx@yahoo.com"), datetime(2012, 4, 2, 6, 45, 30, tzinfo=zone(-7))),
+    ("talon_aol.eml", ("Megan Odin", "xxx@aol.com"), datetime(2012, 4, 2, 9, 57, 58, tzinfo=zone(-4))),
 ])
 def test_real_replies_from_talon(name: str, who: tuple[str, str], when: datetime) -> None:
     replies, errors = read(name)
     assert errors == []
     assert [(r.post_slug, r.name, r.email, r.date, r.text) for r in replies] == [("test", *who, when, "Hello")]
+
+
+@pytest.mark.parametrize("name, expected", [("talon_aol.eml", "Hello"), ("talon_hotmail.eml", "Hello")])
+def test_real_html_parts_give_the_same_text(name: str, expected: str) -> None:
+    message = email.message_from_bytes((FIXTURES / name).read_bytes(), policy=policy.default)
+    html = message.get_body(preferencelist=("html",))
+    assert html is not None
+    assert mail_text(html_to_text(html.get_content())) == (expected, False)
 
 
 def test_real_outlook_message_without_a_date_is_refused_but_its_text_is_read() -> None:
