@@ -45,8 +45,8 @@ class SiteInputs:
     share_image: bytes
     """The default sharing image's address and size in pixels (pages give them in og:image)."""
     site_shape: bytes
-    """Every post's and page's URL, title, dates, tags, language, draft flag and whether it is shown ahead of its
-    date: what any page may link or list."""
+    """Every post's and page's URL, title, dates, tags, language, draft flag, whether it is shown ahead of its
+    date, and its series and place in it: what any page may link or list."""
     assets: bytes
     """The fingerprinted names of the stylesheets and scripts pages link."""
 
@@ -81,11 +81,12 @@ def site_inputs(code: bytes, configuration: bytes, templates: bytes, translation
 
 
 def site_shape(site: Site) -> bytes:
-    """A digest of what any page may show of the whole site: every post's URL, title, dates, tags and language."""
+    """A digest of what any page may show of the whole site: every post's URL, title, dates, tags, language and
+    series."""
     digest = hashlib.blake2b(digest_size=16)
     for post in (*site.posts, *site.pages):
         fields = (post.url, post.title, post.date, post.updated, post.tag_names, post.lang, post.doc.draft,
-                  post.scheduled)
+                  post.scheduled, post.doc.series, post.doc.series_order)
         digest.update(repr(fields).encode() + b"\0")
     return digest.digest()
 

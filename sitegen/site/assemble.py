@@ -6,19 +6,23 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import replace
+from datetime import datetime
 
 from ..errors import SourceError
 from ..sources.config import Config
 from ..sources.replies import RepliesByPost, unknown_reply_folders
 from ..text import slugify
 from .model import Pager, Post, Site, Tag, Year
+from .series import group_series
 
 
 def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | None = None,
-                  post_slugs: Collection[str] = ()) -> tuple[Site, list[SourceError]]:
-    """Sort posts, attach their replies, group tags and years; posts without a date sort last. `post_slugs` holds
-    the slug of every post source, published or not: a reply to none of them is an error (a reply to a draft waits
-    with it). Tags whose slugs are equal are one tag, with a warning."""
+                  post_slugs: Collection[str] = (), upcoming: Collection[Post] = (), clock: datetime | None = None
+                  ) -> tuple[Site, list[SourceError]]:
+    """Sort posts, attach their replies, group tags, series and years; posts without a date sort last. `post_slugs`
+    holds the slug of every post source, published or not: a reply to none of them is an error (a reply to a draft
+    waits with it). Tags whose slugs are equal are one tag, with a warning. `upcoming` are the posts left out for
+    being dated after the build's `clock`."""
     entries = sorted((p for p in posts if p.kind == "posts"), key=_newest_first)
     entries, problems = _attach_replies(entries, replies or {}, post_slugs)
     entries, merged = _merge_tag_spellings(entries)
@@ -35,7 +39,10 @@ def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | No
         if post.date:
             by_year[post.date.year].append(post)
     years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
-    return Site(config, tuple(entries), pages, tags, years), problems
+    series, series_errors = group_series(config, entries)
+    problems.extend(series_errors)
+    soonest = tuple(sorted(upcoming, key=lambda p: (p.date.timestamp() if p.date else 0.0, p.url)))
+    return Site(config, tuple(entries), pages, tags, years, series, soonest, clock), problems
 
 
 def tag_slug(name: str) -> str:

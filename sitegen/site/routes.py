@@ -19,11 +19,14 @@ from urllib.parse import urlsplit
 
 from ..errors import SourceError, display_path
 from .assemble import paginate
-from .model import Pager, Post, Site, Tag
+from .model import Pager, Post, Series, Site, Tag
 from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
-PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "404"]
-FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects"]
+PageKind = Literal["home", "post", "page", "tags", "tag", "series", "archive", "follow", "thanks", "404"]
+FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects", "schedule"]
+SCHEDULE_FILE = "sitegen-schedule.json"
+"""The times of the posts a later build will publish, for the Netlify function that starts that build
+(netlify/functions/publish-scheduled.mjs); written only when there are such posts."""
 
 @dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
 class PageRoute:
@@ -45,17 +48,20 @@ class PageRoute:
     """The page of a list (home, a tag) the route shows."""
     tag: Tag | None = None
     """The tag a tag page shows."""
+    series: Series | None = None
+    """The series a series page shows."""
 
 
 @dataclass(frozen=True, slots=True)
 class FileRoute:
-    """A file sitegen generates: a feed (of the whole site, or of `tag`), the sitemap, robots.txt, the highlighting
-    stylesheet or `_redirects`."""
+    """A file sitegen generates: a feed (of the whole site, of `tag` or of `series`), the sitemap, robots.txt, the
+    highlighting stylesheet, `_redirects` or the schedule of posts to come."""
 
     kind: FileKind
     tag: Tag | None = None
     feed: str = ""
     """The feed's file name ('feed.xml', 'atom.xml', 'feed.json')."""
+    series: Series | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +102,9 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
     ours.append(PageRoute("/tags/", "tags", "tags.html", None, lang))
     ours += [PageRoute(pager.url, "tag", "tag.html", tag.name, lang, pager=pager, tag=tag)
              for tag in site.tags for pager in paginate(tag.posts, config.posts_per_page, tag.url)]
+    ours += [PageRoute(series.url, "series", "series.html", series.name, _series_language(series, lang),
+                       pager=Pager(1, 1, series.posts, series.url, None, None), series=series)
+             for series in site.series]
     ours.append(PageRoute("/archive/", "archive", "archive.html", None, lang))
     ours.append(PageRoute(FOLLOW_URL, "follow", "follow.html", None, lang))
     ours += [PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False)
@@ -103,12 +112,16 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
     ours.append(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False))
     pages = claims.claim_pages(ours)
     generated = {url_to_path(tag.url + name): FileRoute("feed", tag, name) for tag in site.tags for name in FEED_FILES}
+    generated.update((url_to_path(series.url + name), FileRoute("feed", feed=name, series=series))
+                     for series in site.series for name in FEED_FILES)
     generated.update((name, FileRoute("feed", feed=name)) for name in FEED_FILES)
     generated["sitemap.xml"] = FileRoute("sitemap")
     generated["robots.txt"] = FileRoute("robots")
     generated["highlight.css"] = FileRoute("stylesheet")
     if redirects:
         generated["_redirects"] = FileRoute("redirects")
+    if site.upcoming:
+        generated[SCHEDULE_FILE] = FileRoute("schedule")
     files = {path: route for path, route in generated.items()
              if claims.claim(path, _Owner("sitegen", _file_what(route), url="/" + path))}
 
@@ -301,19 +314,30 @@ def _route_owner(route: PageRoute) -> _Owner:
                       url=route.url)
     if route.kind == "tag":
         return _Owner("sitegen", f"sitegen's page of the tag {route.title!r}", url=route.url)
+    if route.kind == "series":
+        return _Owner("sitegen", f"sitegen's page of the series {route.title!r}", url=route.url)
     return _Owner("sitegen", _PAGE_NAMES[route.kind], url=route.url)
 
 
 _PAGE_NAMES = {"tags": "sitegen's tag index", "archive": "sitegen's archive page", "follow": "sitegen's follow page",
                "thanks": "sitegen's thank-you page", "404": "sitegen's 404 page"}
 _FILE_NAMES = {"sitemap": "sitegen's sitemap", "robots": "sitegen's robots.txt",
-               "stylesheet": "sitegen's stylesheet for highlighted code", "redirects": "sitegen's _redirects"}
+               "stylesheet": "sitegen's stylesheet for highlighted code", "redirects": "sitegen's _redirects",
+               "schedule": "sitegen's schedule of posts to come"}
 
 
 def _file_what(route: FileRoute) -> str:
     if route.kind == "feed":
+        if route.series:
+            return f"sitegen's feed of the series {route.series.name!r}"
         return f"sitegen's feed of the tag {route.tag.name!r}" if route.tag else "sitegen's feed"
     return _FILE_NAMES[route.kind]
+
+
+def _series_language(series: Series, site_language: str) -> str:
+    """The language of a series' page: its parts', when they are all in one; else the site's."""
+    languages = {post.lang for post in series.posts}
+    return languages.pop() if len(languages) == 1 else site_language
 
 
 def check_links(site: Site, paths: Collection[str]) -> list[SourceError]:
