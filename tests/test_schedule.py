@@ -19,7 +19,7 @@ from sitegen.preview.model import Preview
 from sitegen.render.schedule import schedule_notes
 from sitegen.scaffold import Answers, blueprint
 
-from .helpers import FIXED_EPOCH, ROOT, build_ok, make_site, run_cli
+from .helpers import FIXED_EPOCH, ROOT, Server, build_ok, make_site, run_cli
 
 NODE = shutil.which("node")
 FUNCTION = ROOT / "netlify" / "functions" / "publish-scheduled.mjs"
@@ -128,3 +128,20 @@ def test_init_copies_the_function_into_a_new_blog() -> None:
     files = blueprint(Answers("t", "en", "a"), datetime(2026, 1, 1, tzinfo=UTC))
     assert files["netlify/functions/publish-scheduled.mjs"] == FUNCTION.read_bytes()
     assert b'[functions]\n  directory = "netlify/functions"' in files["netlify.toml"]
+
+
+def test_serve_names_the_posts_it_shows_ahead_of_their_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path, POSTS)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)  # the forked server's clock
+    running = Server(site)
+    try:
+        output = [running.output.readline().rstrip("\n") for _ in range(3)]  # printed right after the first line
+    finally:
+        running.stop()
+    assert output == [
+        'note: scheduled: content/posts/draft.md ("Draft") is shown ahead of its date, 2026-01-03 00:00 +0300 '
+        "(2026-01-02T21:00:00Z); production builds publish it from then",
+        'note: scheduled: content/posts/soon.md ("Soon") is shown ahead of its date, 2026-01-05 09:00 +0300 '
+        "(2026-01-05T06:00:00Z); production builds publish it from then",
+        'note: scheduled: content/posts/later.md ("Later") is shown ahead of its date, 2026-02-01 00:00 +0300 '
+        "(2026-01-31T21:00:00Z); production builds publish it from then"]

@@ -8,11 +8,16 @@ import json
 import shutil
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from lxml import etree, html
 
 from sitegen.incremental.digests import BUILD_MARK
+from sitegen.sources.discover import SourceFile
+from sitegen.sources.document import parse_document
 
 from .helpers import ROOT, UPDATE_GOLDEN, build_ok, edit, make_site, read_tree, run_cli
 
@@ -175,3 +180,27 @@ def test_a_rebuild_after_a_series_changes_equals_a_cold_build(site_copy, tmp_pat
     change(site)
     build_ok("--source", site)
     assert read_tree(site / "public") == _cold(site, tmp_path)
+
+
+@settings(max_examples=200, deadline=None)
+@example("²")  # a digit, not a decimal: int() refuses it
+@example(" ٣ ")  # an Arabic-Indic three
+@given(st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.booleans(), st.text(max_size=12),
+                 st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+                 st.none()))
+def test_any_series_order_is_a_number_or_an_error_at_its_line(value: object) -> None:
+    """Whatever YAML holds for series_order, the document is read without a crash: a whole number (or a number
+    written as text) gives the order; anything else is one error at the key's line."""
+    text = "---\ntitle: a\nseries: s\nseries_order: " + json.dumps(value) + "\n---\nA\n"
+    source = SourceFile(Path("a.md"), "posts")
+    doc, errors = parse_document(text, source, ZoneInfo("UTC"))
+    problems = [e for e in errors if e.severity == "error"]
+    if value is None:
+        assert doc is not None and doc.series_order is None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        assert doc is not None and doc.series_order == value
+    elif isinstance(value, str) and value.strip().lstrip("-").isdecimal():
+        assert doc is not None and doc.series_order == int(value.strip())
+    else:
+        assert doc is None and [(e.line, e.message.startswith("series_order must be a whole number")) for e in
+                                problems] == [(4, True)]

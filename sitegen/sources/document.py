@@ -373,7 +373,7 @@ class _Fields:
         value = self.doc.values.get("series_order")
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
             shown = _kind(value) if isinstance(value, (list, dict, float)) else repr(str(value))
