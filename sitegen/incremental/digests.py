@@ -6,10 +6,10 @@ one and checks that the rebuild equals a cold build.
 A page is a function of sitegen itself, the configuration, the templates, the theme's words, the default sharing
 image, and the data it is given. The digest of a post's own page covers the post's whole source (its cache key) and
 its replies; list pages cover the sources and replies of the posts they list (summaries, reading times, reply
-counts). Every page may link any post (navigation, related posts, archive, tag index), so the digest of every page
-covers every post's URL, title, dates, tags, language and series. A theme that shows what only a post's source gives (its
-text, summary, reading time, description, image, replies) on pages that neither are the post's nor list it is the
-one case this does not see; `--no-cache` rebuilds everything.
+counts). Every page may link any post (navigation, related posts, archive, tag index, series), so the digest of
+every page covers every post's URL, title, dates, tags, language and series. A theme that shows what only a post's
+source gives (its text, summary, reading time, description, image, replies) on pages that neither are the post's nor
+list it is the one case this does not see; `--no-cache` rebuilds everything.
 """
 
 from __future__ import annotations

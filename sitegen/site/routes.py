@@ -1,12 +1,12 @@
 """Every URL of the site, claimed in one place before anything is rendered.
 
 sitegen's own pages and files claim their addresses first (home and its pages, tag index and tag pages with their
-feeds, series pages with their feeds, archive, follow, thank-you and 404 pages, feeds, sitemap, robots.txt, the highlighting stylesheet,
-`_redirects`, the schedule of posts to come, the `_immutable/` folder), then posts and pages in the order of their files, then aliases, then the
-files published beside posts and the static files. A second claim of one output path is an error naming both
-claimants, at the file of the later one; paths are compared as a case-insensitive file system would compare them, so a
-site never depends on which of two files a host keeps. Static files override the theme's static files of the same
-name before they get here: that is a choice, not a collision.
+feeds, series pages with their feeds, archive, follow, thank-you and 404 pages, feeds, sitemap, robots.txt, the
+highlighting stylesheet, `_redirects`, the schedule of posts to come, the `_immutable/` folder), then posts and pages
+in the order of their files, then aliases, then the files published beside posts and the static files. A second claim
+of one output path is an error naming both claimants, at the file of the later one; paths are compared as a
+case-insensitive file system would compare them, so a site never depends on which of two files a host keeps. Static
+files override the theme's static files of the same name before they get here: that is a choice, not a collision.
 """
 
 from __future__ import annotations
