@@ -204,3 +204,15 @@ def test_any_series_order_is_a_number_or_an_error_at_its_line(value: object) -> 
     else:
         assert doc is None and [(e.line, e.message.startswith("series_order must be a whole number")) for e in
                                 problems] == [(4, True)]
+
+
+def test_two_series_with_one_address_are_an_error_at_the_later(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/posts/a.md": "---\ntitle: a\ndate: 2025-01-01\nseries: AI\n---\nA\n",
+        "content/posts/b.md": "---\ntitle: b\ndate: 2025-01-02\nseries: ai\n---\nB\n",
+    })
+    code, _, err = run_cli("build", "--source", site, cwd=site)
+    assert code == 1
+    assert ("content/posts/b.md:4: error: series 'ai' would have the address /series/ai/ of the series 'AI' "
+            "(content/posts/a.md)") in err
+    assert "build failed with 1 problem;" in err

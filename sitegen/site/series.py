@@ -12,7 +12,7 @@ from .model import Post, Series
 
 def group_series(config: Config, posts: list[Post]) -> tuple[tuple[Series, ...], list[SourceError]]:
     """The series of `posts`, by name; two parts of one series with the same `series_order` are an error naming
-    both files and lines."""
+    both files and lines, and so are two series whose names make one address."""
     by_name: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
         if post.doc.series:
@@ -31,10 +31,20 @@ def group_series(config: Config, posts: list[Post]) -> tuple[tuple[Series, ...],
                                           hint="give each part of a series its own series_order"))
             else:
                 seen[order] = post
-    series = tuple(Series(name, series_slug(name), f"/series/{series_slug(name)}/",
-                          tuple(sorted(parts, key=_in_order)))
-                   for name, parts in sorted(by_name.items()))
-    return series, errors
+    series: list[Series] = []
+    slugs: dict[str, Series] = {}
+    for name, parts in sorted(by_name.items(), key=lambda item: min(p.doc.path.as_posix() for p in item[1])):
+        slug = series_slug(name)
+        if (first := slugs.get(slug.casefold())) is not None:  # 'AI' and 'ai': one address for two series
+            later = min(parts, key=lambda p: p.doc.path.as_posix())
+            shown = display_path(first.posts[0].doc.path, config.root)
+            errors.append(SourceError(later.doc.path, f"series {name!r} would have the address {first.url} of the "
+                                      f"series {first.name!r} ({shown})", later.doc.series_line,
+                                      hint="write the series' name the same way in every part"))
+            continue
+        slugs[slug.casefold()] = made = Series(name, slug, f"/series/{slug}/", tuple(sorted(parts, key=_in_order)))
+        series.append(made)
+    return tuple(sorted(series, key=lambda s: s.name)), errors
 
 
 def series_slug(name: str) -> str:
