@@ -35,11 +35,11 @@ def group_series(config: Config, posts: list[Post]) -> tuple[tuple[Series, ...],
     slugs: dict[str, Series] = {}
     for name, parts in sorted(by_name.items(), key=lambda item: min(p.doc.path.as_posix() for p in item[1])):
         slug = series_slug(name)
-        if (first := slugs.get(slug.casefold())) is not None:  # 'AI' and 'ai': one address for two series
+        if (taken := slugs.get(slug.casefold())) is not None:  # 'AI' and 'ai': one address for two series
             later = min(parts, key=lambda p: p.doc.path.as_posix())
-            shown = display_path(first.posts[0].doc.path, config.root)
-            errors.append(SourceError(later.doc.path, f"series {name!r} would have the address {first.url} of the "
-                                      f"series {first.name!r} ({shown})", later.doc.series_line,
+            shown = display_path(taken.posts[0].doc.path, config.root)
+            errors.append(SourceError(later.doc.path, f"series {name!r} would have the address {taken.url} of the "
+                                      f"series {taken.name!r} ({shown})", later.doc.series_line,
                                       hint="write the series' name the same way in every part"))
             continue
         slugs[slug.casefold()] = made = Series(name, slug, f"/series/{slug}/", tuple(sorted(parts, key=_in_order)))
