@@ -110,6 +110,18 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="overwrite files that already exist")
     i.set_defaults(command="importing")
     _replies_parser(commands)
+
+    st = commands.add_parser("stats", help="the blog's rhythm: posts per month, gaps, words per year, cadence",
+                             description="Report the blog's rhythm from the posts a build publishes: posts per "
+                             "month, the longest gaps, words and reading time per year, language and tag, and the "
+                             "months (or weeks) missed when sitegen.yaml sets cadence: monthly (or weekly).")
+    _source_arg(st)
+    st.add_argument("--drafts", action="store_true", help="count drafts too")
+    st.add_argument("--json", action="store_true", help="print the report as JSON, for scripts")
+    st.add_argument("--svg", type=Path, metavar="FILE", help="also write a bar chart of posts per month to FILE")
+    st.add_argument("--now", metavar="DATE", help="count as of DATE (YYYY-MM-DD; default: now, or "
+                    "$SOURCE_DATE_EPOCH)")
+    st.set_defaults(command="stats")
     return parser
 
 

@@ -75,7 +75,7 @@ def build_ok(*args: str | Path, cwd: Path | None = None, epoch: str = FIXED_EPOC
 
 
 BUILT = re.compile(r"built (\d+) pages \((\d+) files\) in \d+\.\d\d s -> \S.*?(?:; (\d+) unchanged pages carried "
-                   r"over)?\n(?:note: .*\n)?")
+                   r"over)?\n(?:note: .*\n)*")
 
 
 def pages_built(stdout: str) -> tuple[int, int]:

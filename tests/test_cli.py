@@ -27,10 +27,13 @@ def test_version_and_help_on_every_command() -> None:
 
 
 def test_build_prints_one_summary_line(site_copy) -> None:
+    """One line, and one note for each post left out until its date."""
     site = site_copy("basic")
     result = run_sitegen("build", "--source", site)
     assert result.returncode == 0
-    assert re.fullmatch(r"built 16 pages \(41 files\) in \d+\.\d\d s -> \S+public\n", result.stdout), result.stdout
+    assert re.fullmatch(r"built 16 pages \(42 files\) in \d+\.\d\d s -> \S+public\n"
+                        r"note: scheduled: content/posts/future.md \(\"مقال مستقبلي\"\) appears with the first build "
+                        r"after 2030-01-01 00:00 \+0300 \(2029-12-31T21:00:00Z\)\n", result.stdout), result.stdout
 
 
 def test_drafts_and_future_posts_only_on_request(site_copy) -> None:

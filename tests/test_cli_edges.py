@@ -18,9 +18,9 @@ USAGE = 2
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["biuld"], "sitegen: error: argument COMMAND: invalid choice: 'biuld'; did you mean 'build'? (choose from "
-                "'init', 'build', 'serve', 'new', 'import', 'replies')"),
+                "'init', 'build', 'serve', 'new', 'import', 'replies', 'stats')"),
     (["sreve"], "sitegen: error: argument COMMAND: invalid choice: 'sreve'; did you mean 'serve'? (choose from "
-                "'init', 'build', 'serve', 'new', 'import', 'replies')"),
+                "'init', 'build', 'serve', 'new', 'import', 'replies', 'stats')"),
     (["build", "--darfts"], "sitegen build: error: unrecognized argument --darfts; did you mean '--drafts'?"),
     (["build", "--no-cahce"], "sitegen build: error: unrecognized argument --no-cahce; did you mean '--no-cache'?"),
     (["serve", "--prot=8001"], "sitegen serve: error: unrecognized argument --prot; did you mean '--port'?"),
@@ -42,7 +42,7 @@ def test_nothing_close_is_argparse_s_own_error(argv: list[str]) -> None:
     assert code == USAGE
     assert "did you mean" not in stderr
     assert stderr.splitlines()[-1] in ("sitegen: error: argument COMMAND: invalid choice: 'frobnicate' (choose from "
-                                       "'init', 'build', 'serve', 'new', 'import', 'replies')",
+                                       "'init', 'build', 'serve', 'new', 'import', 'replies', 'stats')",
                                        "sitegen: error: unrecognized arguments: --zzzzzz")
 
 

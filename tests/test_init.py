@@ -23,7 +23,7 @@ from sitegen.scaffold import _git_origin, packaged_root, requirements
 from .helpers import ROOT, Server, get, run_cli, run_sitegen
 
 FILES = [".gitignore", "README.md", "content/pages/about.md", "content/posts/أول-مقال.md", "netlify.toml",
-         "requirements.txt", "sitegen.yaml"]
+         "netlify/functions/publish-scheduled.mjs", "requirements.txt", "sitegen.yaml"]
 
 
 def _init(folder: Path, *args: str) -> tuple[int, str, str]:

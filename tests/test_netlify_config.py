@@ -66,3 +66,10 @@ def test_the_local_cache_plugin_resolves_and_loads(resolved: dict[str, Any], con
     path = Path(plugin["path"])
     assert path == ROOT / "netlify/plugins/sitegen-cache/index.js" and path.is_file()
     assert plugin["events"] == ["onPostBuild", "onPreBuild"]
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_functions_come_from_netlify_functions(resolved: dict[str, Any], context: str) -> None:
+    """The scheduled function that publishes posts on their date is where Netlify looks for functions."""
+    assert resolved[context]["functionsDirectory"] == str(ROOT / "netlify" / "functions")
+    assert (ROOT / "netlify/functions/publish-scheduled.mjs").is_file()

@@ -100,7 +100,10 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
                  if post is not None and is_published(post, now, drafts=options.drafts or preview,
                                                       future=options.future or preview)]
         slugs = {post.slug for post, _ in parsed.results if post is not None and post.kind == "posts"}
-        site, site_problems = assemble_site(config, posts, replies, slugs)
+        upcoming = [] if options.future or preview else [  # left out until a build after their date
+            post for post, _ in parsed.results if post is not None and post.kind == "posts" and post.date is not None
+            and post.date > now and is_published(post, now, drafts=options.drafts, future=True)]
+        site, site_problems = assemble_site(config, posts, replies, slugs, upcoming, now)
         diagnostics.extend(site_problems)
         static = discover_static([*theme.static_dirs, root / "static"], [root, *theme.folders])
         diagnostics.extend(static.problems)

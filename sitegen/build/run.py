@@ -19,6 +19,7 @@ from ..incremental.store import CACHE_DIR, BuildCache
 from ..output.stage import folder_identity, holds_files, output_lock, recover_interrupted, staged_output
 from ..parallel import fewer_collections
 from ..progress import Progress, Stopwatch
+from ..render.schedule import schedule_notes
 from .deploy import Deployment
 from .load import LoadedSite, SiteOptions, load_site
 from .write import Written, write_site
@@ -145,11 +146,14 @@ def _build(options: BuildOptions, progress: Progress, waiting: Callable[[int | N
 
 def _notes(loaded: LoadedSite, options: BuildOptions) -> tuple[str, ...]:
     """A site with no address of its own (the configuration names none, nor the command line or host) is built for
-    the preview's: say so, as its feeds would lead readers nowhere once deployed."""
+    the preview's: say so, as its feeds would lead readers nowhere once deployed. Each post dated after the build's
+    clock is named, with when it will appear."""
+    scheduled = schedule_notes(loaded.site)
     if "base_url" in loaded.config.given or options.deployment.base_url or options.deployment.fallback_url:
-        return ()
-    return (f"sitegen.yaml sets no base_url, so feeds, the sitemap and share links point at {loaded.config.base_url}"
-            "; set it before you deploy anywhere but Netlify (where the site's own address is used)",)
+        return scheduled
+    return (*scheduled, "sitegen.yaml sets no base_url, so feeds, the sitemap and share links point at "
+            f"{loaded.config.base_url}; set it before you deploy anywhere but Netlify (where the site's own address "
+            "is used)",)
 
 
 class _OutputChanged(Exception):

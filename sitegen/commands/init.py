@@ -159,5 +159,7 @@ def _summary(root: Path, answers: Answers, files: list[str]) -> str:
         f"  {go}sitegen serve          # the live preview",
         "  sitegen new \"A title\"   # a new post",
         "Deploy: push the folder to a Git repository and import it on Netlify (see README.md).",
+        "Posts dated later appear on their date once Netlify has a build hook in SITEGEN_BUILD_HOOK (see sitegen's",
+        "README, Scheduled posts).",
     ]
     return "\n".join(lines)

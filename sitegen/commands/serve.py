@@ -15,6 +15,7 @@ from ..errors import internal_error_report
 from ..preview.model import Preview
 from ..preview.server import LiveServer, bind
 from ..preview.watch import start_watcher
+from ..render.schedule import schedule_notes
 from ..sources.config import find_config, load_config
 from ..sources.theme import find_theme
 from . import report
@@ -82,6 +83,8 @@ def run_preview(root: Path, host: str, port: int, *, drafts: bool, navigate: boo
     urls = server.urls()
     pages = len(first.generation.plan.pages) if first.generation else 0
     out(f"serving {pages} pages at {' and '.join(urls)} (built in {first.seconds * 1000:.0f} ms); Ctrl-C to stop")
+    for note in schedule_notes(first.generation.site) if first.generation else ():
+        out(f"note: {note}")
     if pending:  # edits made while the first build ran
         on_change(set().union(*pending))
 

@@ -6,10 +6,10 @@ one and checks that the rebuild equals a cold build.
 A page is a function of sitegen itself, the configuration, the templates, the theme's words, the default sharing
 image, and the data it is given. The digest of a post's own page covers the post's whole source (its cache key) and
 its replies; list pages cover the sources and replies of the posts they list (summaries, reading times, reply
-counts). Every page may link any post (navigation, related posts, archive, tag index), so the digest of every page
-covers every post's URL, title, dates, tags and language. A theme that shows what only a post's source gives (its
-text, summary, reading time, description, image, replies) on pages that neither are the post's nor list it is the
-one case this does not see; `--no-cache` rebuilds everything.
+counts). Every page may link any post (navigation, related posts, archive, tag index, series), so the digest of
+every page covers every post's URL, title, dates, tags, language and series. A theme that shows what only a post's
+source gives (its text, summary, reading time, description, image, replies) on pages that neither are the post's nor
+list it is the one case this does not see; `--no-cache` rebuilds everything.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ class SiteInputs:
     """The default sharing image's address and size in pixels (pages give them in og:image)."""
     site_shape: bytes
     """Every post's and page's URL, title, dates, tags, language, draft flag, whether it is shown ahead of its
-    date and its translation key: what any page may link or list (a page links its translations)."""
+    date, its translation key, and its series and place in it: what any page may link or list (a page links its
+    translations)."""
     assets: bytes
     """The fingerprinted names of the stylesheets and scripts pages link."""
 
@@ -82,11 +83,11 @@ def site_inputs(code: bytes, configuration: bytes, templates: bytes, translation
 
 def site_shape(site: Site) -> bytes:
     """A digest of what any page may show of the whole site: every post's URL, title, dates, tags, language and
-    translation key."""
+    translation key and series."""
     digest = hashlib.blake2b(digest_size=16)
     for post in (*site.posts, *site.pages):
         fields = (post.url, post.title, post.date, post.updated, post.tag_names, post.lang, post.doc.draft,
-                  post.scheduled, post.doc.translation_key)
+                  post.scheduled, post.doc.translation_key, post.doc.series, post.doc.series_order)
         digest.update(repr(fields).encode() + b"\0")
     return digest.digest()
 

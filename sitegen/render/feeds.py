@@ -1,4 +1,4 @@
-"""Feeds for the whole site and for each tag: RSS 2.0 and Atom (written with feedgen) and JSON Feed 1.1.
+"""Feeds for the whole site, each tag and each series: RSS 2.0 and Atom (written with feedgen) and JSON Feed 1.1.
 
 Every item carries the full post HTML with absolute links, a stable id (the post's absolute URL), its times with
 their zone, and the reply-by-email link (RSS `<comments>`, Atom `<link rel="replies">`).
@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..markdown import TABLE_ALIGN_CLASSES
-from ..site.model import Post, Site, Tag
+from ..site.model import Post, Series, Site, Tag
 from ..site.urls import FEED_FILES, absolute_url
 from ..sources.config import Config
 from ..text import resolve_links
@@ -78,6 +78,14 @@ def site_feed_set(site: Site) -> FeedSet:
 def tag_feed_set(site: Site, tag: Tag) -> FeedSet:
     return FeedSet(f"{site_title(site.config)} · {feed_title(tag.name, tag.slug)}", tag.url,
                    tag.posts[: site.config.feed_limit])
+
+
+def series_feed_set(site: Site, series: Series) -> FeedSet:
+    """The feeds of a series: its parts, newest first, as every feed lists posts."""
+    parts = {post.url for post in series.posts}
+    newest = tuple(post for post in site.posts if post.url in parts)
+    return FeedSet(f"{site_title(site.config)} · {feed_title(series.name, series.slug)}", series.url,
+                   newest[: site.config.feed_limit])
 
 
 def item_terms(post: Post) -> list[str]:

@@ -90,6 +90,10 @@ def blog_posting(site: Site, post: Post, absolute: Any, image: Image | None, aut
         data["image"] = image.url
     if post.tag_names:
         data["keywords"] = list(post.tag_names)
+    if (series := site.series_of(post)) is not None:  # a part of a series is a part of the blog, too
+        data["isPartOf"] = [data["isPartOf"], {"@type": "CreativeWorkSeries", "name": series.name,
+                                               "url": absolute(series.url)}]
+        data["position"] = series.part(post)
     return data
 
 

@@ -13,7 +13,7 @@ from ..site.routes import PageRoute
 from ..site.translations import hreflang_links
 from ..site.urls import absolute_url
 from ..text import text_direction
-from .feeds import feed_links, site_feed_set, tag_feed_set
+from .feeds import feed_links, series_feed_set, site_feed_set, tag_feed_set
 from .templates import template_error
 
 
@@ -42,6 +42,9 @@ def render_page(route: PageRoute, site: Site, env: jinja2.Environment,
     if route.tag is not None:
         context["tag"] = route.tag
         context["tag_feeds"] = feed_links(config, tag_feed_set(site, route.tag))
+    elif route.series is not None:
+        context["series"] = route.series
+        context["series_feeds"] = feed_links(config, series_feed_set(site, route.series))
     elif route.kind == "follow":
         context["tag_feeds"] = {tag.name: feed_links(config, tag_feed_set(site, tag)) for tag in site.tags}
     try:

@@ -14,9 +14,10 @@ from ..markdown import pygments_css
 from ..site.model import Post, Site
 from ..site.routes import FileRoute, PageRoute, Routes
 from ..site.translations import hreflang_links
-from .feeds import FeedBodies, FeedSet, site_feed_set, tag_feed_set
+from .feeds import FeedBodies, FeedSet, series_feed_set, site_feed_set, tag_feed_set
 from .fingerprint import is_fingerprinted_kind
 from .netlify import render_redirects
+from .schedule import render_schedule
 from .sitemap import Alternates, render_robots, render_sitemap
 
 
@@ -55,17 +56,20 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None) -> P
     for path, route in routes.files.items():
         if route.kind == "feed":
             edition = site.edition(route.edition) if route.edition else site.edition(site.config.language)
-            key = (route.edition, route.tag.name if route.tag else "")
+            key = (route.edition, route.series.url if route.series else route.tag.url if route.tag else "")
             feeds = feed_sets.get(key)
             if feeds is None:
-                feeds = tag_feed_set(edition, route.tag) if route.tag else site_feed_set(edition)
+                feeds = (series_feed_set(site, route.series) if route.series else
+                         tag_feed_set(edition, route.tag) if route.tag else site_feed_set(edition))
                 feed_sets[key] = feeds
-            generated[path] = _feed_file(edition, feeds, route.feed, bodies)
+            generated[path] = _feed_file(site if route.series else edition, feeds, route.feed, bodies)
             generated_from[path] = feeds.posts
         else:
             generated[path] = _generator(site, route, sitemap_urls, alternates, own_redirects)
             if route.kind == "redirects":
                 generated_from[path] = (own_redirects.encode(),) if own_redirects else ()
+            elif route.kind == "schedule":  # the build's clock and the times to come: not in the site's shape
+                generated_from[path] = (render_schedule(site),)
     assets = (*(path for path in routes.copies if is_fingerprinted_kind(path)), "highlight.css")
     return Plan(routes.pages, generated, routes.copies, assets, generated_from)
 
@@ -78,6 +82,8 @@ def _generator(site: Site, route: FileRoute, sitemap_urls: list[str], alternates
         return lambda: render_robots(site)
     if route.kind == "stylesheet":
         return lambda: pygments_css().encode()
+    if route.kind == "schedule":
+        return lambda: render_schedule(site)
     return lambda: render_redirects(site, own_redirects or "")
 
 

@@ -1,6 +1,7 @@
 """What `sitegen init` writes: a new blog's files, made from the answers and from this folder (a first post, an
 about page and a README in the blog's language, a .gitignore), and the deployment files the sample blog in sitegen's
-own repository uses (netlify.toml, the build plugin that keeps Netlify's builds warm), with a requirements.txt that
+own repository uses (netlify.toml, the build plugin that keeps Netlify's builds warm, the scheduled function that
+publishes posts on their date), with a requirements.txt that
 installs this very sitegen and pins every library it needs."""
 
 from __future__ import annotations
@@ -93,16 +94,17 @@ def configuration(answers: Answers) -> str:
 
 
 def deployment_files() -> dict[str, bytes]:
-    """netlify.toml and the Netlify build plugin, as sitegen's own repository has them (the wheel carries both),
-    with the Python version Netlify installs set to this one: the pins of requirements.txt were resolved for it."""
+    """netlify.toml, the Netlify build plugin and the scheduled function that publishes posts on their date, as
+    sitegen's own repository has them (the wheel carries them), with the Python version Netlify installs set to this
+    one: the pins of requirements.txt were resolved for it."""
     root = packaged_root()
     python = f'PYTHON_VERSION = "{sys.version_info.major}.{sys.version_info.minor}"'  # the one it is tried with
     toml = re.sub(r'PYTHON_VERSION = "[0-9.]+"', python, (root / "netlify.toml").read_text(encoding="utf-8"))
     files = {"netlify.toml": toml.encode("utf-8")}
-    plugins = root / "netlify" / "plugins"
-    for path in sorted(plugins.rglob("*")):
-        if path.is_file() and "node_modules" not in path.parts and path.suffix != ".pyc":
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    for folder in (root / "netlify" / "plugins", root / "netlify" / "functions"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "node_modules" not in path.parts and path.suffix != ".pyc":
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 
 

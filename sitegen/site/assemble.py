@@ -6,20 +6,24 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import replace
+from datetime import datetime
 
 from ..errors import SourceError
 from ..sources.config import Config
 from ..sources.replies import RepliesByPost, unknown_reply_folders
 from ..text import slugify
-from .model import Pager, Post, Site, Tag, Year
+from .model import Pager, Post, Series, Site, Tag, Year
+from .series import group_series
 from .translations import link_translations
 
 
 def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | None = None,
-                  post_slugs: Collection[str] = ()) -> tuple[Site, list[SourceError]]:
-    """Sort posts, attach their replies, group tags and years; posts without a date sort last. `post_slugs` holds
-    the slug of every post source, published or not: a reply to none of them is an error (a reply to a draft waits
-    with it). Tags whose slugs are equal are one tag, with a warning."""
+                  post_slugs: Collection[str] = (), upcoming: Collection[Post] = (), clock: datetime | None = None
+                  ) -> tuple[Site, list[SourceError]]:
+    """Sort posts, attach their replies, group tags, series and years; posts without a date sort last. `post_slugs`
+    holds the slug of every post source, published or not: a reply to none of them is an error (a reply to a draft
+    waits with it). Tags whose slugs are equal are one tag, with a warning. `upcoming` are the posts left out for
+    being dated after the build's `clock`."""
     entries = sorted((p for p in posts if p.kind == "posts"), key=_newest_first)
     entries, problems = _attach_replies(entries, replies or {}, post_slugs)
     entries, merged = _merge_tag_spellings(entries)
@@ -28,7 +32,10 @@ def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | No
     linked, translation_errors = link_translations([*entries, *pages], config)
     problems.extend(translation_errors)
     entries, pages = linked[:len(entries)], linked[len(entries):]
-    site = _listed(config, entries, pages, "/")
+    series, series_errors = group_series(config, entries)
+    problems.extend(series_errors)
+    soonest = tuple(sorted(upcoming, key=lambda p: (p.date.timestamp() if p.date else 0.0, p.url)))
+    site = _listed(config, entries, pages, "/", series=series, upcoming=soonest, clock=clock)
     if config.language_mode != "separate":
         return site, problems
     editions = tuple(_listed(config.in_language(lang), [p for p in entries if p.lang == lang],
@@ -42,8 +49,10 @@ def _edition_languages(config: Config, posts: list[Post]) -> list[str]:
     return list(dict.fromkeys([config.language, *(item.code for item in config.languages), *(p.lang for p in posts)]))
 
 
-def _listed(config: Config, posts: list[Post], pages: list[Post], prefix: str) -> Site:
-    """A site of `posts` (newest first) and `pages`, grouped by tag and year, its lists under `prefix`."""
+def _listed(config: Config, posts: list[Post], pages: list[Post], prefix: str, *, series: tuple[Series, ...] = (),
+            upcoming: tuple[Post, ...] = (), clock: datetime | None = None) -> Site:
+    """A site of `posts` (newest first) and `pages`, grouped by tag and year, its lists under `prefix`; the whole
+    site's also has its `series`, the `upcoming` posts and the build's `clock`."""
     by_tag: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
         for name in post.tag_names:
@@ -55,7 +64,7 @@ def _listed(config: Config, posts: list[Post], pages: list[Post], prefix: str) -
         if post.date:
             by_year[post.date.year].append(post)
     years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
-    return Site(config, tuple(posts), tuple(pages), tags, years, prefix)
+    return Site(config, tuple(posts), tuple(pages), tags, years, prefix, series=series, upcoming=upcoming, clock=clock)
 
 
 def tag_slug(name: str) -> str:

@@ -131,6 +131,23 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Series:
+    """Posts that are parts of one series (`series:` in their front matter), in order: by `series_order`, else by
+    date."""
+
+    name: str
+    slug: str
+    url: str
+    """'/series/<slug>/'."""
+    posts: tuple[Post, ...]
+    """The parts, first part first."""
+
+    def part(self, post: Post) -> int:
+        """The place of `post` in the series, from 1 (0 when it is not a part of it)."""
+        return next((n for n, part in enumerate(self.posts, 1) if part.url == post.url), 0)
+
+
+@dataclass(frozen=True, slots=True)
 class Year:
     year: int
     posts: tuple[Post, ...]
@@ -165,11 +182,18 @@ class Site:
     editions: tuple[Site, ...] = ()
     """With `language_mode: separate`, the site as each language's pages see it (its own posts, pages, tags, years
     and lists), the site's language first; empty when every language shares one home page."""
+    series: tuple[Series, ...] = ()
+    """By name."""
+    upcoming: tuple[Post, ...] = ()
+    """Posts dated after the build's clock and so left out of the site, soonest first: a later build publishes
+    them."""
+    clock: datetime | None = None
+    """The build's clock: what is dated after it is not published yet."""
     _index: _SiteIndex = field(init=False, repr=False, compare=False)
     """Positions of posts in the site's and each tag's list, made once so neighbours and related posts are cheap."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", _SiteIndex.of(self.posts, self.tags))
+        object.__setattr__(self, "_index", _SiteIndex.of(self.posts, self.tags, self.series))
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -183,6 +207,10 @@ class Site:
 
     def tag(self, name: str) -> Tag | None:
         return self._index.tags.get(name)
+
+    def series_of(self, post: Post) -> Series | None:
+        """The series `post` is a part of, if any."""
+        return self._index.series.get(post.doc.series) if post.doc.series else None
 
     def newer(self, post: Post) -> Post | None:
         """The post published just after `post` (None for the newest post and for pages)."""
@@ -236,9 +264,10 @@ class _SiteIndex:
     tag_positions: dict[tuple[str, str], int]
     """(tag name, post URL) -> the post's place in the tag's list."""
     latest: datetime | None
+    series: dict[str, Series]
 
     @classmethod
-    def of(cls, posts: tuple[Post, ...], tags: tuple[Tag, ...]) -> _SiteIndex:
+    def of(cls, posts: tuple[Post, ...], tags: tuple[Tag, ...], series: tuple[Series, ...]) -> _SiteIndex:
         return cls({p.url: i for i, p in enumerate(posts)}, {t.name: t for t in tags},
                    {(t.name, p.url): i for t in tags for i, p in enumerate(t.posts)},
-                   max((p.updated or p.date for p in posts if p.date), default=None))
+                   max((p.updated or p.date for p in posts if p.date), default=None), {s.name: s for s in series})

@@ -1,12 +1,12 @@
 """Every URL of the site, claimed in one place before anything is rendered.
 
 sitegen's own pages and files claim their addresses first (home and its pages, tag index and tag pages with their
-feeds, archive, follow, thank-you and 404 pages, feeds, sitemap, robots.txt, the highlighting stylesheet,
-`_redirects`, the `_immutable/` folder), then posts and pages in the order of their files, then aliases, then the
-files published beside posts and the static files. A second claim of one output path is an error naming both
-claimants, at the file of the later one; paths are compared as a case-insensitive file system would compare them, so a
-site never depends on which of two files a host keeps. Static files override the theme's static files of the same
-name before they get here: that is a choice, not a collision.
+feeds, series pages with their feeds, archive, follow, thank-you and 404 pages, feeds, sitemap, robots.txt, the
+highlighting stylesheet, `_redirects`, the schedule of posts to come, the `_immutable/` folder), then posts and pages
+in the order of their files, then aliases, then the files published beside posts and the static files. A second claim
+of one output path is an error naming both claimants, at the file of the later one; paths are compared as a
+case-insensitive file system would compare them, so a site never depends on which of two files a host keeps. Static
+files override the theme's static files of the same name before they get here: that is a choice, not a collision.
 """
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ from urllib.parse import urlsplit
 from ..errors import SourceError, display_path
 from ..sources.config import Config
 from .assemble import paginate
-from .model import Pager, Post, Site, Tag, Translation
+from .model import Pager, Post, Series, Site, Tag, Translation
 from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
-PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "404"]
-FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects"]
+PageKind = Literal["home", "post", "page", "tags", "tag", "series", "archive", "follow", "thanks", "404"]
+FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects", "schedule"]
+SCHEDULE_FILE = "sitegen-schedule.json"
+"""The times of the posts a later build will publish, for the Netlify function that starts that build
+(netlify/functions/publish-scheduled.mjs); written only when there are such posts."""
 
 @dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
 class PageRoute:
@@ -52,12 +55,14 @@ class PageRoute:
     """The page's versions in other languages."""
     x_default: str = ""
     """With translations: the URL of the version for readers of any other language."""
+    series: Series | None = None
+    """The series a series page shows."""
 
 
 @dataclass(frozen=True, slots=True)
 class FileRoute:
-    """A file sitegen generates: a feed (of the whole site, or of `tag`), the sitemap, robots.txt, the highlighting
-    stylesheet or `_redirects`."""
+    """A file sitegen generates: a feed (of the whole site, of `tag` or of `series`), the sitemap, robots.txt, the
+    highlighting stylesheet, `_redirects` or the schedule of posts to come."""
 
     kind: FileKind
     tag: Tag | None = None
@@ -65,6 +70,7 @@ class FileRoute:
     """The feed's file name ('feed.xml', 'atom.xml', 'feed.json')."""
     edition: str = ""
     """The language of the edition whose feed it is (`language_mode: separate`); '' for the site's."""
+    series: Series | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,9 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
     claims.reserve(IMMUTABLE_FOLDER, "sitegen's folder of fingerprinted stylesheets and scripts")
     ours = [route for edition in site.editions or (site,) for route in _list_routes(edition, config)]
     _link_editions(ours, lang)
+    ours += [PageRoute(series.url, "series", "series.html", series.name, _series_language(series, lang),
+                       pager=Pager(1, 1, series.posts, series.url, None, None), series=series)
+             for series in site.series]
     ours += [PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False)
              for language in site.languages]
     ours.append(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False))
@@ -114,11 +123,15 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
                          for tag in edition.tags for name in FEED_FILES)
         generated.update((url_to_path(edition.prefix + name), FileRoute("feed", feed=name, edition=own))
                          for name in FEED_FILES)
+    generated.update((url_to_path(series.url + name), FileRoute("feed", feed=name, series=series))
+                     for series in site.series for name in FEED_FILES)
     generated["sitemap.xml"] = FileRoute("sitemap")
     generated["robots.txt"] = FileRoute("robots")
     generated["highlight.css"] = FileRoute("stylesheet")
     if redirects:
         generated["_redirects"] = FileRoute("redirects")
+    if site.upcoming:
+        generated[SCHEDULE_FILE] = FileRoute("schedule")
     files = {path: route for path, route in generated.items()
              if claims.claim(path, _Owner("sitegen", _file_what(route), url="/" + path))}
 
@@ -372,20 +385,31 @@ def _route_owner(route: PageRoute) -> _Owner:
                       + edition, url=route.url)
     if route.kind == "tag":
         return _Owner("sitegen", f"sitegen's page of the tag {route.title!r}{edition}", url=route.url)
+    if route.kind == "series":
+        return _Owner("sitegen", f"sitegen's page of the series {route.title!r}", url=route.url)
     return _Owner("sitegen", _PAGE_NAMES[route.kind] + edition, url=route.url)
 
 
 _PAGE_NAMES = {"tags": "sitegen's tag index", "archive": "sitegen's archive page", "follow": "sitegen's follow page",
                "thanks": "sitegen's thank-you page", "404": "sitegen's 404 page"}
 _FILE_NAMES = {"sitemap": "sitegen's sitemap", "robots": "sitegen's robots.txt",
-               "stylesheet": "sitegen's stylesheet for highlighted code", "redirects": "sitegen's _redirects"}
+               "stylesheet": "sitegen's stylesheet for highlighted code", "redirects": "sitegen's _redirects",
+               "schedule": "sitegen's schedule of posts to come"}
 
 
 def _file_what(route: FileRoute) -> str:
     if route.kind == "feed":
         edition = f" in {route.edition!r}" if route.edition else ""
+        if route.series:
+            return f"sitegen's feed of the series {route.series.name!r}"
         return (f"sitegen's feed of the tag {route.tag.name!r}" if route.tag else "sitegen's feed") + edition
     return _FILE_NAMES[route.kind]
+
+
+def _series_language(series: Series, site_language: str) -> str:
+    """The language of a series' page: its parts', when they are all in one; else the site's."""
+    languages = {post.lang for post in series.posts}
+    return languages.pop() if len(languages) == 1 else site_language
 
 
 def check_links(site: Site, paths: Collection[str], memo: RouteMemo | None = None) -> list[SourceError]:

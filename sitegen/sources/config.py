@@ -88,6 +88,9 @@ class Config:
     """Offer a reply form (Netlify Forms) under every post."""
     noindex: bool = False
     """Keep every page out of search engines (a staging site; preview deploys set it themselves)."""
+    cadence: str = ""
+    """The rhythm the author aims for, 'monthly' or 'weekly' ('' for none): `sitegen stats` names the months or
+    weeks without a post, and when the next one is due."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form values for templates (`config.extra.x`)."""
     languages: tuple[Language, ...] = ()
@@ -122,8 +125,9 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "posts_per_page": int, "permalink": str, "theme": str, "feed_limit": int,
     "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool, "noindex": bool,
-    "language_mode": str, "hijri": bool, "hijri_numerals": str,
+    "language_mode": str, "hijri": bool, "hijri_numerals": str, "cadence": str,
 }
+CADENCES = ("", "monthly", "weekly")
 _AUTHOR_KEYS: dict[str, type] = {"name": str, "bio": str, "email": str, "image": str, "links": dict}
 _ACTUAL_NAMES: dict[type, str] = {bool: "true/false", int: "a number", float: "a number", str: "text",
                                   list: "a list", dict: "a mapping", type(None): "empty"}
@@ -302,6 +306,10 @@ def _check_values(config: Config, doc: YamlMapping, path: Path) -> tuple[list[So
         if value and (problem := url_problem(value)):
             errors.append(SourceError(path, f"{key} {value!r} {problem}", doc.line(key)))
             bad.add(key)
+    if config.cadence not in CADENCES:
+        errors.append(SourceError(path, f"cadence {config.cadence!r} is not one sitegen knows", doc.line("cadence"),
+                                  hint="use monthly or weekly"))
+        bad.add("cadence")
     for key in ("posts_per_page", "feed_limit"):
         if getattr(config, key) < 1:
             errors.append(SourceError(path, f"{key} must be at least 1", doc.line(key)))

@@ -38,7 +38,8 @@ _AUTHOR_NAME_KEYS = ("name", "display_name", "login")
 """Keys of an `author:` mapping that give the name (jekyll-import writes WordPress's display_name and login)."""
 _KNOWN_KEYS = frozenset({"title", "date", "updated", "slug", "tags", "keywords", "categories", "category",
                          "description", "draft", "published", "lang", "aliases", "author", "authors", "image",
-                         "layout", "template", *_DESCRIPTION_KEYS, *_UPDATED_KEYS, *_TRANSLATION_KEYS})
+                         "layout", "template", "series", "series_order", *_DESCRIPTION_KEYS, *_UPDATED_KEYS,
+                         *_TRANSLATION_KEYS})
 _EMAIL = re.compile(r"[^@\s<>()\"]+@[^@\s<>()\"]+")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_MARK = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)|^[ \t]*(?:#{1,6}|>)[ \t]+", re.MULTILINE)
@@ -84,6 +85,12 @@ class Document:
     languages, share it."""
     translation_key_line: int | None = None
     """File line of the translation key, for the error naming two versions in one language."""
+    series: str | None = None
+    """The name of the series the post is a part of (`series:`)."""
+    series_order: int | None = None
+    """The post's place in its series (`series_order:`); None: its date places it."""
+    series_line: int | None = None
+    """File line of `series_order:` (else `series:`), for diagnostics about the post's place in its series."""
 
     @property
     def path(self) -> Path:
@@ -155,6 +162,9 @@ def parse_document(text: str, source: SourceFile, zone: ZoneInfo) -> tuple[Docum
         image_line=doc.line("image"),
         translation_key=fields.translation_key(),
         translation_key_line=next((doc.line(key) for key in _TRANSLATION_KEYS if key in doc.values), None),
+        series=fields.text("series"),
+        series_order=fields.series_order(),
+        series_line=doc.line("series_order") or doc.line("series"),
     )
     if document.date is None and source.kind == "posts" and "date" not in doc.values:
         document = _dated_by_file(document, zone, errors)
@@ -372,6 +382,22 @@ class _Fields:
         """`translation_key:` (Hugo's `translationKey:` too): text, or a number written as text."""
         key = next((key for key in _TRANSLATION_KEYS if self.doc.values.get(key) is not None), None)
         return self.text(key) if key else None
+    def series_order(self) -> int | None:
+        """`series_order:`, a whole number (a number written as text, '2', is read as one)."""
+        value = self.doc.values.get("series_order")
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int):
+            shown = _kind(value) if isinstance(value, (list, dict, float)) else repr(str(value))
+            self._error("series_order", f"series_order must be a whole number, not {shown}",
+                        "the post's place in its series: series_order: 2")
+            return None
+        if self.doc.values.get("series") is None:
+            self._error("series_order", "series_order without series", "name the series: series: <name>")
+            return None
+        return value
 
     def template(self) -> str | None:
         value = self.text("template")

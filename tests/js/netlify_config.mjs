@@ -35,6 +35,7 @@ for (const context of contexts) {
     publish: config.build.publish,
     environment: config.build.environment,
     headers: config.headers,
+    functionsDirectory: config.functionsDirectory,
     plugins: await Promise.all(config.plugins.map((plugin) => resolvePlugin(plugin.package, buildDir))),
   }
 }
