@@ -1,0 +1,494 @@
+"""An optional accelerator for `markdown.render_markdown`: markdown-it-pyrs (markdown-it ported to Rust) parses, and
+its syntax tree is walked here into exactly the HTML, table of contents, links and summary that sitegen's
+markdown-it-py parser gives. markdown-it-py defines the output: wherever this module is not sure to match it (footnotes, alerts, reference definitions, character references, deep nesting,
+constructs the two parsers read differently), `render_tree` returns None and the caller uses markdown-it-py.
+`tests/test_markdown_accel.py` holds the two roads to the same bytes.
+
+Knows nothing of `markdown.py` (which imports it): what it finds is handed back as plain values."""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .text import slugify
+
+if TYPE_CHECKING:
+    from markdown_it_pyrs import MarkdownIt, Node
+
+ENVIRONMENT = "SITEGEN_MARKDOWN"
+"""`SITEGEN_MARKDOWN=python` makes every document take markdown-it-py, the reference parser."""
+MORE_MARKER = "<!--more-->"
+MAX_DEPTH = 40
+"""Blocks nested deeper than this go to markdown-it-py, which alone knows where it stops (`markdown.too_deep`)."""
+
+_REFUSE = re.compile(
+    r"&#"            # character references: markdown.py cleans what they decode to, token by token
+    r"|\[\^"         # footnotes
+    r"|\[!"          # GitHub alerts (`> [!NOTE]`)
+    r"|\]:"          # reference definitions (a link's `defined_at`; labels normalised by each parser its own way)
+    r"|\\\|"         # escaped pipes (in tables markdown-it-py and markdown-it-pyrs disagree)
+    r"|[\r\0\x0b\x0c\u2028\u2029\x85]"  # line ends and characters the parsers normalise or split on differently
+    r"|[^\u0000-\uffff]"  # characters outside the BMP (emoji): where their offsets differ
+    r"|[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000][ \t]*(?:\n|$)"  # Unicode spaces ending a line:
+    r"|(?:^|\n)[ \t]*[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # markdown-it-py trims them, -pyrs keeps them
+)
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_MD_TRIM_CHARS = "".join(chr(c) for c in (*range(0x09, 0x0E), 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028,
+                                           0x2029, 0x202F, 0x205F, 0x3000))
+_MD_TRIM = re.compile("[" + re.escape(_MD_TRIM_CHARS) + "]+")
+"""markdown-it-py's `mdTrim` set, with which it splits a fence's info string."""
+_BLOCKS = frozenset({"paragraph", "heading", "lheading", "blockquote", "bullet_list", "ordered_list", "list_item",
+                     "fence", "code_block", "html_block", "hr", "table", "thead", "tbody", "trow", "tcell"})
+_TABLE_ALIGN = {"left": ' class="align-left"', "center": ' class="align-center"', "right": ' class="align-right"'}
+_TASK_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\][ \t]+\S")
+
+
+class Unsupported(Exception):
+    """The document holds something this module does not render exactly as markdown-it-py: use markdown-it-py."""
+
+
+@dataclass(frozen=True, slots=True)
+class TreeResult:
+    """What `render_tree` found, as plain values (`markdown.render_markdown` makes its dataclasses of them)."""
+
+    html: str
+    summary_html: str
+    has_more: bool
+    headings: tuple[tuple[int, str, str], ...]
+    """(level, id, title) of every heading but level 1 headings, in order."""
+    links: tuple[tuple[str, int, int | None, bool], ...]
+    """(target, 1-based line, 1-based column, is an image), in order."""
+    first_heading: str | None
+
+
+def enabled() -> bool:
+    """Whether the accelerator may be used: markdown-it-pyrs importable and not refused by `SITEGEN_MARKDOWN`."""
+    return os.environ.get(ENVIRONMENT, "").strip().lower() != "python" and _parser() is not None
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt | None:
+    try:
+        from markdown_it_pyrs import MarkdownIt
+    except ImportError:
+        return None
+    return MarkdownIt("commonmark").enable_many(["table", "strikethrough", "tasklist", "autolink_ext"])
+
+
+def render_tree(source: str, title: str | None, highlight: Callable[[str, str, str], str],
+                html_urls: Callable[[str], list[tuple[int, str, bool]]]) -> TreeResult | None:
+    """Render a document's Markdown body as `markdown.render_markdown` does, or None when markdown-it-py must.
+    `highlight` is the fence highlighter, `html_urls` finds the URLs in raw HTML."""
+    parser = _parser()
+    if parser is None or _REFUSE.search(source):
+        return None
+    try:
+        return _Walk(source, highlight, html_urls).run(parser.tree(source), title)
+    except Unsupported:
+        return None
+
+
+def _escape(text: str) -> str:
+    return text.translate(_ESCAPE) if ("&" in text or "<" in text or ">" in text or '"' in text) else text
+
+
+class _Walk:
+    """One document: the tree flattened into markdown-it-py's block tokens, each rendered as its renderer does."""
+
+    def __init__(self, source: str, highlight: Callable[[str, str, str], str],
+                 html_urls: Callable[[str], list[tuple[int, str, bool]]]) -> None:
+        self.source = source
+        self.highlight = highlight
+        self.html_urls = html_urls
+        self.links: list[tuple[str, int, int | None, bool]] = []
+        self.headings: list[tuple[int, str, str]] = []
+        self.taken: set[str] = set()
+        self.next_number: dict[str, int] = {}
+        # (kind, tag, nesting, hidden, attributes, payload): kind "tag" rendered by renderToken, "inline" the
+        # rendered inline content, "raw" a block rendered by its own rule.
+        self.tokens: list[tuple[str, str, int, bool, str, str]] = []
+        self.levels: list[int] = []
+        self._offsets: _Offsets | None = None
+        self.strip_space = False
+        """The next text follows a task list item's checkbox: its first space is in the checkbox's HTML."""
+
+    # Blocks
+
+    def run(self, root: Node, title: str | None) -> TreeResult:
+        self.blocks(root.children, 0, tight=False)
+        tokens, levels = self.tokens, self.levels
+        first_heading = self.first_heading
+        headings = self.headings
+        if first_heading is not None and (title is None or " ".join(title.split()) == first_heading):
+            tokens, levels = tokens[3:], levels[3:]
+        body = _render(tokens)
+        if MORE_MARKER in body:
+            summary, has_more = body.split(MORE_MARKER, 1)[0].strip(), True
+        else:
+            summary, has_more = "", False
+            for start, token in enumerate(tokens):
+                if token[1] == "p" and token[2] == 1 and levels[start] == 0:
+                    summary = _render(tokens[start:start + 3]).strip()
+                    has_more = summary != body.strip()
+                    break
+        return TreeResult(body, summary, has_more, tuple(headings), tuple(self.links), first_heading)
+
+    first_heading: str | None = None
+
+    def push(self, kind: str, tag: str, nesting: int, level: int, attrs: str = "", payload: str = "",
+             hidden: bool = False) -> None:
+        self.tokens.append((kind, tag, nesting, hidden, attrs, payload))
+        self.levels.append(level)
+
+    def blocks(self, nodes: Sequence[Node], level: int, *, tight: bool) -> None:
+        if level > MAX_DEPTH:
+            raise Unsupported
+        pending: list[Node] = []
+        for node in nodes:
+            name = node.name
+            if name not in _BLOCKS:
+                pending.append(node)
+                continue
+            if pending:
+                self.hidden_paragraph(pending, level)
+                pending = []
+            self.block(node, level, tight=tight)
+        if pending:
+            self.hidden_paragraph(pending, level)
+
+    def hidden_paragraph(self, nodes: list[Node], level: int) -> None:
+        """A tight list item's text, whose paragraph markdown-it-pyrs leaves out of the tree."""
+        if nodes[0].name == "todo_checkbox":
+            raise Unsupported  # a checkbox in a loose list, or not first in its item
+        self.push("tag", "p", 1, level, hidden=True)
+        self.push("inline", "", 0, level + 1, payload=self.inline(nodes))
+        self.push("tag", "p", -1, level, hidden=True)
+
+    def block(self, node: Node, level: int, *, tight: bool) -> None:
+        name = node.name
+        if name == "paragraph":
+            if tight:
+                self.hidden_paragraph(list(node.children), level)
+                return
+            self.push("tag", "p", 1, level)
+            self.push("inline", "", 0, level + 1, payload=self.inline(node.children))
+            self.push("tag", "p", -1, level)
+        elif name in ("heading", "lheading"):
+            self.heading(node, level)
+        elif name == "blockquote":
+            self.push("tag", "blockquote", 1, level)
+            self.blocks(node.children, level + 1, tight=False)
+            self.push("tag", "blockquote", -1, level)
+        elif name in ("bullet_list", "ordered_list"):
+            self.list(node, level)
+        elif name == "fence":
+            self.push("raw", "code", 0, level, payload=self.fence(node))
+        elif name == "code_block":
+            self.push("raw", "code", 0, level, payload=f"<pre><code>{_escape(node.meta['content'])}</code></pre>\n")
+        elif name == "html_block":
+            content = node.meta["content"]
+            self.html_links(node, content)
+            self.push("raw", "", 0, level, payload=content)
+        elif name == "hr":
+            self.push("tag", "hr", 0, level)
+        elif name == "table":
+            self.table(node, level)
+        else:
+            raise Unsupported
+
+    def heading(self, node: Node, level: int) -> None:
+        tag = f"h{node.meta['level']}"
+        links = len(self.links)
+        inline = self.inline(node.children)
+        if len(self.links) > links and node.name == "heading" and node.srcmap is not None \
+                and self.offsets.line_text(node.srcmap[0]).rstrip().endswith("#"):
+            raise Unsupported  # a closing sequence: markdown-it-py does not place links there
+        text = "".join(_heading_text(node.children))
+        plain = text.strip()
+        if not plain:
+            raise Unsupported  # markdown-it-py falls back on the heading's source text
+        base = slugify(text) or "section"
+        ident, number = base, self.next_number.get(base, 1)
+        while ident in self.taken:
+            ident, number = f"{base}-{number}", number + 1
+        self.next_number[base] = number
+        self.taken.add(ident)
+        if not self.tokens and tag == "h1":
+            self.first_heading = " ".join(plain.split())
+        elif tag != "h1":
+            self.headings.append((int(tag[1]), ident, plain))
+        self.push("tag", tag, 1, level, f' id="{_escape(ident)}"')
+        self.push("inline", "", 0, level + 1, payload=inline)
+        self.push("tag", tag, -1, level)
+
+    def list(self, node: Node, level: int) -> None:
+        ordered = node.name == "ordered_list"
+        tag = "ol" if ordered else "ul"
+        attrs = ""
+        start = node.meta.get("start", 1) if ordered else 1
+        if start != 1:
+            attrs = f' start="{start}"'
+        items = list(node.children)
+        tight = all(child.name != "paragraph" for item in items for child in item.children)
+        klass = node.attrs.get("class")
+        if klass is not None:
+            if klass != "contains-task-list":
+                raise Unsupported
+            attrs = f' class="{klass}"' + attrs if not ordered else attrs + f' class="{klass}"'
+        self.push("tag", tag, 1, level, attrs)
+        for item in items:
+            self.item(item, level + 1, tight=tight)
+        self.push("tag", tag, -1, level)
+
+    def item(self, node: Node, level: int, *, tight: bool) -> None:
+        children = list(node.children)
+        checkbox = ""
+        if children and children[0].name == "todo_checkbox":
+            checkbox = self.checkbox(node, children)
+            children = children[1:]
+        attrs = ""
+        if node.attrs:
+            if dict(node.attrs) != {"class": "task-list-item"} or not checkbox:
+                raise Unsupported
+            attrs = ' class="task-list-item"'
+        self.push("tag", "li", 1, level, attrs, payload=checkbox)
+        self.strip_space = bool(checkbox)
+        if not tight and any(child.name not in _BLOCKS for child in children):
+            raise Unsupported
+        self.blocks(children, level + 1, tight=tight)
+        self.push("tag", "li", -1, level)
+
+    def checkbox(self, item: Node, children: list[Node]) -> str:
+        """The checkbox markdown-it-py puts after `<li>`; the space after `]` is the text's in markdown-it-pyrs."""
+        if item.srcmap is None or len(children) < 2 or children[1].name != "text":
+            raise Unsupported
+        line_end = self.source.find("\n", item.srcmap[0])
+        if not _TASK_ITEM.match(self.source[item.srcmap[0]:line_end if line_end >= 0 else None]):
+            raise Unsupported
+        text = children[1].meta["content"]
+        if not text.startswith(" ") or text[1:2].isspace():
+            raise Unsupported
+        checked = ' checked=""' if children[0].meta.get("checked") else ""
+        return f'<input class="task-list-item-checkbox" disabled="" type="checkbox"{checked}> '
+
+    def fence(self, node: Node) -> str:
+        info = node.meta.get("info") or ""
+        if "\\" in info or "&" in info:
+            raise Unsupported  # markdown-it-py unescapes the info string
+        info = info.strip(_MD_TRIM_CHARS)
+        name, attrs = "", ""
+        if info:
+            parts = _MD_TRIM.split(info, maxsplit=1)
+            name = parts[0]
+            attrs = parts[1] if len(parts) == 2 else ""
+        return self.highlight(node.meta["content"], name, attrs) + "\n"
+
+    def table(self, node: Node, level: int) -> None:
+        alignments = node.meta.get("alignments") or []
+        self.push("tag", "table", 1, level)
+        for part in node.children:
+            tag = part.name
+            if tag not in ("thead", "tbody"):
+                raise Unsupported
+            self.push("tag", tag, 1, level + 1)
+            for row in part.children:
+                self.push("tag", "tr", 1, level + 2)
+                cell_tag = "th" if tag == "thead" else "td"
+                for index, cell in enumerate(row.children):
+                    align = alignments[index] if index < len(alignments) else "none"
+                    attrs = _TABLE_ALIGN.get(align, "")
+                    self.push("tag", cell_tag, 1, level + 3, attrs)
+                    self.push("inline", "", 0, level + 4, payload=self.inline(cell.children))
+                    self.push("tag", cell_tag, -1, level + 3)
+                self.push("tag", "tr", -1, level + 2)
+            self.push("tag", tag, -1, level + 1)
+        self.push("tag", "table", -1, level)
+
+    # Inline
+
+    def inline(self, nodes: Sequence[Node]) -> str:
+        out: list[str] = []
+        self._inline(nodes, out)
+        return "".join(out)
+
+    def _inline(self, nodes: Sequence[Node], out: list[str]) -> None:
+        for node in nodes:
+            name = node.name
+            if name in ("text", "text_special"):
+                content = node.meta["content"]
+                if self.strip_space:
+                    content, self.strip_space = content[1:], False
+                out.append(_escape(content))
+            elif name == "softbreak":
+                out.append("\n")
+            elif name == "hardbreak":
+                out.append("<br>\n")
+            elif name == "em" or name == "strong":
+                out.append(f"<{name}>")
+                self._inline(node.children, out)
+                out.append(f"</{name}>")
+            elif name == "strikethrough":
+                out.append("<s>")
+                self._inline(node.children, out)
+                out.append("</s>")
+            elif name == "code_inline":
+                out.append(f"<code>{_escape(_code_text(node))}</code>")
+            elif name == "link" or name == "autolink":
+                url = node.meta["url"]
+                title = node.meta.get("title")
+                self.place(node, url, image=False)
+                out.append(f'<a href="{_escape(url)}"' + (f' title="{_escape(title)}"' if title else "")
+                           + ">")
+                self._inline(node.children, out)
+                out.append("</a>")
+            elif name == "image":
+                url = node.meta["url"]
+                title = node.meta.get("title")
+                self.place(node, url, image=True)
+                alt = "".join(_alt_text(node.children))
+                out.append(f'<img src="{_escape(url)}" alt="{_escape(alt)}"'
+                           + (f' title="{_escape(title)}"' if title else "") + ">")
+            elif name == "html_inline":
+                content = node.meta["content"]
+                self.html_links(node, content)
+                out.append(content)
+            else:
+                raise Unsupported
+
+    # Links
+
+    def place(self, node: Node, target: str, *, image: bool) -> None:
+        if not target:
+            return
+        if node.srcmap is None:
+            raise Unsupported
+        line, column = self.offsets.place(node.srcmap[0])
+        self.links.append((target, line, column, image))
+
+    def html_links(self, node: Node, content: str) -> None:
+        found = self.html_urls(content)
+        if not found:
+            return
+        if node.srcmap is None:
+            raise Unsupported
+        start = self.offsets.char(node.srcmap[0])
+        if self.source[start:start + len(content)] != content:
+            raise Unsupported  # the HTML spans lines of a quote or a list: places would differ
+        for at, url, image in found:
+            line, column = self.offsets.place_char(start + at)
+            self.links.append((url, line, column, image))
+
+    @property
+    def offsets(self) -> _Offsets:
+        if self._offsets is None:
+            self._offsets = _Offsets(self.source)
+        return self._offsets
+
+
+def _render(tokens: Sequence[tuple[str, str, int, bool, str, str]]) -> str:
+    """markdown-it-py's `Renderer.render` over the flattened tokens."""
+    out: list[str] = []
+    count = len(tokens)
+    for index, (kind, tag, nesting, hidden, attrs, payload) in enumerate(tokens):
+        if kind != "tag":
+            out.append(payload)
+            continue
+        if hidden:
+            continue
+        result = "\n" if nesting != -1 and index and tokens[index - 1][3] else ""
+        result += ("</" if nesting == -1 else "<") + tag + attrs
+        need_lf = True
+        if nesting == 1 and index + 1 < count:
+            following = tokens[index + 1]
+            if following[0] == "inline" or following[3] or (following[2] == -1 and following[1] == tag):
+                need_lf = False
+        out.append(result + (">\n" if need_lf else ">") + payload)
+    return "".join(out)
+
+
+def _heading_text(nodes: Sequence[Node]) -> list[str]:
+    """The text markdown-it-py's heading ids and table of contents read: text and code, not images' alt text."""
+    found: list[str] = []
+    for node in nodes:
+        name = node.name
+        if name in ("text", "text_special"):
+            found.append(node.meta["content"])
+        elif name == "code_inline":
+            found.append(_code_text(node))
+        elif name != "image":
+            found.extend(_heading_text(node.children))
+    return found
+
+
+def _alt_text(nodes: Sequence[Node]) -> list[str]:
+    """markdown-it-py's `renderInlineAsText`: an image's alt text."""
+    found: list[str] = []
+    for node in nodes:
+        name = node.name
+        if name in ("text", "text_special", "html_inline"):
+            found.append(node.meta["content"])
+        elif name == "code_inline":
+            found.append(_code_text(node))
+        elif name in ("softbreak", "hardbreak"):
+            found.append("\n")
+        else:
+            found.extend(_alt_text(node.children))
+    return found
+
+
+def _code_text(node: Node) -> str:
+    return "".join(child.meta["content"] for child in node.children)
+
+
+class _Offsets:
+    """Byte offsets of markdown-it-pyrs's source map to 1-based lines and columns in characters."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.ascii = source.isascii()
+        self.data: bytes = source.encode()
+        self.line_chars = [0]
+        at = source.find("\n")
+        while at >= 0:
+            self.line_chars.append(at + 1)
+            at = source.find("\n", at + 1)
+        if self.ascii:
+            self.line_bytes = self.line_chars
+        else:
+            self.line_bytes = [0]
+            at = self.data.find(b"\n")
+            while at >= 0:
+                self.line_bytes.append(at + 1)
+                at = self.data.find(b"\n", at + 1)
+
+    def char(self, offset: int) -> int:
+        if self.ascii:
+            return offset
+        line = bisect_right(self.line_bytes, offset) - 1
+        return self.line_chars[line] + len(self.data[self.line_bytes[line]:offset].decode())
+
+    def line_text(self, offset: int) -> str:
+        """The source line holding byte `offset`."""
+        at = self.char(offset)
+        line = bisect_right(self.line_chars, at) - 1
+        end = self.source.find("\n", at)
+        return self.source[self.line_chars[line]:end if end >= 0 else None]
+
+    def place(self, offset: int) -> tuple[int, int]:
+        return self.place_char(self.char(offset))
+
+    def place_char(self, at: int) -> tuple[int, int]:
+        line = bisect_right(self.line_chars, at) - 1
+        return line + 1, at - self.line_chars[line] + 1
+
+
+def walk_for_tests(source: str) -> Any:
+    """The tree markdown-it-pyrs makes of `source` (for the differential tests' diagnostics)."""
+    parser = _parser()
+    return None if parser is None else parser.tree(source)
