@@ -1,7 +1,8 @@
 """An optional accelerator for `markdown.render_markdown`: markdown-it-pyrs (markdown-it ported to Rust) parses, and
 its syntax tree is walked here into exactly the HTML, table of contents, links and summary that sitegen's
-markdown-it-py parser gives. markdown-it-py defines the output: wherever this module is not sure to match it (footnotes, alerts, reference definitions, character references, deep nesting,
-constructs the two parsers read differently), `render_tree` returns None and the caller uses markdown-it-py.
+markdown-it-py parser gives. markdown-it-py defines the output: wherever this module is not sure to match it (footnotes,
+alerts, reference definitions, character references, GFM bare links, deep nesting, constructs the two parsers read
+differently), `render_tree` returns None and the caller uses markdown-it-py.
 `tests/test_markdown_accel.py` holds the two roads to the same bytes.
 
 Knows nothing of `markdown.py` (which imports it): what it finds is handed back as plain values."""
@@ -28,21 +29,30 @@ MAX_DEPTH = 40
 """Blocks nested deeper than this go to markdown-it-py, which alone knows where it stops (`markdown.too_deep`)."""
 
 _REFUSE = re.compile(
-    r"&#"            # character references: markdown.py cleans what they decode to, token by token
+    r"(?m)&#"            # character references: markdown.py cleans what they decode to, token by token
     r"|\[\^"         # footnotes
     r"|\[!"          # GitHub alerts (`> [!NOTE]`)
     r"|\]:"          # reference definitions (a link's `defined_at`; labels normalised by each parser its own way)
     r"|\\\|"         # escaped pipes (in tables markdown-it-py and markdown-it-pyrs disagree)
+    r"|(?<!~)~(?!~)"  # a single tilde: markdown-it-py's strikethrough takes `~text~`, markdown-it-pyrs's does not
     r"|[\r\0\x0b\x0c\u2028\u2029\x85]"  # line ends and characters the parsers normalise or split on differently
     r"|[^\u0000-\uffff]"  # characters outside the BMP (emoji): where their offsets differ
-    r"|[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000][ \t]*(?:\n|$)"  # Unicode spaces ending a line:
-    r"|(?:^|\n)[ \t]*[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # markdown-it-py trims them, -pyrs keeps them
+    # Unicode spaces beside other spaces or a line's ends: markdown-it-py trims them, markdown-it-pyrs keeps them
+    r"|[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000](?:[ \t\n]|$)"
+    r"|(?:^|[ \t\n>])[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+    r"|^[ \t]*>.*\n[ \t]*[^>\s]"  # a quote's lazy continuation line: the parsers let other blocks interrupt it
 )
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _MD_TRIM_CHARS = "".join(chr(c) for c in (*range(0x09, 0x0E), 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028,
                                            0x2029, 0x202F, 0x205F, 0x3000))
 _MD_TRIM = re.compile("[" + re.escape(_MD_TRIM_CHARS) + "]+")
 """markdown-it-py's `mdTrim` set, with which it splits a fence's info string."""
+_TASK_START = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\]")
+_BLOCK_STARTS = frozenset("-+*#>`~<|=_")
+_DELIMITER_ROW = re.compile(r"[ \t]*[|:-][|: \t-]*$")
+_ORDERED = re.compile(r"\d{1,9}[.)]")
+_BARE_LINK = re.compile(r"://|www\.|@", re.I)
+"""What may start or hold a GFM bare link (`https://`, `www.`, an email address) in text left unlinked."""
 _BLOCKS = frozenset({"paragraph", "heading", "lheading", "blockquote", "bullet_list", "ordered_list", "list_item",
                      "fence", "code_block", "html_block", "hr", "table", "thead", "tbody", "trow", "tcell"})
 _TABLE_ALIGN = {"left": ' class="align-left"', "center": ' class="align-center"', "right": ' class="align-right"'}
@@ -78,7 +88,9 @@ def _parser() -> MarkdownIt | None:
         from markdown_it_pyrs import MarkdownIt
     except ImportError:
         return None
-    return MarkdownIt("commonmark").enable_many(["table", "strikethrough", "tasklist", "autolink_ext"])
+    # Not its GFM bare links (`autolink_ext`): in 0.4.0 they count bytes as characters after any non-ASCII letter,
+    # and panic on a URL holding one. A document whose text may hold one goes to markdown-it-py (`_BARE_LINK`).
+    return MarkdownIt("commonmark").enable_many(["table", "strikethrough", "tasklist"])
 
 
 def render_tree(source: str, title: str | None, highlight: Callable[[str, str, str], str],
@@ -89,9 +101,31 @@ def render_tree(source: str, title: str | None, highlight: Callable[[str, str, s
     if parser is None or _REFUSE.search(source):
         return None
     try:
-        return _Walk(source, highlight, html_urls).run(parser.tree(source), title)
+        tree = _tree(parser, source)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # a panic in the Rust code (pyo3's PanicException derives from BaseException)
+        return None
+    try:
+        return _Walk(source, highlight, html_urls).run(tree, title)
     except Unsupported:
         return None
+
+
+def _tree(parser: MarkdownIt, source: str) -> Node:
+    """markdown-it-pyrs's tree of `source`. It panics on some input (0.4.0: an unclosed code span inside a link's
+    text, `[a `b`); Rust's panic hook then writes to the standard error, which is closed meanwhile."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        return parser.tree(source)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        return parser.tree(source)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _escape(text: str) -> str:
@@ -115,18 +149,25 @@ class _Walk:
         self.tokens: list[tuple[str, str, int, bool, str, str]] = []
         self.levels: list[int] = []
         self._offsets: _Offsets | None = None
+        self.table_heads: set[int] = set()
+        """The 1-based line of each table's header row."""
         self.strip_space = False
+        self.in_link = 0
         """The next text follows a task list item's checkbox: its first space is in the checkbox's HTML."""
 
     # Blocks
 
     def run(self, root: Node, title: str | None) -> TreeResult:
         self.blocks(root.children, 0, tight=False)
+        if "|" in self.source and not _table_heads(self.source) <= self.table_heads:
+            raise Unsupported  # a table markdown-it-pyrs does not see (`# |` over `---`)
         tokens, levels = self.tokens, self.levels
         first_heading = self.first_heading
         headings = self.headings
+        links = self.links
         if first_heading is not None and (title is None or " ".join(title.split()) == first_heading):
             tokens, levels = tokens[3:], levels[3:]
+            links = links[self.first_heading_links:]
         body = _render(tokens)
         if MORE_MARKER in body:
             summary, has_more = body.split(MORE_MARKER, 1)[0].strip(), True
@@ -137,9 +178,11 @@ class _Walk:
                     summary = _render(tokens[start:start + 3]).strip()
                     has_more = summary != body.strip()
                     break
-        return TreeResult(body, summary, has_more, tuple(headings), tuple(self.links), first_heading)
+        return TreeResult(body, summary, has_more, tuple(headings), tuple(links), first_heading)
 
     first_heading: str | None = None
+    first_heading_links = 0
+    """How many links the leading level 1 heading holds (left out with it)."""
 
     def push(self, kind: str, tag: str, nesting: int, level: int, attrs: str = "", payload: str = "",
              hidden: bool = False) -> None:
@@ -186,13 +229,14 @@ class _Walk:
             self.blocks(node.children, level + 1, tight=False)
             self.push("tag", "blockquote", -1, level)
         elif name in ("bullet_list", "ordered_list"):
-            self.list(node, level)
+            self.a_list(node, level)
         elif name == "fence":
             self.push("raw", "code", 0, level, payload=self.fence(node))
         elif name == "code_block":
             self.push("raw", "code", 0, level, payload=f"<pre><code>{_escape(node.meta['content'])}</code></pre>\n")
         elif name == "html_block":
             content = node.meta["content"]
+            self.at_the_open_end(node)
             self.html_links(node, content)
             self.push("raw", "", 0, level, payload=content)
         elif name == "hr":
@@ -221,13 +265,14 @@ class _Walk:
         self.taken.add(ident)
         if not self.tokens and tag == "h1":
             self.first_heading = " ".join(plain.split())
+            self.first_heading_links = len(self.links)
         elif tag != "h1":
             self.headings.append((int(tag[1]), ident, plain))
         self.push("tag", tag, 1, level, f' id="{_escape(ident)}"')
         self.push("inline", "", 0, level + 1, payload=inline)
         self.push("tag", tag, -1, level)
 
-    def list(self, node: Node, level: int) -> None:
+    def a_list(self, node: Node, level: int) -> None:
         ordered = node.name == "ordered_list"
         tag = "ol" if ordered else "ul"
         attrs = ""
@@ -252,6 +297,8 @@ class _Walk:
         if children and children[0].name == "todo_checkbox":
             checkbox = self.checkbox(node, children)
             children = children[1:]
+        elif node.srcmap is not None and _TASK_START.match(self.source, self.offsets.char(node.srcmap[0])):
+            raise Unsupported  # markdown-it-py takes `- [ ]` before a line's end as a task, markdown-it-pyrs does not
         attrs = ""
         if node.attrs:
             if dict(node.attrs) != {"class": "task-list-item"} or not checkbox:
@@ -268,16 +315,23 @@ class _Walk:
         """The checkbox markdown-it-py puts after `<li>`; the space after `]` is the text's in markdown-it-pyrs."""
         if item.srcmap is None or len(children) < 2 or children[1].name != "text":
             raise Unsupported
-        line_end = self.source.find("\n", item.srcmap[0])
-        if not _TASK_ITEM.match(self.source[item.srcmap[0]:line_end if line_end >= 0 else None]):
+        start = self.offsets.char(item.srcmap[0])
+        line_end = self.source.find("\n", start)
+        if not _TASK_ITEM.match(self.source[start:line_end if line_end >= 0 else None]):
             raise Unsupported
         text = children[1].meta["content"]
-        if not text.startswith(" ") or text[1:2].isspace():
-            raise Unsupported
+        if len(text) < 2 or text[0] != " " or text[1].isspace() or text[1:2] in _BLOCK_STARTS or text[1:2].isdigit():
+            raise Unsupported  # markdown-it-py reads what follows the checkbox as the start of a block
         checked = ' checked=""' if children[0].meta.get("checked") else ""
         return f'<input class="task-list-item-checkbox" disabled="" type="checkbox"{checked}> '
 
+    def at_the_open_end(self, node: Node) -> None:
+        """Refuse a block on a last line without a line end: markdown-it-py's content has none, -pyrs's has one."""
+        if not self.source.endswith("\n") and (node.srcmap is None or node.srcmap[1] >= len(self.offsets.data)):
+            raise Unsupported
+
     def fence(self, node: Node) -> str:
+        self.at_the_open_end(node)
         info = node.meta.get("info") or ""
         if "\\" in info or "&" in info:
             raise Unsupported  # markdown-it-py unescapes the info string
@@ -290,6 +344,13 @@ class _Walk:
         return self.highlight(node.meta["content"], name, attrs) + "\n"
 
     def table(self, node: Node, level: int) -> None:
+        if node.srcmap is None:
+            raise Unsupported
+        head = self.offsets.place(node.srcmap[0])[0]
+        self.table_heads.add(head)
+        above = self.offsets.line_chars[head - 2] if head > 1 else None
+        if above is not None and self.source[above:self.offsets.line_chars[head - 1]].strip()[:1] not in ("", "#"):
+            raise Unsupported  # a table right under text: markdown-it-py may see that text continue (`> a` over it)
         alignments = node.meta.get("alignments") or []
         self.push("tag", "table", 1, level)
         for part in node.children:
@@ -298,6 +359,8 @@ class _Walk:
                 raise Unsupported
             self.push("tag", tag, 1, level + 1)
             for row in part.children:
+                if tag == "tbody":
+                    self.check_row(row)
                 self.push("tag", "tr", 1, level + 2)
                 cell_tag = "th" if tag == "thead" else "td"
                 for index, cell in enumerate(row.children):
@@ -309,6 +372,15 @@ class _Walk:
                 self.push("tag", "tr", -1, level + 2)
             self.push("tag", tag, -1, level + 1)
         self.push("tag", "table", -1, level)
+
+    def check_row(self, row: Node) -> None:
+        """Refuse a table body row without a pipe or that opens with a block's marker: markdown-it-py ends the table
+        before such a line (a list, a quote, a heading...), markdown-it-pyrs takes it as a row."""
+        if row.srcmap is None:
+            raise Unsupported
+        line = self.offsets.line_text(row.srcmap[0]).lstrip()
+        if "|" not in line or line[:1] in "-+*>#`~<" or _ORDERED.match(line):
+            raise Unsupported
 
     # Inline
 
@@ -324,6 +396,8 @@ class _Walk:
                 content = node.meta["content"]
                 if self.strip_space:
                     content, self.strip_space = content[1:], False
+                if not self.in_link and name == "text" and _BARE_LINK.search(content):
+                    raise Unsupported  # a bare link markdown-it-py's GFM rules may make (see `_parser`)
                 out.append(_escape(content))
             elif name == "softbreak":
                 out.append("\n")
@@ -345,7 +419,9 @@ class _Walk:
                 self.place(node, url, image=False)
                 out.append(f'<a href="{_escape(url)}"' + (f' title="{_escape(title)}"' if title else "")
                            + ">")
+                self.in_link += 1
                 self._inline(node.children, out)
+                self.in_link -= 1
                 out.append("</a>")
             elif name == "image":
                 url = node.meta["url"]
@@ -410,6 +486,16 @@ def _render(tokens: Sequence[tuple[str, str, int, bool, str, str]]) -> str:
                 need_lf = False
         out.append(result + (">\n" if need_lf else ">") + payload)
     return "".join(out)
+
+
+def _table_heads(source: str) -> set[int]:
+    """The 1-based lines holding a pipe above a line shaped like a table's delimiter row: where tables may be."""
+    found = set()
+    lines = source.split("\n")
+    for number in range(1, len(lines)):
+        if "-" in lines[number] and _DELIMITER_ROW.match(lines[number]) and "|" in lines[number - 1]:
+            found.add(number)
+    return found
 
 
 def _heading_text(nodes: Sequence[Node]) -> list[str]:
