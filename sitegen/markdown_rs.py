@@ -28,20 +28,18 @@ MORE_MARKER = "<!--more-->"
 MAX_DEPTH = 40
 """Blocks nested deeper than this go to markdown-it-py, which alone knows where it stops (`markdown.too_deep`)."""
 
-_REFUSE = re.compile(
-    r"(?m)&#"            # character references: markdown.py cleans what they decode to, token by token
-    r"|\[\^"         # footnotes
-    r"|\[!"          # GitHub alerts (`> [!NOTE]`)
-    r"|\]:"          # reference definitions (a link's `defined_at`; labels normalised by each parser its own way)
-    r"|\\\|"         # escaped pipes (in tables markdown-it-py and markdown-it-pyrs disagree)
-    r"|(?<!~)~(?!~)"  # a single tilde: markdown-it-py's strikethrough takes `~text~`, markdown-it-pyrs's does not
-    r"|[\r\0\x0b\x0c\u2028\u2029\x85]"  # line ends and characters the parsers normalise or split on differently
-    r"|[^\u0000-\uffff]"  # characters outside the BMP (emoji): where their offsets differ
-    # Unicode spaces beside other spaces or a line's ends: markdown-it-py trims them, markdown-it-pyrs keeps them
-    r"|[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000](?:[ \t\n]|$)"
-    r"|(?:^|[ \t\n>])[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-    r"|^[ \t]*>.*\n[ \t]*[^>\s]"  # a quote's lazy continuation line: the parsers let other blocks interrupt it
-)
+_REFUSE_TEXT = ("&#",  # character references: markdown.py cleans what they decode to, token by token
+                "[^",  # footnotes
+                "[!",  # GitHub alerts (`> [!NOTE]`)
+                "]:",  # reference definitions (a link's `defined_at`; labels normalised by each parser its own way)
+                "\\|",  # escaped pipes (in tables markdown-it-py and markdown-it-pyrs disagree)
+                "\r", "\0", "\x0b", "\x0c", "\u2028", "\u2029", "\x85")  # what the parsers normalise differently
+_SINGLE_TILDE = re.compile(r"(?<!~)~(?!~)")
+"""markdown-it-py's strikethrough takes `~text~`, markdown-it-pyrs's does not."""
+_UNICODE_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_SPACE_AT_EDGE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000](?:[ \t\n]|$)"
+                            r"|(?:^|[ \t\n>])[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+"""Unicode spaces beside other spaces or a line's ends: markdown-it-py trims them, markdown-it-pyrs keeps them."""
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _MD_TRIM_CHARS = "".join(chr(c) for c in (*range(0x09, 0x0E), 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028,
                                            0x2029, 0x202F, 0x205F, 0x3000))
@@ -98,7 +96,7 @@ def render_tree(source: str, title: str | None, highlight: Callable[[str, str, s
     """Render a document's Markdown body as `markdown.render_markdown` does, or None when markdown-it-py must.
     `highlight` is the fence highlighter, `html_urls` finds the URLs in raw HTML."""
     parser = _parser()
-    if parser is None or _REFUSE.search(source):
+    if parser is None or refused(source):
         return None
     try:
         tree = _tree(parser, source)
@@ -110,6 +108,32 @@ def render_tree(source: str, title: str | None, highlight: Callable[[str, str, s
         return _Walk(source, highlight, html_urls).run(tree, title)
     except Unsupported:
         return None
+
+
+def refused(source: str) -> bool:
+    """Whether `source` holds something markdown-it-pyrs is known to read unlike markdown-it-py."""
+    if any(text in source for text in _REFUSE_TEXT):
+        return True
+    if "~" in source and _SINGLE_TILDE.search(source):
+        return True
+    if not source.isascii():
+        if len(source.encode("utf-16-le", "surrogatepass")) != 2 * len(source):  # outside the BMP (emoji)
+            return True
+        if _UNICODE_SPACE.search(source) and _SPACE_AT_EDGE.search(source):
+            return True
+    return ">" in source and _lazy_quote(source)
+
+
+def _lazy_quote(source: str) -> bool:
+    """Whether a quote's line is followed by a lazy continuation line (text without `>`): markdown-it-py and
+    markdown-it-pyrs let different blocks interrupt such text."""
+    quoted = False
+    for line in source.split("\n"):
+        text = line.lstrip(" \t")
+        if quoted and text and text[0] != ">":
+            return True
+        quoted = text.startswith(">")
+    return False
 
 
 def _tree(parser: MarkdownIt, source: str) -> Node:

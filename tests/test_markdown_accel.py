@@ -155,7 +155,7 @@ def test_most_generated_markdown_takes_the_fast_road() -> None:
     """The same grammar, drawn with a seeded generator: the accelerator must take a good part of it."""
     rng = random.Random(16)
     bodies = [("generated", make_document(rng.choice, rng.randint)) for _ in range(300)]
-    assert check_all(bodies) > 0.25
+    assert check_all(bodies) > 0.2
 
 
 # --- choosing the road ---------------------------------------------------------------------------------------------
