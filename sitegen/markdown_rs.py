@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 ENVIRONMENT = "SITEGEN_MARKDOWN"
 """`SITEGEN_MARKDOWN=python` makes every document take markdown-it-py, the reference parser."""
+TESTED_VERSION = "0.4."
+"""The markdown-it-pyrs releases the differential tests passed with; any other is not used."""
 MORE_MARKER = "<!--more-->"
 MAX_DEPTH = 40
 """Blocks nested deeper than this go to markdown-it-py, which alone knows where it stops (`markdown.too_deep`)."""
@@ -83,9 +85,12 @@ def enabled() -> bool:
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt | None:
     try:
+        import markdown_it_pyrs
         from markdown_it_pyrs import MarkdownIt
     except ImportError:
         return None
+    if not str(getattr(markdown_it_pyrs, "__version__", "")).startswith(TESTED_VERSION):
+        return None  # what is refused, and how the tree is read, was found against this version only
     # Not its GFM bare links (`autolink_ext`): in 0.4.0 they count bytes as characters after any non-ASCII letter,
     # and panic on a URL holding one. A document whose text may hold one goes to markdown-it-py (`_BARE_LINK`).
     return MarkdownIt("commonmark").enable_many(["table", "strikethrough", "tasklist"])
