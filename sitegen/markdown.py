@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
 
 MORE_MARKER = "<!--more-->"
+ACCELERATED = "sitegen_accelerated"
+"""Set in the options of the parsers `create_parser` makes: `render_markdown` may then take the accelerator
+(`markdown_rs`), which gives the same bytes as such a parser, faster, for the documents it knows it can."""
 MAX_NESTING = 100
 """How deep blocks may nest (a list level counts two); markdown-it drops what lies deeper, so a document that
 reaches it is refused (`too_deep`) rather than published with its end missing. Deep enough for any real outline,
@@ -93,6 +96,7 @@ def create_parser() -> MarkdownIt:
     _record_link_starts(md)
     md.core.ruler.push("sitegen_clean_entities", _clean_entities)
     md.core.ruler.push("sitegen_table_align", _table_align_classes)
+    md.options[ACCELERATED] = True
     return md
 
 
@@ -217,6 +221,10 @@ def _recording(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInli
 def render_markdown(source: str, md: MarkdownIt | None = None, *, title: str | None = None) -> RenderedMarkdown:
     """Render a document's Markdown body. A leading `# heading` is left out when it would repeat the title:
     when `title` is None (the heading becomes the title) or says the same."""
+    if md is None or md.options.get(ACCELERATED):
+        fast = _render_accelerated(source, title)
+        if fast is not None:
+            return fast
     md = md or _default_parser()
     env: dict[str, object] = {}
     tokens = md.parse(source, env)
@@ -234,6 +242,26 @@ def render_markdown(source: str, md: MarkdownIt | None = None, *, title: str | N
         links=tuple(_links(tokens, source, env)),
         first_heading=first_heading,
         too_deep_at=too_deep(tokens),
+    )
+
+
+def _render_accelerated(source: str, title: str | None) -> RenderedMarkdown | None:
+    """`render_markdown` by markdown-it-pyrs (`markdown_rs`), or None where markdown-it-py must render."""
+    from . import markdown_rs
+
+    if not markdown_rs.enabled():
+        return None
+    found = markdown_rs.render_tree(source, title, highlight_code, _html_urls)
+    if found is None:
+        return None
+    return RenderedMarkdown(
+        html=found.html,
+        summary_html=found.summary_html,
+        has_more=found.has_more,
+        toc=_nest(list(found.headings), 0)[0],
+        words=count_words(found.html),
+        links=tuple(Link(target, line, column, image) for target, line, column, image in found.links),
+        first_heading=found.first_heading,
     )
 
 
