@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -143,7 +144,11 @@ def _lazy_quote(source: str) -> bool:
 
 def _tree(parser: MarkdownIt, source: str) -> Node:
     """markdown-it-pyrs's tree of `source`. It panics on some input (0.4.0: an unclosed code span inside a link's
-    text, `[a `b`); Rust's panic hook then writes to the standard error, which is closed meanwhile."""
+    text, `[a `b`); Rust's panic hook then writes to the standard error, which is closed meanwhile where that is
+    safe: in a process with one thread (a build and its workers). In the preview's server, another thread may be
+    writing to it, so a panic's message is let through there."""
+    if threading.active_count() > 1:
+        return parser.tree(source)
     try:
         saved = os.dup(2)
     except OSError:

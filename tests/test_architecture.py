@@ -15,7 +15,8 @@ from .helpers import ROOT
 PACKAGE = ROOT / "sitegen"
 
 LAYERS = [
-    {"sitegen", "sitegen.errors", "sitegen.text", "sitegen.progress", "sitegen.parallel", "sitegen.markdown"},
+    {"sitegen", "sitegen.errors", "sitegen.text", "sitegen.progress", "sitegen.parallel", "sitegen.markdown",
+     "sitegen.markdown_rs"},
     {"sitegen.sources"},
     {"sitegen.site"},
     {"sitegen.migrate"},
