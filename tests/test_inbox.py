@@ -24,8 +24,7 @@ from sitegen.inbox.webmentions import last_id, parse_mention
 from sitegen.sources.replies import load_replies, parse_reply, render_reply_html
 from sitegen.text import clean_inline, clean_text
 
-from .helpers import ROOT
-from .test_replies import HOSTILE, elements  # the same hostile pieces hand-written replies are tested with
+from .helpers import HOSTILE, ROOT, elements  # the same hostile pieces hand-written replies are tested with
 
 FIXTURES = ROOT / "tests" / "fixtures" / "inbox"
 ZONE = ZoneInfo("Asia/Riyadh")
