@@ -154,7 +154,8 @@ def test_pull_stores_every_page_and_the_spam_verdict_and_a_second_pull_adds_noth
     code, out, err = replies(site, monkeypatch, environment(base), "pull")
     assert (code, err) == (0, "")
     assert out == ("pulled 4 new replies, 1 of them spam by Netlify's filter, 2 likes or reposts; `sitegen replies` "
-                   "lists them\n")
+                   "lists them\nupdated the likes and reposts of 1 post (content/replies/hello/_mentions.yaml)\n")
+    assert (site / "content/replies/hello/_mentions.yaml").read_text() == "likes: 1\nreposts: 1\n"
     store = (site / STORE).read_bytes()
     records = [json.loads(line) for line in store.splitlines()]
     assert [r["id"] for r in records] == ["nf-65b2f0c1a7d4e30008a1b199", LAILA, SPAM, "wm-1812345", "wm-1812346",
