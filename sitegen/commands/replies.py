@@ -17,7 +17,7 @@ from ..inbox.counts import mention_counts, write_mention_counts
 from ..inbox.fetch import FetchError
 from ..inbox.model import COUNTED_KINDS, Pending
 from ..inbox.moderate import accept, likes_by_post, mark, pending_from_mail, purge, resolve_ids
-from ..inbox.posts import load_post_urls
+from ..inbox.posts import load_post_refs, load_post_urls
 from ..inbox.store import LOCK, STORE, WAIT, Busy, Store, load_store, merge_pulled, store_lock, write_store
 from ..sources.config import Config, load_config
 from . import report, shown
@@ -160,8 +160,9 @@ def add(config: Config, store: Store, files: list[Path]) -> int:
     """Read emails (.eml or mbox) as pending replies to the posts they answer."""
     from ..inbox.mail import read_mail  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
-    posts, problems = load_post_urls(config)
+    urls, titles, problems = load_post_refs(config)
     report(problems, config.root)
+    posts = {**titles, **urls}  # read_mail tells a URL from a title by its start
     errors: list[SourceError] = []
     found: list[Pending] = []
     for path in files:

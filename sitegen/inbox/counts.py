@@ -47,7 +47,7 @@ def write_mention_counts(root: Path, store: Store, slugs: Collection[str]) -> li
         if text == old or (not text and old is None and not path.exists()):
             continue
         if text:
-            write_atomically(path, text)
+            write_atomically(path, text, public=True)
         else:
             path.unlink(missing_ok=True)
         changed.append(path)

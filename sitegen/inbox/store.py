@@ -78,12 +78,15 @@ def write_store(root: Path, items: Iterable[Pending]) -> Path:
     return path
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, *, public: bool = False) -> None:
     """Replace `path` with `text` through a temporary file renamed over it, so a reader sees the old or the new
-    text, never a part; raise OSError when it cannot be written."""
+    text, never a part; raise OSError when it cannot be written. The file is readable by its owner only (the store
+    holds readers' addresses) unless `public`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:
+        if public:
+            os.fchmod(fd, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
             file.write(text)
             file.flush()
