@@ -379,6 +379,9 @@ def test_pull_accept_build_through_the_real_command_line(site: Path, api: tuple[
         assert not any(name.startswith("on") for name in element.attrib)
         assert not any(value.strip().lower().startswith("javascript:") for value in element.attrib.values())
     assert "laila@example.net" not in html and "mallory@example.com" not in html  # emails stay private
+    counts = [" ".join("".join(p.itertext()).split()) for p in page.iter("p") if p.get("class") == "mentions"]
+    assert counts == ["إعجاب واحد · مشاركة واحدة"]  # Tantek's like and Someone's repost, counted, not named
+    assert "Tantek" not in html and "tantek.com" not in html and "someone.example" not in html
     assert html.index("Mallory") < html.index("ليلى") < html.index("Great post!")  # oldest first
     for path, data in files_of(site).items():
         assert TOKEN.encode() not in data and WM_TOKEN.encode() not in data, path
