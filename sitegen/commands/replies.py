@@ -18,7 +18,7 @@ from ..inbox.fetch import FetchError
 from ..inbox.model import COUNTED_KINDS, Pending
 from ..inbox.moderate import accept, likes_by_post, mark, pending_from_mail, purge, resolve_ids
 from ..inbox.posts import load_post_refs, load_post_urls
-from ..inbox.store import LOCK, STORE, WAIT, Busy, Store, load_store, merge_pulled, store_lock, write_store
+from ..inbox.store import LOCK, STORE, Busy, Store, load_store, merge_pulled, store_lock, write_store
 from ..sources.config import Config, load_config
 from . import report, shown
 
@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
             return _change(config, args, action)
     except Busy as busy:
         held = f" (process {busy.pid})" if busy.pid else ""
-        print(f"sitegen: another `sitegen replies` is changing the pending replies of this site{held}; waited "
-              f"{WAIT:g} s: try again when it has finished (nothing was changed)", file=sys.stderr)
+        print(f"sitegen: another `sitegen replies` is changing the pending replies of this site{held}; try again "
+              "when it has finished (nothing was changed)", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"sitegen: cannot lock {shown(root / LOCK)}: {exc.strerror or exc}", file=sys.stderr)

@@ -118,10 +118,10 @@ class Busy(Exception):
 
 
 @contextlib.contextmanager
-def store_lock(root: Path, wait: float = WAIT) -> Iterator[None]:
+def store_lock(root: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the store's lock while the block runs: an exclusive `flock` on `content/replies/_pending.lock`, which
-    the system drops when the process ends, however it ends. When another run holds it, wait up to `wait` seconds,
-    then raise Busy. OSError when the lock file cannot be made."""
+    the system drops when the process ends, however it ends. When another run holds it, wait up to `wait` seconds
+    (WAIT), then raise Busy. OSError when the lock file cannot be made."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: runs do not take turns
@@ -129,7 +129,7 @@ def store_lock(root: Path, wait: float = WAIT) -> Iterator[None]:
         return
     path = root / LOCK
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (WAIT if wait is None else wait)
     while True:
         handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
