@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -55,6 +56,19 @@ def test_every_problem_of_a_counts_file_is_reported_at_its_line() -> None:
 def test_no_text_makes_the_reader_raise(text: str) -> None:
     mentions, errors = parse_mentions(text, PATH)
     assert mentions is not None or any(e.severity == "error" for e in errors)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("likes: " + "[" * 10_000, "invalid YAML: values nested more than 32 levels deep"),
+    ("likes: 1e99", "likes must be a whole number from 0, not '1e99'"),
+    (f"likes: {10**20}", f"likes must be a whole number from 0, not {10**20}"),
+    ("- 1\n- 2\n", "the mentions file must be a mapping of keys to values, not a list"),
+    ("likes: &a [*a]\n", "invalid YAML: the alias *a repeats a list or mapping"),
+])
+def test_hostile_counts_files_are_errors(text: str, message: str) -> None:
+    mentions, errors = parse_mentions(text, PATH)
+    assert mentions is None and errors[0].severity == "error"
+    assert errors[0].message.startswith(message), errors[0].message
 
 
 def test_an_unreadable_counts_file_is_an_error_and_empty_ones_are_left_out(tmp_path: Path) -> None:
