@@ -1,10 +1,13 @@
 """`sitegen replies`: pull what readers sent (Netlify's reply form, webmentions), add emails, list what waits,
 and accept, reject or mark it as spam, by id or one by one on a terminal. Only `pull` and `spam` reach the
-network; everything is kept in the pending store, so a build never needs it."""
+network; everything is kept in the pending store, so a build never needs it, and each post's counts of likes and
+reposts are written beside its replies. A run that changes the store holds its lock throughout, so two at once take
+turns."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -40,17 +43,18 @@ def run(args: argparse.Namespace) -> int:
     if action == "list":  # reads only: the store is replaced whole, never seen half-written
         store = _load(root)
         return 1 if store is None else list_replies(store, show_all=args.all)
-    try:
-        with store_lock(root):
-            return _change(config, args, action)
-    except Busy as busy:
-        held = f" (process {busy.pid})" if busy.pid else ""
-        print(f"sitegen: another `sitegen replies` is changing the pending replies of this site{held}; try again "
-              "when it has finished (nothing was changed)", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"sitegen: cannot lock {shown(root / LOCK)}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(store_lock(root))
+        except Busy as busy:
+            holder = f" (process {busy.pid})" if busy.pid else ""
+            print(f"sitegen: another `sitegen replies` is changing the pending replies of this site{holder}; try "
+                  "again when it has finished (nothing was changed)", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"sitegen: cannot lock {shown(root / LOCK)}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        return _change(config, args, action)
 
 
 def _change(config: Config, args: argparse.Namespace, action: str) -> int:
