@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -161,6 +162,32 @@ def strict_html(data: bytes):  # type: ignore[no-untyped-def]
     import html5lib
 
     return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(data)
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(markup: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every start tag of `markup` with its attributes, in order, as a browser's tokenizer reads them."""
+    parser = _Elements()
+    parser.feed(markup)
+    parser.close()
+    return parser.tags
+
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+           "[x](JaVaScRiPt:alert(1))", "[x](java\tscript:alert(1))", "<a href='javascript:x'>x</a>",
+           "<svg onload=alert(1)>", "[x](data:text/html;base64,PHNjcmlwdD4=)", '" onmouseover="x', "<style>*{}</style>",
+           "<iframe src=//evil>", "![i](javascript:alert(1))", "<https://ok.example/>", "**b**", "\n\n", "`<b>`",
+           "[ok](https://ok.example/ \"t\")", "&lt;script&gt;", "<!-- c -->", "javascript:alert(1)"]
+"""Pieces of hostile reply text (scripts, event attributes, javascript: and data: URLs, Markdown that makes them):
+hypothesis strings built of them must render with none of it left, by every road a reply takes to a page."""
 
 
 # --- processes of their own, forked from this one ------------------------------------------------------------------

@@ -24,8 +24,7 @@ from sitegen.inbox.webmentions import last_id, parse_mention
 from sitegen.sources.replies import load_replies, parse_reply, render_reply_html
 from sitegen.text import clean_inline, clean_text
 
-from .helpers import ROOT
-from .test_replies import HOSTILE, elements  # the same hostile pieces hand-written replies are tested with
+from .helpers import HOSTILE, ROOT, elements  # the same hostile pieces hand-written replies are tested with
 
 FIXTURES = ROOT / "tests" / "fixtures" / "inbox"
 ZONE = ZoneInfo("Asia/Riyadh")
@@ -255,3 +254,19 @@ def test_an_accepted_reply_is_sanitized_exactly_as_a_hand_written_one(name: str,
         assert not any(attr.startswith("on") for attr in attrs)
         for attr in ("href", "src"):
             assert not (attrs.get(attr) or "").strip().lower().startswith(("javascript:", "data:"))
+
+
+def test_an_emails_subject_finds_a_post_by_a_title_no_other_post_shares(tmp_path: Path) -> None:
+    from sitegen.inbox.posts import load_post_refs
+    from sitegen.sources.config import load_config
+
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "sitegen.yaml").write_text("title: t\nbase_url: https://example.org/\n")
+    for slug, title in (("a", "Same"), ("b", "Same"), ("c", "  Unique   title "), ("d", "https://x.example/"),
+                        ("e", "بناء علاقات")):
+        (posts / f"{slug}.md").write_text(f"---\ntitle: '{title}'\ndate: 2025-01-01\n---\nx\n", encoding="utf-8")
+    urls, titles, problems = load_post_refs(load_config(tmp_path)[0])
+    assert problems == []
+    assert titles == {"Unique title": "c", "بناء علاقات": "e"}  # 'Same' names two posts; a URL is no title
+    assert urls["/posts/c/"] == "c" and urls["https://example.org/posts/c/"] == "c"

@@ -21,11 +21,11 @@ from sitegen.inbox.mail import (
     PostIndex,
     decode_bytes,
     html_to_text,
-    mail_text,
     read_mail,
     split_mbox,
     unflow,
 )
+from sitegen.inbox.quotes import mail_text
 from sitegen.site.urls import reply_mailto
 from sitegen.sources.document import split_front_matter
 from sitegen.sources.replies import parse_reply

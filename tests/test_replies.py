@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from sitegen.site.urls import reply_mailto
 from sitegen.sources.replies import load_replies, parse_reply, render_reply_html
 
 from .helpers import GOLDEN_BASIC as EXPECTED
-from .helpers import build_ok, run_cli, strict_html
+from .helpers import HOSTILE, build_ok, elements, run_cli, strict_html
 
 RELATIONS = EXPECTED / "posts" / "بناء-علاقات" / "index.html"
 RELATIONS_URL = "https://blog.example.org/posts/%D8%A8%D9%86%D8%A7%D8%A1-%D8%B9%D9%84%D8%A7%D9%82%D8%A7%D8%AA/"
@@ -112,29 +111,6 @@ def test_replies_to_a_draft_wait_with_the_draft(tmp_path: Path) -> None:
 
 
 # --- untrusted text --------------------------------------------------------------------------------------------
-
-
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def elements(markup: str) -> list[tuple[str, dict[str, str | None]]]:
-    parser = _Elements()
-    parser.feed(markup)
-    parser.close()
-    return parser.tags
-
-
-HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-           "[x](JaVaScRiPt:alert(1))", "[x](java\tscript:alert(1))", "<a href='javascript:x'>x</a>",
-           "<svg onload=alert(1)>", "[x](data:text/html;base64,PHNjcmlwdD4=)", '" onmouseover="x', "<style>*{}</style>",
-           "<iframe src=//evil>", "![i](javascript:alert(1))", "<https://ok.example/>", "**b**", "\n\n", "`<b>`",
-           "[ok](https://ok.example/ \"t\")", "&lt;script&gt;", "<!-- c -->", "javascript:alert(1)"]
 
 
 @settings(max_examples=300, deadline=None)

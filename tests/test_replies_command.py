@@ -154,7 +154,8 @@ def test_pull_stores_every_page_and_the_spam_verdict_and_a_second_pull_adds_noth
     code, out, err = replies(site, monkeypatch, environment(base), "pull")
     assert (code, err) == (0, "")
     assert out == ("pulled 4 new replies, 1 of them spam by Netlify's filter, 2 likes or reposts; `sitegen replies` "
-                   "lists them\n")
+                   "lists them\nupdated the likes and reposts of 1 post (content/replies/hello/_mentions.yaml)\n")
+    assert (site / "content/replies/hello/_mentions.yaml").read_text() == "likes: 1\nreposts: 1\n"
     store = (site / STORE).read_bytes()
     records = [json.loads(line) for line in store.splitlines()]
     assert [r["id"] for r in records] == ["nf-65b2f0c1a7d4e30008a1b199", LAILA, SPAM, "wm-1812345", "wm-1812346",
@@ -378,6 +379,9 @@ def test_pull_accept_build_through_the_real_command_line(site: Path, api: tuple[
         assert not any(name.startswith("on") for name in element.attrib)
         assert not any(value.strip().lower().startswith("javascript:") for value in element.attrib.values())
     assert "laila@example.net" not in html and "mallory@example.com" not in html  # emails stay private
+    counts = [" ".join("".join(p.itertext()).split()) for p in page.iter("p") if p.get("class") == "mentions"]
+    assert counts == ["إعجاب واحد · مشاركة واحدة"]  # Tantek's like and Someone's repost, counted, not named
+    assert "Tantek" not in html and "tantek.com" not in html and "someone.example" not in html
     assert html.index("Mallory") < html.index("ليلى") < html.index("Great post!")  # oldest first
     for path, data in files_of(site).items():
         assert TOKEN.encode() not in data and WM_TOKEN.encode() not in data, path

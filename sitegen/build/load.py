@@ -22,6 +22,7 @@ from ..site.posts import is_published, marked_scheduled
 from ..site.routes import RouteMemo, check_links, claim_routes
 from ..sources.config import Config, load_config
 from ..sources.discover import discover_static
+from ..sources.mentions import load_mentions
 from ..sources.replies import load_replies
 from ..sources.theme import ShareImage, Theme, Translations, find_theme, load_share_image, load_translations
 from .deploy import Deployment, deployed_config
@@ -92,6 +93,8 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
             diagnostics.extend(errors)
         replies, reply_errors = load_replies(root, config.zone)
         diagnostics.extend(reply_errors)
+        mentions, mention_errors = load_mentions(root)
+        diagnostics.extend(mention_errors)
         diagnostics.raise_if_errors()
     with clock("assembling"), processing(None, "assembling the site"):
         now = options.now or build_clock()
@@ -103,7 +106,7 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
         upcoming = [] if options.future or preview else [  # left out until a build after their date
             post for post, _ in parsed.results if post is not None and post.kind == "posts" and post.date is not None
             and post.date > now and is_published(post, now, drafts=options.drafts, future=True)]
-        site, site_problems = assemble_site(config, posts, replies, slugs, upcoming, now)
+        site, site_problems = assemble_site(config, posts, replies, slugs, mentions, upcoming, now)
         diagnostics.extend(site_problems)
         static = discover_static([*theme.static_dirs, root / "static"], [root, *theme.folders])
         diagnostics.extend(static.problems)

@@ -1,10 +1,13 @@
 """`sitegen replies`: pull what readers sent (Netlify's reply form, webmentions), add emails, list what waits,
 and accept, reject or mark it as spam, by id or one by one on a terminal. Only `pull` and `spam` reach the
-network; everything is kept in the pending store, so a build never needs it."""
+network; everything is kept in the pending store, so a build never needs it, and each post's counts of likes and
+reposts are written beside its replies. A run that changes the store holds its lock throughout, so two at once take
+turns."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -13,11 +16,12 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..inbox.accept import Refused
+from ..inbox.counts import mention_counts, write_mention_counts
 from ..inbox.fetch import FetchError
 from ..inbox.model import COUNTED_KINDS, Pending
 from ..inbox.moderate import accept, likes_by_post, mark, pending_from_mail, purge, resolve_ids
-from ..inbox.posts import load_post_urls
-from ..inbox.store import STORE, Store, load_store, merge_pulled, write_store
+from ..inbox.posts import load_post_refs, load_post_urls
+from ..inbox.store import LOCK, STORE, Busy, Store, load_store, merge_pulled, store_lock, write_store
 from ..sources.config import Config, load_config
 from . import report, shown
 
@@ -35,22 +39,36 @@ def run(args: argparse.Namespace) -> int:
     if any(e.severity == "error" for e in errors):
         report(errors, root)
         return 1
-    store, errors = load_store(root)
-    if errors:
-        report(errors, root)
-        print(f"sitegen: the pending replies ({STORE.as_posix()}) cannot be read; nothing was changed",
-              file=sys.stderr)
-        return 1
     action = args.action or "list"
-    if action == "list":
-        return list_replies(store, show_all=args.all)
+    if action == "list":  # reads only: the store is replaced whole, never seen half-written
+        store = _load(root)
+        return 1 if store is None else list_replies(store, show_all=args.all)
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(store_lock(root))
+        except Busy as busy:
+            holder = f" (process {busy.pid})" if busy.pid else ""
+            print(f"sitegen: another `sitegen replies` is changing the pending replies of this site{holder}; try "
+                  "again when it has finished (nothing was changed)", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"sitegen: cannot lock {shown(root / LOCK)}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        return _change(config, args, action)
+
+
+def _change(config: Config, args: argparse.Namespace, action: str) -> int:
+    """The actions that change the store, run while holding its lock: read it, decide, write it."""
+    store = _load(config.root)
+    if store is None:
+        return 1
     if action == "pull":
         return pull(config, store, args.only)
     if action == "add":
         return add(config, store, args.files)
     if action == "purge":
         kept, count = purge(store)
-        _save(root, kept)
+        _save(config.root, kept)
         print(f"purged {count} decided replies (their ids are kept, so a pull does not bring them back)")
         return 0
     if action == "review":
@@ -61,6 +79,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"sitegen: {problem}", file=sys.stderr)
         return 1
     return decide(config, store, items, action, getattr(args, "post", None))
+
+
+def _load(root: Path) -> Store | None:
+    store, errors = load_store(root)
+    if errors:
+        report(errors, root)
+        print(f"sitegen: the pending replies ({STORE.as_posix()}) cannot be read; nothing was changed",
+              file=sys.stderr)
+        return None
+    return store
 
 
 def list_replies(store: Store, *, show_all: bool) -> int:
@@ -128,6 +156,7 @@ def pull(config: Config, store: Store, only: str | None) -> int:
     if added:
         _save(config.root, merged)
     print(_pulled_summary(added))
+    _write_counts(config, merged, set(posts.values()))
     return 0
 
 
@@ -135,8 +164,9 @@ def add(config: Config, store: Store, files: list[Path]) -> int:
     """Read emails (.eml or mbox) as pending replies to the posts they answer."""
     from ..inbox.mail import read_mail  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
-    posts, problems = load_post_urls(config)
+    urls, titles, problems = load_post_refs(config)
     report(problems, config.root)
+    posts = {**titles, **urls}  # read_mail tells a URL from a title by its start
     errors: list[SourceError] = []
     found: list[Pending] = []
     for path in files:
@@ -169,6 +199,8 @@ def decide(config: Config, store: Store, items: list[Pending], action: str, post
             print(_done(changed[item.id]))
     if changed != store:
         _save(config.root, changed)
+    if mention_counts(changed) != mention_counts(store):
+        _write_counts(config, changed, slugs or set(load_post_urls(config)[0].values()))
     return 1 if failed else 0
 
 
@@ -232,6 +264,18 @@ def _pulled_summary(added: list[Pending]) -> str:
     if counted:
         parts.append(f"{counted} likes or reposts")
     return ", ".join(parts) + ("; `sitegen replies` lists them" if replies else "")
+
+
+def _write_counts(config: Config, store: Store, slugs: set[str]) -> None:
+    """Write each post's counts of likes, reposts and bookmarks where the build reads them."""
+    try:
+        changed = write_mention_counts(config.root, store, slugs)
+    except OSError as exc:
+        raise SystemExit(f"sitegen: cannot write the counts of likes: {exc.strerror or exc}") from None
+    if changed:
+        names = [path.relative_to(config.root).as_posix() for path in changed]
+        print(f"updated the likes and reposts of {len(names)} {'post' if len(names) == 1 else 'posts'} "
+              f"({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})")
 
 
 def _save(root: Path, store: Store) -> None:

@@ -19,8 +19,16 @@ PostsByUrl = Mapping[str, str]
 def load_post_urls(config: Config) -> tuple[dict[str, str], list[SourceError]]:
     """Every post's address -> slug, drafts and future posts too (a reply to a draft waits with it). Only front
     matter is read: no Markdown is rendered."""
+    urls, _, problems = load_post_refs(config)
+    return urls, problems
+
+
+def load_post_refs(config: Config) -> tuple[dict[str, str], dict[str, str], list[SourceError]]:
+    """Every post's address -> slug (as `load_post_urls`), and every title -> slug, for an email whose subject is
+    'Re: <title>'; a title two posts share names neither."""
     sources, problems = discover_sources(config.root)
     urls: dict[str, str] = {}
+    titles: dict[str, str | None] = {}
     for source in sources:
         if source.kind != "posts":
             continue
@@ -32,7 +40,10 @@ def load_post_urls(config: Config) -> tuple[dict[str, str], list[SourceError]]:
         slug = unicodedata.normalize("NFC", doc.slug)
         urls[path] = slug
         urls[absolute_url(config, path)] = slug
-    return urls, problems
+        title = " ".join((doc.title or "").split())
+        if title and not title.lower().startswith(("/", "http://", "https://")):  # a key like that is a URL
+            titles[title] = slug if titles.get(title, slug) == slug else None
+    return urls, {title: slug for title, slug in titles.items() if slug is not None}, problems
 
 
 def match_post(reference: str, posts: PostsByUrl) -> str | None:

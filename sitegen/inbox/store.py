@@ -2,15 +2,18 @@
 
 One line a reply keeps a pull or a decision a one-line change in a diff; the leading '_' keeps the file out of
 `load_replies`, and nothing under `content/replies` is ever published. The file is written whole to a temporary
-file and renamed over the old one, so an interrupted write leaves the old store as it was.
+file and renamed over the old one, so an interrupted write leaves the old store as it was. A run that changes the
+store holds its lock (`store_lock`) from reading it to writing it, so two runs at once cannot lose a decision.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import SourceError
@@ -18,6 +21,10 @@ from ..sources.replies import REPLIES_DIR
 from .model import Pending, pending_from_dict, pending_to_dict
 
 STORE = REPLIES_DIR / "_pending.jsonl"
+LOCK = REPLIES_DIR / "_pending.lock"
+"""Held by the run that changes the store; removed when it is done."""
+WAIT = 5.0
+"""Seconds a run waits for another to finish with the store before it gives up."""
 
 Store = dict[str, Pending]
 """Pending replies by id."""
@@ -67,10 +74,19 @@ def render_store(items: Iterable[Pending]) -> str:
 def write_store(root: Path, items: Iterable[Pending]) -> Path:
     """Replace the store with `items`, atomically; raise OSError when it cannot be written."""
     path = root / STORE
+    write_atomically(path, render_store(items))
+    return path
+
+
+def write_atomically(path: Path, text: str, *, public: bool = False) -> None:
+    """Replace `path` with `text` through a temporary file renamed over it, so a reader sees the old or the new
+    text, never a part; raise OSError when it cannot be written. The file is readable by its owner only (the store
+    holds readers' addresses) unless `public`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = render_store(items)
-    fd, temporary = tempfile.mkstemp(prefix="._pending-", suffix=".tmp", dir=path.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:
+        if public:
+            os.fchmod(fd, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
             file.write(text)
             file.flush()
@@ -79,7 +95,6 @@ def write_store(root: Path, items: Iterable[Pending]) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return path
 
 
 def merge_pulled(store: Store, pulled: Iterable[Pending]) -> tuple[Store, list[Pending]]:
@@ -92,3 +107,65 @@ def merge_pulled(store: Store, pulled: Iterable[Pending]) -> tuple[Store, list[P
             merged[item.id] = item
             added.append(item)
     return merged, added
+
+
+class Busy(Exception):
+    """Another run holds the store's lock; `pid` is its process id, when it could be read."""
+
+    def __init__(self, pid: int | None) -> None:
+        super().__init__(pid)
+        self.pid = pid
+
+
+@contextlib.contextmanager
+def store_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the store's lock while the block runs: an exclusive `flock` on `content/replies/_pending.lock`, which
+    the system drops when the process ends, however it ends. When another run holds it, wait up to `wait` seconds
+    (WAIT), then raise Busy. OSError when the lock file cannot be made."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: runs do not take turns
+        yield
+        return
+    path = root / LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (WAIT if wait is None else wait)
+    while True:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                pid = _holder(handle)
+                os.close(handle)
+                raise Busy(pid) from None
+            os.close(handle)
+            time.sleep(0.05)
+            continue
+        if _same_file(handle, path):
+            break
+        os.close(handle)  # the holder removed it as it finished: lock the file that is there now
+    try:
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(handle)
+
+
+def _same_file(handle: int, path: Path) -> bool:
+    try:
+        held, there = os.fstat(handle), os.stat(path)
+    except OSError:
+        return False
+    return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _holder(handle: int) -> int | None:
+    try:
+        text = os.pread(handle, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None

@@ -4,12 +4,12 @@ page depends on) and in `page_digests` (what one page or generated file depends 
 one and checks that the rebuild equals a cold build.
 
 A page is a function of sitegen itself, the configuration, the templates, the theme's words, the default sharing
-image, and the data it is given. The digest of a post's own page covers the post's whole source (its cache key) and
-its replies; list pages cover the sources and replies of the posts they list (summaries, reading times, reply
-counts). Every page may link any post (navigation, related posts, archive, tag index, series), so the digest of
-every page covers every post's URL, title, dates, tags, language and series. A theme that shows what only a post's
-source gives (its text, summary, reading time, description, image, replies) on pages that neither are the post's nor
-list it is the one case this does not see; `--no-cache` rebuilds everything.
+image, and the data it is given. The digest of a post's own page covers the post's whole source (its cache key), its
+replies and its counts of likes and reposts; list pages cover the sources and replies of the posts they list
+(summaries, reading times, reply counts). Every page may link any post (navigation, related posts, archive, tag
+index, series), so the digest of every page covers every post's URL, title, dates, tags, language and series. A theme
+that shows what only a post's source gives (its text, summary, reading time, description, image, replies) on pages
+that neither are the post's nor list it is the one case this does not see; `--no-cache` rebuilds everything.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class SiteInputs:
 PAGE_INPUTS = ("route", "own post", "listed posts", "replies")
 """What a page depends on besides `SiteInputs`: its route (URL, template, title, language, description), the source
 of the post it shows, the sources of the posts it lists (and which page of the list it is), and the replies of
-both."""
+both with their counts of likes, reposts and bookmarks (content/replies/<slug>/_mentions.yaml)."""
 FILE_INPUTS = ("posts carried", "bytes included")
 """What a generated file (feed, sitemap, robots.txt, _redirects) depends on besides `SiteInputs` and its own path:
 the posts it carries (a feed) and the bytes it includes (the site's own _redirects)."""
@@ -126,8 +126,8 @@ def _route_digest(route: PageRoute, base: bytes, keys: _PostKeys) -> bytes:
 
 
 class _PostKeys:
-    """What a page shows of a post, as bytes: its cache key (its source) and its replies; worked out once per post
-    however many pages list it."""
+    """What a page shows of a post, as bytes: its cache key (its source), its replies and its counts of likes; worked
+    out once per post however many pages list it."""
 
     def __init__(self, post_keys: Mapping[Path, bytes]) -> None:
         self.post_keys = post_keys
@@ -138,7 +138,7 @@ class _PostKeys:
         if known is None:
             key = self.post_keys.get(post.doc.path)
             own = key if key is not None else repr((post.content, post.summary)).encode()
-            known = own + repr([(r.name, r.url, r.date, r.html) for r in post.replies]).encode()
+            known = own + repr(([(r.name, r.url, r.date, r.html) for r in post.replies], post.mentions)).encode()
             self.known[post.url] = known
         return known
 

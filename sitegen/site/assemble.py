@@ -1,4 +1,5 @@
-"""The site assembled from its posts: sorted, with replies attached, grouped by tag and year, paginated."""
+"""The site assembled from its posts: sorted, with replies and counts of likes attached, grouped by tag and year,
+paginated."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime
 
 from ..errors import SourceError
 from ..sources.config import Config
+from ..sources.mentions import MentionsByPost, unknown_mention_folders
 from ..sources.replies import RepliesByPost, unknown_reply_folders
 from ..text import slugify
 from .model import Pager, Post, Series, Site, Tag, Year
@@ -18,14 +20,16 @@ from .translations import link_translations
 
 
 def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | None = None,
-                  post_slugs: Collection[str] = (), upcoming: Collection[Post] = (), clock: datetime | None = None
-                  ) -> tuple[Site, list[SourceError]]:
-    """Sort posts, attach their replies, group tags, series and years; posts without a date sort last. `post_slugs`
-    holds the slug of every post source, published or not: a reply to none of them is an error (a reply to a draft
-    waits with it). Tags whose slugs are equal are one tag, with a warning. `upcoming` are the posts left out for
-    being dated after the build's `clock`."""
+                  post_slugs: Collection[str] = (), mentions: MentionsByPost | None = None,
+                  upcoming: Collection[Post] = (), clock: datetime | None = None) -> tuple[Site, list[SourceError]]:
+    """Sort posts, attach their replies and counted mentions, group tags, series and years; posts without a date
+    sort last. `post_slugs` holds the slug of every post source, published or not: a reply or a count of likes to
+    none of them is an error (one to a draft waits with it). Tags whose slugs are equal are one tag, with a warning.
+    `upcoming` are the posts left out for being dated after the build's `clock`."""
     entries = sorted((p for p in posts if p.kind == "posts"), key=_newest_first)
     entries, problems = _attach_replies(entries, replies or {}, post_slugs)
+    entries, mention_problems = _attach_mentions(entries, mentions or {}, post_slugs, config)
+    problems.extend(mention_problems)
     entries, merged = _merge_tag_spellings(entries)
     problems.extend(merged)
     pages = sorted((p for p in posts if p.kind == "pages"), key=lambda p: p.url)
@@ -114,6 +118,18 @@ def _attach_replies(posts: list[Post], replies: RepliesByPost, post_slugs: Colle
         return attached, []
     known = {unicodedata.normalize("NFC", slug) for slug in post_slugs}
     return attached, unknown_reply_folders(unmatched, known)
+
+
+def _attach_mentions(posts: list[Post], mentions: MentionsByPost, post_slugs: Collection[str], config: Config
+                     ) -> tuple[list[Post], list[SourceError]]:
+    """Give each post its counts of likes, reposts and bookmarks; counts of no post at all are errors."""
+    if not mentions:
+        return posts, []
+    attached = [replace(p, mentions=mentions[key]) if (key := unicodedata.normalize("NFC", p.slug)) in mentions
+                else p for p in posts]
+    known = {unicodedata.normalize("NFC", slug) for slug in post_slugs} | {unicodedata.normalize("NFC", p.slug)
+                                                                            for p in posts}
+    return attached, unknown_mention_folders(mentions, known, config.root)
 
 
 def paginate(items: tuple[Post, ...], per_page: int, base_url: str) -> list[Pager]:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from ..markdown import Link, TocEntry
 from ..sources.config import Config
 from ..sources.document import Document
+from ..sources.mentions import NO_MENTIONS, Mentions
 from ..sources.replies import Reply
 
 
@@ -78,6 +79,8 @@ class Post:
     """Links and images in the body that point into the site, for link checking."""
     replies: tuple[Reply, ...] = ()
     """Replies the author accepted (content/replies/<slug>/), oldest first."""
+    mentions: Mentions = NO_MENTIONS
+    """How many liked, reposted or bookmarked it by webmention (content/replies/<slug>/_mentions.yaml)."""
     scheduled: bool = False
     """Dated after the build's clock, yet published (a preview): pages say when it will appear."""
     translations: tuple[Translation, ...] = ()
