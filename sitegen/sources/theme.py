@@ -7,6 +7,7 @@ import hashlib
 import os
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import SourceError
@@ -78,18 +79,26 @@ def load_translations(theme: Theme) -> tuple[Translations, list[SourceError]]:
     for folder in reversed(theme.folders):
         for file in sorted((folder / "i18n").glob("*.yaml")):
             try:
-                text, problems = read_source_text(file.read_bytes(), file)
+                data = file.read_bytes()
             except OSError as exc:
                 errors.append(SourceError(file, f"cannot read the theme's words: {exc.strerror or exc}"))
                 continue
+            words, problems = _words_file(file, data)
             errors.extend(problems)
-            doc, doc_errors = parse_yaml_mapping(text or "", file, what="the theme's words") if text else (None, [])
-            errors.extend(doc_errors)
-            if doc is not None:
-                words, word_errors = _check_words(doc, file)
-                errors.extend(word_errors)
-                strings.setdefault(file.stem, {}).update(words)
+            strings.setdefault(file.stem, {}).update(words)
     return strings, errors
+
+
+@lru_cache(maxsize=64)  # the preview loads the words on every rebuild; parsing YAML is most of that
+def _words_file(file: Path, data: bytes) -> tuple[dict[str, Word], tuple[SourceError, ...]]:
+    """The words of one file of words with these bytes, and its problems. The dictionary is shared: copy it."""
+    text, errors = read_source_text(data, file)
+    doc, doc_errors = parse_yaml_mapping(text or "", file, what="the theme's words") if text else (None, [])
+    errors = [*errors, *doc_errors]
+    if doc is None:
+        return {}, tuple(errors)
+    words, word_errors = _check_words(doc, file)
+    return words, (*errors, *word_errors)
 
 
 def _check_words(doc: YamlMapping, file: Path) -> tuple[dict[str, Word], list[SourceError]]:
