@@ -187,8 +187,9 @@ def _toml_key_lines(raw: str, first_line: int) -> dict[str, int]:
             lines.setdefault(key, number)
             continue
         lines.setdefault(f"{table}.{key}" if table else key, number)
+        value = line.partition("=")[2].lstrip()  # a multi-line string opens only where the value starts
         for quotes in ('"""', "'''"):
-            if line.count(quotes) % 2:
+            if value.startswith(quotes) and value.count(quotes) % 2:
                 in_string = quotes
     return lines
 
