@@ -23,7 +23,9 @@ from .model import Pager, Post, Site, Tag
 from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
 PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "404"]
-FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects"]
+FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects", "card"]
+CARD_NAME = "card.png"
+"""A share card's file name beside its page: '/posts/x/' has '/posts/x/card.png', the home page '/card.png'."""
 
 @dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
 class PageRoute:
@@ -50,12 +52,14 @@ class PageRoute:
 @dataclass(frozen=True, slots=True)
 class FileRoute:
     """A file sitegen generates: a feed (of the whole site, or of `tag`), the sitemap, robots.txt, the highlighting
-    stylesheet or `_redirects`."""
+    stylesheet, `_redirects`, or the share card of a post (or, without `post`, of the home page)."""
 
     kind: FileKind
     tag: Tag | None = None
     feed: str = ""
     """The feed's file name ('feed.xml', 'atom.xml', 'feed.json')."""
+    post: Post | None = None
+    """The post a share card shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,7 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
     generated["highlight.css"] = FileRoute("stylesheet")
     if redirects:
         generated["_redirects"] = FileRoute("redirects")
+    generated[CARD_NAME] = FileRoute("card")
     files = {path: route for path, route in generated.items()
              if claims.claim(path, _Owner("sitegen", _file_what(route), url="/" + path))}
 
@@ -118,6 +123,10 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
                   post.doc.template or ("post.html" if post.kind == "posts" else "page.html"), post.title, post.lang,
                   post.description, post.doc.path, post=post)
         for post in documents]))
+    for post in site.posts:
+        path = card_path(post.url)
+        if claims.claim(path, _Owner("sitegen", f"sitegen's share card of {post.url}", url="/" + path)):
+            files[path] = FileRoute("card", post=post)
     for post in documents:
         for alias in post.aliases:
             url, path = alias_path(alias)
@@ -136,6 +145,15 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
         if claims.claim(path, _Owner("file", "the static file", source)):
             copies[path] = source
     return Routes(pages, files, copies), claims.errors
+
+
+def card_path(url: str) -> str:
+    """The output path of the share card of the page at `url`, beside the page: '/posts/x/' -> 'posts/x/card.png',
+    '/2020/x.html' -> '2020/x.card.png'."""
+    path = url_to_path(url)
+    if path == "index.html" or path.endswith("/index.html"):
+        return path[:-len("index.html")] + CARD_NAME
+    return path.rsplit(".", 1)[0] + "." + CARD_NAME if "." in path.rsplit("/", 1)[-1] else path + "." + CARD_NAME
 
 
 def alias_path(alias: str) -> tuple[str, str]:
@@ -311,6 +329,8 @@ _FILE_NAMES = {"sitemap": "sitegen's sitemap", "robots": "sitegen's robots.txt",
 
 
 def _file_what(route: FileRoute) -> str:
+    if route.kind == "card":
+        return "sitegen's share card of the home page"
     if route.kind == "feed":
         return f"sitegen's feed of the tag {route.tag.name!r}" if route.tag else "sitegen's feed"
     return _FILE_NAMES[route.kind]
