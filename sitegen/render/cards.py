@@ -287,7 +287,7 @@ class _Text:
             _, top, _, under = font.getbbox(line, anchor="ls", direction=self.direction, language=self.language)
             ascent, descent = max(ascent, -int(top)), max(descent, int(under))
         ascent, descent = max(ascent, round(size * 0.75)), max(descent, round(size * 0.25))
-        step = max(round(size * 1.35), ascent + descent + size // 10)
+        step = max(round(size * 1.5), ascent + descent + size // 10)  # Arabic dots need room between lines
         cut = len(" ".join(lines).split(" ")) != len(words)
         return _Block(font, tuple(lines), step, ascent, descent, cut)
 
