@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import metadata
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,8 +63,8 @@ class CardStyle:
     """The title's smallest and largest size in pixels."""
     text_size: int
     fingerprint: bytes
-    """A digest of the settings, the fonts' bytes and Pillow's version: everything a card's pixels depend on
-    besides its text."""
+    """A digest of the settings and the fonts' bytes: everything a card's pixels depend on besides its text and
+    sitegen's code (whose digest holds Pillow's version)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +156,6 @@ def load_card_style(theme_folders: Sequence[Path]) -> tuple[CardStyle | None, li
     digest.update(repr(sorted((k, str(v)) for k, v in settings.items())).encode())
     for font in fonts.values():
         digest.update(font.read_bytes())
-    digest.update(_pillow_version().encode())
     return CardStyle(settings["background"], settings["foreground"], settings["accent"], settings["muted"],
                      fonts["title_font"], fonts["text_font"], settings["margin"], (sizes[0], sizes[1]),
                      settings["text_size"], digest.digest()), []
@@ -165,13 +163,6 @@ def load_card_style(theme_folders: Sequence[Path]) -> tuple[CardStyle | None, li
 
 def _is_size(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
-def _pillow_version() -> str:
-    try:
-        return metadata.version("pillow")
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 def render_card(card: Card, style: CardStyle) -> bytes:
@@ -370,7 +361,7 @@ def _font(path: Path, size: int) -> FreeTypeFont:
 @lru_cache(maxsize=8)
 def _cmap(path: Path) -> frozenset[int]:
     """The characters the font has glyphs for."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
