@@ -335,3 +335,21 @@ def test_the_theme_card_settings_redraw_every_card(site_copy, tmp_path: Path) ->
     after = cards_of(read_tree(site / "public"))
     assert after.keys() == before.keys() and all(after[p] != before[p] for p in after)
     assert read_tree(site / "public") == cold_tree(site, tmp_path)
+
+
+def test_without_raqm_a_build_stops_with_advice_instead_of_drawing_unjoined_letters(
+        site_copy, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import features
+
+    from sitegen.render import cards
+
+    from .helpers import run_cli
+
+    site = site_copy("basic")
+    monkeypatch.setattr(features, "check_feature", lambda name: name != "raqm")
+    cards._font.cache_clear()
+    code, _, stderr = run_cli("build", "--source", site, "--jobs", "1")
+    cards._font.cache_clear()
+    assert code == 1, stderr
+    assert "share cards need Pillow's Raqm layout, which needs the FriBiDi library" in stderr
+    assert "apt-get install libfribidi0" in stderr

@@ -24,7 +24,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SourceError
+from ..errors import BuildError, SourceError
 from ..site.model import Post, Site
 from ..text import text_direction
 
@@ -352,9 +352,10 @@ def _font(path: Path, size: int) -> FreeTypeFont:
     """The font at `size`, laid out by Raqm (HarfBuzz shaping and FriBiDi ordering); loaded once per process."""
     from PIL import ImageFont, features
 
-    if not features.check_feature("raqm"):
-        raise RuntimeError("share cards need Pillow's Raqm layout, which needs the FriBiDi library: install it "
-                           "(Debian and Ubuntu: apt-get install libfribidi0; macOS: brew install fribidi)")
+    if not features.check_feature("raqm"):  # Pillow would fall back to drawing letters unjoined, left to right
+        raise BuildError([SourceError(path, "share cards need Pillow's Raqm layout, which needs the FriBiDi library",
+                                      hint="install FriBiDi (Debian and Ubuntu: apt-get install libfribidi0; macOS: "
+                                      "brew install fribidi)")])
     return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
 
 
