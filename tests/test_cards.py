@@ -353,3 +353,28 @@ def test_without_raqm_a_build_stops_with_advice_instead_of_drawing_unjoined_lett
     assert code == 1, stderr
     assert "share cards need Pillow's Raqm layout, which needs the FriBiDi library" in stderr
     assert "apt-get install libfribidi0" in stderr
+
+
+def test_card_paths_lie_beside_their_pages() -> None:
+    from sitegen.site.routes import card_path
+
+    assert card_path("/") == "card.png"
+    assert card_path("/posts/بناء/") == "posts/بناء/card.png"
+
+
+@pytest.mark.parametrize("permalink", ["/{year}/{month}/{slug}/", "/{lang}/{slug}/", "/p/{year}.{month}/{slug}/"])
+def test_og_image_names_the_card_the_build_wrote_whatever_the_permalink(permalink: str, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "sites" / "basic", site)
+    shutil.rmtree(site / "expected", ignore_errors=True)
+    edit(site / "sitegen.yaml", "permalink: /posts/{slug}/", f"permalink: {permalink}")
+    build_ok("--source", site)
+    public = site / "public"
+    pages = [page for page in public.rglob("*") if page.is_file() and '"og:type" content="article"' in
+             page.read_text(encoding="utf-8", errors="replace")]
+    assert len(pages) >= 3
+    for page in pages:
+        url = meta(page)["og:image"]
+        assert url.startswith("https://blog.example.org/") and url.endswith("card.png")
+        from urllib.parse import unquote
+        assert (public / unquote(url.removeprefix("https://blog.example.org/"))).is_file(), (page, url)

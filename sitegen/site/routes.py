@@ -148,12 +148,9 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
 
 
 def card_path(url: str) -> str:
-    """The output path of the share card of the page at `url`, beside the page: '/posts/x/' -> 'posts/x/card.png',
-    '/2020/x.html' -> '2020/x.card.png'."""
-    path = url_to_path(url)
-    if path == "index.html" or path.endswith("/index.html"):
-        return path[:-len("index.html")] + CARD_NAME
-    return path.rsplit(".", 1)[0] + "." + CARD_NAME if "." in path.rsplit("/", 1)[-1] else path + "." + CARD_NAME
+    """The output path of the share card of the page at `url` (a folder: permalinks end in '/'), beside the page:
+    '/posts/x/' -> 'posts/x/card.png'."""
+    return url_to_path(url).removesuffix("index.html") + CARD_NAME
 
 
 def alias_path(alias: str) -> tuple[str, str]:
