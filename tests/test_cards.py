@@ -11,6 +11,7 @@ import subprocess
 import unicodedata
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -376,5 +377,15 @@ def test_og_image_names_the_card_the_build_wrote_whatever_the_permalink(permalin
     for page in pages:
         url = meta(page)["og:image"]
         assert url.startswith("https://blog.example.org/") and url.endswith("card.png")
-        from urllib.parse import unquote
         assert (public / unquote(url.removeprefix("https://blog.example.org/"))).is_file(), (page, url)
+
+
+def test_the_preview_serves_the_cards(served_basic) -> None:  # type: ignore[no-untyped-def]
+    from .helpers import get
+
+    folder = "/posts/" + quote("بناء-علاقات") + "/"
+    status, headers, body = get(served_basic, folder + "card.png")
+    assert (status, headers["Content-Type"]) == (200, "image/png")
+    with Image.open(io.BytesIO(body)) as image:
+        assert image.size == CARD_SIZE
+    assert f'{folder}card.png">' in get(served_basic, folder)[2].decode()
