@@ -223,6 +223,11 @@ def test_a_theme_changes_colours_and_font_and_bad_settings_are_reported(tmp_path
         ("card.yaml", "background: 'white' is not a colour"),
         ("card.yaml", "text_font: no font file none.ttf beside the card settings"),
         ("card.yaml", "margin must be a whole number of pixels from 0 to 200")]
+    (theme / "cards" / "card.yaml").write_text('margin: 150\ntext_size: 60\n', encoding="utf-8")
+    bad, errors = load_card_style([theme, THEME])
+    assert bad is None
+    assert [e.message for e in errors] == ["the margin and text size leave no room for the title on a card 627 "
+                                           "pixels high"]
 
 
 def meta(page: Path) -> dict[str, str]:

@@ -150,6 +150,9 @@ def load_card_style(theme_folders: Sequence[Path]) -> tuple[CardStyle | None, li
     for key, low, high in (("margin", 0, 200), ("text_size", 8, 80)):
         if not _is_size(settings[key], low, high):
             errors.append(SourceError(origin[key], f"{key} must be a whole number of pixels from {low} to {high}"))
+    if not errors and 2 * settings["margin"] + 5 * settings["text_size"] + 2 * sizes[0] > CARD_SIZE[1]:
+        errors.append(SourceError(origin["margin"], "the margin and text size leave no room for the title "
+                                  f"on a card {CARD_SIZE[1]} pixels high", hint="make the margin or text_size smaller"))
     if errors:
         return None, errors
     digest = hashlib.blake2b(digest_size=16)
