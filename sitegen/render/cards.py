@@ -29,6 +29,7 @@ from ..site.model import Post, Site
 from ..text import text_direction
 
 if TYPE_CHECKING:
+    from PIL import ImageDraw
     from PIL.ImageFont import FreeTypeFont
 
 CARD_SIZE = (1200, 627)
@@ -180,30 +181,27 @@ def render_card(card: Card, style: CardStyle) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, width, 11), fill=style.accent)
     x = width - margin if direction == "rtl" else margin
-    side = "r" if direction == "rtl" else "l"
     inner = width - 2 * margin
     text = _Text(style.text_font, direction, language)
 
     top = margin  # the blog's name, on one line
     name = text.fit(card.site_name, style.text_size, inner, max_lines=1)
     if name.lines:
-        draw.text((x, top + name.ascent), name.lines[0], font=name.font, fill=style.accent, anchor=side + "s",
-                  direction=direction, language=language)
+        text.draw(draw, (x, top + name.ascent), name.lines[0], name.font, style.accent)
     meta_text = " \u00b7 ".join(part for part in (card.author, _date_text(card)) if part)
     meta = text.fit(meta_text, style.text_size, inner, max_lines=1)
     bottom = height - margin
     if meta.lines:
-        draw.text((x, bottom - meta.descent), meta.lines[0], font=meta.font, fill=style.muted, anchor=side + "s",
-                  direction=direction, language=language)
+        text.draw(draw, (x, bottom - meta.descent), meta.lines[0], meta.font, style.muted)
 
     gap = style.text_size
     box_top = top + name.height + gap
     box_height = bottom - meta.height - gap - box_top
-    title = _Text(style.title_font, direction, language).fit_box(card.title, style.title_sizes, inner, box_height)
+    heading = _Text(style.title_font, direction, language)
+    title = heading.fit_box(card.title, style.title_sizes, inner, box_height)
     y = box_top + (box_height - title.height) // 2 + title.ascent
     for line in title.lines:
-        draw.text((x, y), line, font=title.font, fill=style.foreground, anchor=side + "s", direction=direction,
-                  language=language)
+        heading.draw(draw, (x, y), line, title.font, style.foreground)
         y += title.step
     out = BytesIO()
     # 64 colours hold the card's four and the edges between them: a third of the bytes of an RGB PNG, and as fast
@@ -287,11 +285,21 @@ class _Text:
         cut = len(" ".join(lines).split(" ")) != len(words)
         return _Block(font, tuple(lines), step, ascent, descent, cut)
 
+    def draw(self, draw: ImageDraw.ImageDraw, at: tuple[int, int], line: str, font: FreeTypeFont, fill: str) -> None:
+        """`line` with its baseline at `at`, starting there (its right end in right-to-left text); moved inwards when a
+        glyph's ink reaches past the line's start."""
+        rtl = self.direction == "rtl"
+        anchor = "rs" if rtl else "ls"
+        left, _, right, _ = font.getbbox(line, anchor=anchor, direction=self.direction, language=self.language)
+        x = at[0] - max(0, int(right) + 1) if rtl else at[0] + max(0, -int(left) + 1)
+        draw.text((x, at[1]), line, font=font, fill=fill, anchor=anchor, direction=self.direction,
+                  language=self.language)
+
     def width(self, font: FreeTypeFont, line: str) -> float:
         """How wide `line` is: its advance, or its ink where a glyph reaches past it."""
         left, _, right, _ = font.getbbox(line, anchor="ls", direction=self.direction, language=self.language)
         advance = font.getlength(line, direction=self.direction, language=self.language)
-        return max(advance, right) - min(0, left)
+        return max(advance, right) - min(0, left) + 2  # a pixel each side for antialiasing
 
 
 def _wrap(words: Sequence[str], fits: Callable[[str], bool]) -> list[str]:
