@@ -89,7 +89,7 @@ def chromium_line(chromium: Any) -> Any:
 def correlation(a: Any, b: Any) -> float:
     """Pearson's correlation of two inks scaled to one size."""
     size = (max(a.width, b.width), max(a.height, b.height))
-    x, y = list(a.resize(size).getdata()), list(b.resize(size).getdata())
+    x, y = list(a.resize(size).tobytes()), list(b.resize(size).tobytes())  # one byte a pixel (mode L)
     mean_x, mean_y = sum(x) / len(x), sum(y) / len(y)
     cov = sum((p - mean_x) * (q - mean_y) for p, q in zip(x, y, strict=True))
     var_x = sum((p - mean_x) ** 2 for p in x)
