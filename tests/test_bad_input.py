@@ -266,7 +266,7 @@ def line_of(module: object, text: str) -> int:
 @pytest.mark.parametrize("patch, doing, where", [
     ("render_markdown", "reading content/posts/x.md",
      ("incremental/parse", "rendered = render_markdown(document.body, md, title=document.title)")),
-    ("plan_site", "assembling the site", ("build/load", "plan = plan_site(site, routes, static.redirects)")),
+    ("plan_site", "assembling the site", ("build/load", "plan = plan_site(site, routes, static.redirects")),
     ("write_site", "writing public", ("build/run", "written = write_site(loaded, make_env, stage")),
 ])
 def test_an_internal_error_names_the_file_and_shows_no_traceback(

@@ -182,8 +182,9 @@ def test_posts_carry_sharing_metadata_and_blog_posting_json_ld(built: Path) -> N
         assert tags["og:title"] == [text(page.find(".//h1"))] == tags["twitter:title"]
         assert tags["description"] == tags["og:description"] == tags["twitter:description"]
         assert tags["twitter:card"] == ["summary_large_image"]
-        assert tags["og:image"] == [BASE + "social.png"] and (built / "social.png").is_file()
-        assert tags["og:image:width"] == ["1200"] and tags["og:image:height"] == ["630"]
+        assert tags["og:image"] == [canonical + "card.png"] == tags["twitter:image"]  # the post's own share card
+        assert (built / url.strip("/") / "card.png").is_file()
+        assert tags["og:image:width"] == ["1200"] and tags["og:image:height"] == ["627"]
         assert tags["og:locale"] == [og_locale(page.get("lang"))]
         (data,) = json_ld(page)
         assert data["@type"] == "BlogPosting" and data["headline"] == tags["og:title"][0]

@@ -15,6 +15,7 @@ from ..errors import Diagnostics, SourceError, processing
 from ..incremental.parse import ParsedSources
 from ..output.checks import check_output_dir
 from ..progress import Stopwatch
+from ..render.cards import load_card_style
 from ..render.plan import Plan, plan_site
 from ..site.assemble import assemble_site
 from ..site.model import Site
@@ -114,7 +115,10 @@ def load_site(options: SiteOptions, parse: SourceParser, *, output: Path | None 
         routes, route_errors = claim_routes(site, static.files, redirects=redirects, memo=memo)
         diagnostics.extend(route_errors)
         diagnostics.raise_if_errors()
-        plan = plan_site(site, routes, static.redirects)
+        card_style, card_errors = load_card_style(theme.folders)
+        diagnostics.extend(card_errors)
+        diagnostics.raise_if_errors()
+        plan = plan_site(site, routes, static.redirects, card_style)
         diagnostics.extend(check_links(site, routes.paths, memo))
     return LoadedSite(config, theme, translations, load_share_image(config, theme), site, plan,
                       parsed.keys, tuple(diagnostics.items), parsed.parsed)

@@ -47,7 +47,7 @@ def write_site(loaded: LoadedSite, make_env: Callable[[], jinja2.Environment], s
     asset_urls = _write_assets(plan, stage, written)
     inputs = site_inputs(code, configuration, theme_fingerprint(loaded.config, loaded.theme), loaded.translations,
                          loaded.share_image, site, asset_urls)
-    digests, generated = page_digests(plan, inputs.digest(), loaded.post_keys)
+    digests, generated = page_digests(plan, inputs.digest(), loaded.post_keys, inputs.code)
     to_render = [path for path in plan.pages
                  if not (path in previous and previous[path] == digests.get(path) and stage.keep(path))]
     to_make = [path for path in plan.generated

@@ -65,6 +65,10 @@ both with their counts of likes, reposts and bookmarks (content/replies/<slug>/_
 FILE_INPUTS = ("posts carried", "bytes included")
 """What a generated file (feed, sitemap, robots.txt, _redirects) depends on besides `SiteInputs` and its own path:
 the posts it carries (a feed) and the bytes it includes (the site's own _redirects)."""
+CARD_INPUTS = ("code", "card key")
+"""All a share card depends on: sitegen's code and the libraries' versions (`SiteInputs.code`), and its key
+(`Plan.cards`: its title, blog name, author, date, language, and the theme's card settings and fonts). Not the rest of
+`SiteInputs`: editing one post, the templates or the configuration redraws no card whose text stays the same."""
 
 
 def site_inputs(code: bytes, configuration: bytes, templates: bytes, translations: Translations,
@@ -92,19 +96,24 @@ def site_shape(site: Site) -> bytes:
     return digest.digest()
 
 
-def page_digests(plan: Plan, base: bytes, post_keys: Mapping[Path, bytes]
+def page_digests(plan: Plan, base: bytes, post_keys: Mapping[Path, bytes], code: bytes = b""
                  ) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The digest of every page of the plan, and of every generated file (feeds, sitemap, robots.txt); `base` is
-    `SiteInputs.digest()`."""
+    """The digest of every page of the plan, and of every generated file (feeds, sitemap, robots.txt, share cards);
+    `base` is `SiteInputs.digest()`, `code` is `SiteInputs.code`."""
     keys = _PostKeys(post_keys)
     pages = {path: _route_digest(route, base, keys) for path, route in plan.pages.items()}
-    return pages, _generated_digests(plan, base, keys)
+    return pages, _generated_digests(plan, base, keys, code)
 
 
-def _generated_digests(plan: Plan, base: bytes, keys: _PostKeys) -> dict[str, bytes]:
-    """`base`, the file's path, and the posts and bytes it is made from."""
+def _generated_digests(plan: Plan, base: bytes, keys: _PostKeys, code: bytes) -> dict[str, bytes]:
+    """`base`, the file's path, and the posts and bytes it is made from; for a share card, `code`, its path and its
+    key alone."""
     digests = {}
     for path in plan.generated:
+        card = plan.cards.get(path)
+        if card is not None:
+            digests[path] = hashlib.blake2b(code + b"\0" + path.encode() + b"\0" + card, digest_size=16).digest()
+            continue
         digest = hashlib.blake2b(base, digest_size=16)
         digest.update(path.encode() + b"\0")
         for item in plan.generated_from.get(path, ()):

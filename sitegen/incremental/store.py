@@ -39,7 +39,7 @@ _NO_BODY = Body("", ())
 _BATCH = 500
 """Keys per query of `bodies` (SQLite limits the parameters of one statement)."""
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "babel", "pyyaml", "nh3", "feedgen",
-              "hijridate")
+              "hijridate", "pillow", "fonttools")
 
 
 def code_fingerprint() -> bytes:

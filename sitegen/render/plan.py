@@ -14,6 +14,7 @@ from ..markdown import pygments_css
 from ..site.model import Post, Site
 from ..site.routes import FileRoute, PageRoute, Routes
 from ..site.translations import hreflang_links
+from .cards import Card, CardStyle, card_key, home_card, post_card, render_card
 from .feeds import FeedBodies, FeedSet, series_feed_set, site_feed_set, tag_feed_set
 from .fingerprint import is_fingerprinted_kind
 from .netlify import render_redirects
@@ -36,17 +37,23 @@ class Plan:
     generated_from: dict[str, tuple[Post | bytes, ...]] = field(default_factory=dict)
     """Output path of a generated file -> the posts whose text it shows and the bytes it includes, beyond what every
     page shows of the site (titles, dates, URLs), so a build can tell when it need not make the file again."""
+    cards: dict[str, bytes] = field(default_factory=dict)
+    """Output path of a share card -> all that it shows and how (`cards.card_key`): a card depends on nothing else of
+    the site, so it is drawn again only when that changes."""
 
     @property
     def paths(self) -> set[str]:
         return set(self.pages) | set(self.generated) | set(self.copies)
 
 
-def plan_site(site: Site, routes: Routes, own_redirects: str | None = None) -> Plan:
+def plan_site(site: Site, routes: Routes, own_redirects: str | None = None,
+              card_style: CardStyle | None = None) -> Plan:
     """Map every claimed route to the page, generator or file that makes it. `own_redirects` is the text of the
-    site's own `static/_redirects`, which the generated one starts with."""
+    site's own `static/_redirects`, which the generated one starts with; `card_style` draws the share cards (without
+    it, a site has none)."""
     generated: dict[str, Callable[[], bytes]] = {}
     generated_from: dict[str, tuple[Post | bytes, ...]] = {}
+    cards: dict[str, bytes] = {}
     feed_sets: dict[tuple[str, str], FeedSet] = {}
     bodies = FeedBodies()  # each post's feed HTML, made once for all the feeds that carry it
     sitemap_urls = sorted(route.url for route in routes.pages.values() if route.indexed)
@@ -64,6 +71,11 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None) -> P
                 feed_sets[key] = feeds
             generated[path] = _feed_file(site if route.series else edition, feeds, route.feed, bodies)
             generated_from[path] = feeds.posts
+        elif route.kind == "card":
+            if card_style is not None:
+                card = post_card(site, route.post) if route.post else home_card(site)
+                generated[path] = _card_file(card, card_style)
+                cards[path] = card_key(card, card_style)
         else:
             generated[path] = _generator(site, route, sitemap_urls, alternates, own_redirects)
             if route.kind == "redirects":
@@ -71,7 +83,11 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None) -> P
             elif route.kind == "schedule":  # the build's clock and the times to come: not in the site's shape
                 generated_from[path] = (render_schedule(site),)
     assets = (*(path for path in routes.copies if is_fingerprinted_kind(path)), "highlight.css")
-    return Plan(routes.pages, generated, routes.copies, assets, generated_from)
+    return Plan(routes.pages, generated, routes.copies, assets, generated_from, cards)
+
+
+def _card_file(card: Card, style: CardStyle) -> Callable[[], bytes]:
+    return lambda: render_card(card, style)
 
 
 def _generator(site: Site, route: FileRoute, sitemap_urls: list[str], alternates: Alternates,

@@ -24,10 +24,12 @@ from .model import Pager, Post, Series, Site, Tag, Translation
 from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
 PageKind = Literal["home", "post", "page", "tags", "tag", "series", "archive", "follow", "thanks", "404"]
-FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects", "schedule"]
+FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects", "schedule", "card"]
 SCHEDULE_FILE = "sitegen-schedule.json"
 """The times of the posts a later build will publish, for the Netlify function that starts that build
 (netlify/functions/publish-scheduled.mjs); written only when there are such posts."""
+CARD_NAME = "card.png"
+"""A share card's file name beside its page: '/posts/x/' has '/posts/x/card.png', the home page '/card.png'."""
 
 @dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
 class PageRoute:
@@ -62,7 +64,8 @@ class PageRoute:
 @dataclass(frozen=True, slots=True)
 class FileRoute:
     """A file sitegen generates: a feed (of the whole site, of `tag` or of `series`), the sitemap, robots.txt, the
-    highlighting stylesheet, `_redirects` or the schedule of posts to come."""
+    highlighting stylesheet, `_redirects`, the schedule of posts to come, or the share card of a post (or, without
+    `post`, of the home page)."""
 
     kind: FileKind
     tag: Tag | None = None
@@ -71,6 +74,8 @@ class FileRoute:
     edition: str = ""
     """The language of the edition whose feed it is (`language_mode: separate`); '' for the site's."""
     series: Series | None = None
+    post: Post | None = None
+    """The post a share card shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,7 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
         generated["_redirects"] = FileRoute("redirects")
     if site.upcoming:
         generated[SCHEDULE_FILE] = FileRoute("schedule")
+    generated[CARD_NAME] = FileRoute("card")
     files = {path: route for path, route in generated.items()
              if claims.claim(path, _Owner("sitegen", _file_what(route), url="/" + path))}
 
@@ -142,6 +148,10 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
     if memo is not None:
         memo.routes = dict(zip(map(id, documents), post_routes, strict=True))
     pages.update(claims.claim_pages(post_routes))
+    for post in site.posts:
+        path = card_path(post.url)
+        if claims.claim(path, _Owner("sitegen", f"sitegen's share card of {post.url}", url="/" + path)):
+            files[path] = FileRoute("card", post=post)
     for post in documents:
         for alias in post.aliases:
             url, path = alias_path(alias)
@@ -219,6 +229,10 @@ def _link_editions(routes: list[PageRoute], site_language: str) -> None:
             route.translations = tuple(Translation(other.lang, other.url, other.title or "")
                                        for other in sorted(versions, key=lambda r: r.lang) if other is not route)
             route.x_default = x_default
+def card_path(url: str) -> str:
+    """The output path of the share card of the page at `url` (a folder: permalinks end in '/'), beside the page:
+    '/posts/x/' -> 'posts/x/card.png'."""
+    return url_to_path(url).removesuffix("index.html") + CARD_NAME
 
 
 def alias_path(alias: str) -> tuple[str, str]:
@@ -398,6 +412,8 @@ _FILE_NAMES = {"sitemap": "sitegen's sitemap", "robots": "sitegen's robots.txt",
 
 
 def _file_what(route: FileRoute) -> str:
+    if route.kind == "card":
+        return "sitegen's share card of the home page"
     if route.kind == "feed":
         edition = f" in {route.edition!r}" if route.edition else ""
         if route.series:
