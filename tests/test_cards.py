@@ -265,6 +265,22 @@ def test_a_post_with_its_own_image_keeps_it(tmp_path: Path) -> None:
     assert (site / "public/posts/بناء-علاقات/card.png").is_file()  # still drawn, for whoever links it
 
 
+def test_share_cards_false_draws_none_and_pages_keep_the_sites_image(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "sites" / "basic", site)
+    shutil.rmtree(site / "expected", ignore_errors=True)
+    (site / "sitegen.yaml").write_text((site / "sitegen.yaml").read_text() + "share_cards: false\n")
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "card.png").write_bytes(b"mine")  # no card claims the path: the author's file is served
+    build_ok("--source", site, epoch="1893456000")
+    public = site / "public"
+    assert not [p for p in public.rglob("card.png") if p != public / "card.png"]
+    assert (public / "card.png").read_bytes() == b"mine"
+    for page in (public / "index.html", public / "posts/بناء-علاقات/index.html"):
+        tags = meta(page)
+        assert tags["og:image"] == tags["twitter:image"] == "https://blog.example.org/social.png"
+
+
 def test_a_file_named_like_a_card_is_a_collision(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(ROOT / "tests" / "sites" / "basic", site)

@@ -402,7 +402,7 @@ def _font(path: Path, size: int) -> FreeTypeFont:
     if not features.check_feature("raqm"):  # Pillow would fall back to drawing letters unjoined, left to right
         raise BuildError([SourceError(path, "share cards need Pillow's Raqm layout, which needs the FriBiDi library",
                                       hint="install FriBiDi (Debian and Ubuntu: apt-get install libfribidi0; macOS: "
-                                      "brew install fribidi)")])
+                                      "brew install fribidi), or set share_cards: false in sitegen.yaml")])
     return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
 
 

@@ -137,7 +137,8 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
         generated["_redirects"] = FileRoute("redirects")
     if site.upcoming:
         generated[SCHEDULE_FILE] = FileRoute("schedule")
-    generated[CARD_NAME] = FileRoute("card")
+    if config.share_cards:
+        generated[CARD_NAME] = FileRoute("card")
     files = {path: route for path, route in generated.items()
              if claims.claim(path, _Owner("sitegen", _file_what(route), url="/" + path))}
 
@@ -148,7 +149,7 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
     if memo is not None:
         memo.routes = dict(zip(map(id, documents), post_routes, strict=True))
     pages.update(claims.claim_pages(post_routes))
-    for post in site.posts:
+    for post in site.posts if config.share_cards else ():
         path = card_path(post.url)
         if claims.claim(path, _Owner("sitegen", f"sitegen's share card of {post.url}", url="/" + path)):
             files[path] = FileRoute("card", post=post)

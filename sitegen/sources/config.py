@@ -86,6 +86,8 @@ class Config:
     """A Webmention endpoint (e.g. webmention.io's); when set, every page links it."""
     reply_form: bool = True
     """Offer a reply form (Netlify Forms) under every post."""
+    share_cards: bool = True
+    """Draw a share card for every post and the home page (card.png beside the page, named in og:image)."""
     noindex: bool = False
     """Keep every page out of search engines (a staging site; preview deploys set it themselves)."""
     cadence: str = ""
@@ -124,7 +126,8 @@ class Config:
 _SCALARS: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "posts_per_page": int, "permalink": str, "theme": str, "feed_limit": int,
-    "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool, "noindex": bool,
+    "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool, "share_cards": bool,
+    "noindex": bool,
     "language_mode": str, "hijri": bool, "hijri_numerals": str, "cadence": str,
 }
 CADENCES = ("", "monthly", "weekly")
