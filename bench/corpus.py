@@ -340,6 +340,9 @@ posts_per_page: 10
 permalink: /posts/{{slug}}/
 theme: default
 feed_limit: 20
+# Hugo and Pelican draw no share cards: neither does sitegen here, so the three do the same work (bench/cards.py
+# measures what the cards cost).
+share_cards: false
 author:
   name: {AUTHOR}
   bio: نبذة قصيرة عن الكاتب.
