@@ -1,12 +1,12 @@
 """Every URL of the site, claimed in one place before anything is rendered.
 
 sitegen's own pages and files claim their addresses first (home and its pages, tag index and tag pages with their
-feeds, archive, follow, thank-you and 404 pages, feeds, sitemap, robots.txt, the highlighting stylesheet,
-`_redirects`, the `_immutable/` folder), then posts and pages in the order of their files, then aliases, then the
-files published beside posts and the static files. A second claim of one output path is an error naming both
-claimants, at the file of the later one; paths are compared as a case-insensitive file system would compare them, so a
-site never depends on which of two files a host keeps. Static files override the theme's static files of the same
-name before they get here: that is a choice, not a collision.
+feeds, archive, follow, thank-you, search and 404 pages, feeds, sitemap, robots.txt, the highlighting stylesheet,
+`_redirects`, the `_immutable/` and `pagefind/` folders), then posts and pages in the order of their files, then
+aliases, then the files published beside posts and the static files. A second claim of one output path is an error
+naming both claimants, at the file of the later one; paths are compared as a case-insensitive file system would
+compare them, so a site never depends on which of two files a host keeps. Static files override the theme's static
+files of the same name before they get here: that is a choice, not a collision.
 """
 
 from __future__ import annotations
@@ -22,8 +22,14 @@ from .assemble import paginate
 from .model import Pager, Post, Site, Tag
 from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
-PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "404"]
+PageKind = Literal["home", "post", "page", "tags", "tag", "archive", "follow", "thanks", "search", "404"]
 FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects"]
+
+SEARCH_URL = "/search/"
+"""The search page (its index is written by build.search)."""
+SEARCH_FOLDER = "pagefind"
+"""The folder of the search index: Pagefind's files, written after the pages."""
+
 
 @dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
 class PageRoute:
@@ -91,6 +97,7 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
     config = site.config
     lang = config.language
     claims.reserve(IMMUTABLE_FOLDER, "sitegen's folder of fingerprinted stylesheets and scripts")
+    claims.reserve(SEARCH_FOLDER, "sitegen's search index")
     ours = [PageRoute(pager.url, "home", "index.html", config.title, lang, pager=pager)
             for pager in paginate(site.posts, config.posts_per_page, "/")]
     ours.append(PageRoute("/tags/", "tags", "tags.html", None, lang))
@@ -100,6 +107,7 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool) -> 
     ours.append(PageRoute(FOLLOW_URL, "follow", "follow.html", None, lang))
     ours += [PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False)
              for language in site.languages]
+    ours.append(PageRoute(SEARCH_URL, "search", "search.html", None, lang, indexed=False))
     ours.append(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False))
     pages = claims.claim_pages(ours)
     generated = {url_to_path(tag.url + name): FileRoute("feed", tag, name) for tag in site.tags for name in FEED_FILES}
@@ -305,7 +313,7 @@ def _route_owner(route: PageRoute) -> _Owner:
 
 
 _PAGE_NAMES = {"tags": "sitegen's tag index", "archive": "sitegen's archive page", "follow": "sitegen's follow page",
-               "thanks": "sitegen's thank-you page", "404": "sitegen's 404 page"}
+               "thanks": "sitegen's thank-you page", "search": "sitegen's search page", "404": "sitegen's 404 page"}
 _FILE_NAMES = {"sitemap": "sitegen's sitemap", "robots": "sitegen's robots.txt",
                "stylesheet": "sitegen's stylesheet for highlighted code", "redirects": "sitegen's _redirects"}
 

@@ -1,0 +1,147 @@
+"""The search index: Pagefind (https://pagefind.app) run over the posts and pages of the new site, after they are
+rendered and before the site is put in place, so an interrupted build leaves no half-written index.
+
+Pagefind reads each page's HTML: only what the theme marks `data-pagefind-body` (a post's or page's content) is
+indexed, without what it marks `data-pagefind-ignore`, in one index per `<html lang>`. Its Arabic stemmer (Snowball)
+folds what a reader types differently from the author: tashkeel and tatweel are dropped, أ إ آ become ا, ى becomes ي
+and a final ة is read as ه, in the index and in the query alike, so no normalization of our own is needed (the
+browser tests prove each form).
+
+Pagefind cannot update an index: every run indexes every page again (about 0.8 ms a post: 8 s at 10,000 posts, see
+bench/search.py). So the index is only made again when a page it covers changed: its digest is taken from the
+digests of the indexed pages (which decide whether a page is rendered again) and Pagefind's version, and a build
+whose digest equals the previous build's keeps the previous index files as they are.
+
+Without the `pagefind` package, or when its binary fails, the site is built without the index and with a warning:
+the search page then says search is unavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SourceError
+from ..output.stage import Stage
+from ..site.routes import SEARCH_FOLDER
+
+FOLDER = SEARCH_FOLDER
+"""The folder of the index in the site: /pagefind/pagefind-ui.js, /pagefind/pagefind-entry.json..."""
+INDEXED_KINDS = ("post", "page")
+"""The kinds of page (site.routes.PageRoute.kind) search covers."""
+UNUSED = frozenset({"pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-modular-ui.css",
+                    "pagefind-modular-ui.js", "pagefind-highlight.js"})
+"""Files of Pagefind's bundle the theme's search page does not load (other UIs): not published."""
+
+
+class SearchUnavailable(Exception):
+    """Pagefind is not installed, or its binary failed."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """The index files a build put in the site."""
+
+    digests: dict[str, bytes]
+    """Output path ('pagefind/pagefind.js') -> the index's digest, the same for each: the next build keeps them when
+    its own digest is equal."""
+    indexed: int
+    """Pages Pagefind indexed in this build: 0 when the previous index was kept (or none could be made)."""
+    warning: SourceError | None = None
+
+
+def pagefind_version() -> str | None:
+    """The installed Pagefind's version, None without it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return None
+
+
+def index_digest(pages: Mapping[str, bytes], version: str) -> bytes:
+    """The digest of an index of `pages` (output path -> the page's digest) made by Pagefind `version`."""
+    hasher = hashlib.sha256(f"pagefind {version}\n".encode())
+    for path in sorted(pages):
+        hasher.update(path.encode("utf-8", "surrogateescape") + b"\0" + pages[path] + b"\n")
+    return hasher.digest()
+
+
+def write_search_index(stage: Stage, pages: Mapping[str, str], digests: Mapping[str, bytes],
+                       previous: Mapping[str, bytes], read: Callable[[str], bytes | None], where: Path) -> SearchIndex:
+    """Index `pages` (output path -> URL) into `stage`'s pagefind/ folder, or keep the previous build's index files
+    when none of the pages changed. `digests` are the pages' digests in this build, `previous` every file's digest
+    in the previous one; `read` gives a staged page's bytes. `where` is the output folder, named by the warning."""
+    version = pagefind_version()
+    if version is None:
+        return SearchIndex({}, 0, _warning(where, "the pagefind package is not installed"))
+    digest = index_digest({path: digests.get(path, b"") for path in pages}, version)
+    old = [path for path in previous if path.startswith(FOLDER + "/")]
+    if old and all(previous[path] == digest for path in old) and _all_there(stage, old):
+        for path in old:
+            stage.keep(path)
+        return SearchIndex(dict.fromkeys(old, digest), 0)
+    documents = []
+    for path, url in pages.items():
+        data = read(path)
+        if data is not None:
+            documents.append((url, data.decode("utf-8", "replace")))
+    try:
+        files = run_pagefind(documents)
+    except SearchUnavailable as failure:
+        return SearchIndex({}, 0, _warning(where, str(failure)))
+    for name, data in files.items():
+        stage.write(name, data)
+    return SearchIndex(dict.fromkeys(files, digest), len(documents))
+
+
+def run_pagefind(documents: Iterable[tuple[str, str]]) -> dict[str, bytes]:
+    """Pagefind's bundle for `documents` (URL, HTML): output path ('pagefind/...') -> bytes. Raises
+    SearchUnavailable when Pagefind is missing or fails."""
+    try:
+        from pagefind.index import PagefindIndex
+    except ImportError as exc:
+        raise SearchUnavailable("the pagefind package is not installed") from exc
+
+    async def index(folder: Path) -> None:
+        async with PagefindIndex({"output_path": str(folder)}) as pagefind:
+            for url, html in documents:
+                await pagefind.add_html_file(content=html, url=url)
+
+    with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as temporary:
+        folder = Path(temporary) / FOLDER
+        try:
+            asyncio.run(index(folder))
+        except Exception as exc:  # a third-party binary: whatever it raises, the site is built without search
+            raise SearchUnavailable(f"Pagefind failed: {type(exc).__name__}: {exc}") from exc
+        files = {f"{FOLDER}/{path.relative_to(folder).as_posix()}": path.read_bytes()
+                 for path in sorted(folder.rglob("*")) if path.is_file() and path.name not in UNUSED}
+    entry = f"{FOLDER}/pagefind-entry.json"
+    if entry not in files:
+        raise SearchUnavailable("Pagefind wrote no index")
+    files[entry] = _sorted_json(files[entry])
+    return files
+
+
+def _sorted_json(data: bytes) -> bytes:
+    """pagefind-entry.json with its keys in order: Pagefind lists the languages in an order of its own that changes
+    from run to run, and a rebuild must give the bytes of a cold build."""
+    return json.dumps(json.loads(data), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _all_there(stage: Stage, paths: Iterable[str]) -> bool:
+    """Every file of `paths` is in the previous site, to be kept (checked first: a file linked from the previous site
+    must never be written over, as that would change the old site's file too)."""
+    return stage.previous is not None and all((stage.previous / path).is_file() for path in paths)
+
+
+def _warning(where: Path, why: str) -> SourceError:
+    return SourceError(where, f"the site was built without its search index: {why}", severity="warning",
+                       hint="install it (pip install 'pagefind[bin]'); the search page says search is unavailable "
+                            "until then")
