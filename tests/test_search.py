@@ -43,7 +43,7 @@ def test_the_sample_blog_has_one_index_per_html_lang_of_its_posts_and_pages(samp
 def test_the_search_page_and_box_are_in_the_site_language(sample_blog: Path) -> None:
     search = (sample_blog / "search" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in search
-    assert "<h1>ابحث في المدونة</h1>" in search
+    assert '<h1 id="search-title">ابحث في المدونة</h1>' in search
     assert '<meta name="robots" content="noindex">' in search
     assert 'data-languages="en"' in search  # the English posts' index is searched from the Arabic page too
     assert re.search(r'<script src="/_immutable/search\.[0-9a-f]{10}\.js" defer></script>', search)

@@ -113,15 +113,15 @@ def _write_search(plan: Plan, stage: Stage, digests: dict[str, bytes], previous:
     """The search index of the posts and pages (build.search), as the files written and their digests."""
     from .search import INDEXED_KINDS, write_search_index
 
-    pages = {path: route.url for path, route in plan.pages.items() if route.kind in INDEXED_KINDS}
+    pages = [path for path, route in plan.pages.items() if route.kind in INDEXED_KINDS]
 
-    def read(path: str) -> bytes | None:
+    def locate(path: str) -> Path | None:
         for folder in (stage.root, stage.previous):
             if folder is not None and (folder / path).is_file():
-                return (folder / path).read_bytes()
+                return folder / path
         return None
 
-    search = write_search_index(stage, pages, digests, previous, read, output)
+    search = write_search_index(stage, pages, digests, previous, locate, output)
     if search.warning is not None:
         diagnostics.add(search.warning)
     return search.digests

@@ -16,8 +16,15 @@
     showImages: false,
     showSubResults: true,
     resetStyles: false,
-    mergeIndex: others.map(function (language) { return { bundlePath: "/pagefind/", language: language }; }),
+    // The other languages' indexes of the same bundle, named by its full address: Pagefind skips a merged index
+    // whose path starts like the primary one's ("/pagefind/"), taking it for the same index.
+    mergeIndex: others.map(function (language) {
+      return { bundlePath: new URL("/pagefind/", window.location.href).href, language: language };
+    }),
   });
+  // The box is named by the page's heading, a label the reader sees (Pagefind gives it only a title).
+  const input = element.querySelector("input");
+  if (input) input.setAttribute("aria-labelledby", "search-title");
   const query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 })();
