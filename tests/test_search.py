@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.build.search import UNUSED, index_digest
 
-from .helpers import build_ok, edit, make_site, run_cli
+from .helpers import Server, build_ok, edit, get, make_site, run_cli, wait_until
 
 pytest.importorskip("pagefind")
 
@@ -136,3 +136,22 @@ def test_the_index_digest_covers_every_page_and_the_pagefind_version() -> None:
     assert digest != index_digest({**pages, "posts/b/index.html": b"3"}, "1.5.2")
     assert digest != index_digest({"posts/a/index.html": b"1"}, "1.5.2")
     assert digest != index_digest(pages, "1.5.3")
+
+
+def test_the_preview_serves_an_index_of_its_site_made_again_after_a_change(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    server = Server(site)
+    try:
+        status, _, page = get(server, "/search/")
+        assert status == 200 and b'<script src="/search.js" defer></script>' in page
+        status, _, data = get(server, "/pagefind/pagefind-entry.json")
+        assert status == 200, data
+        languages = json.loads(data)["languages"]
+        assert {lang: index["page_count"] for lang, index in languages.items()} == {"ar": 2, "en": 1}
+        assert get(server, "/pagefind/pagefind-ui.js")[0] == 200
+        assert get(server, "/pagefind/no-such-file")[0] == 404
+        edit(site / "content/posts/b.md", "lang: en", "lang: ar")
+        assert wait_until(lambda: json.loads(get(server, "/pagefind/pagefind-entry.json")[2])["languages"].keys()
+                          == {"ar"})
+    finally:
+        server.stop()

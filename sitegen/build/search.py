@@ -58,13 +58,18 @@ class SearchIndex:
 
 
 def pagefind_version() -> str | None:
-    """The installed Pagefind's version, None without it."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed Pagefind's version (its Python package's and its binary's: 'pagefind-1.5.2
+    pagefind_bin_extended-1.5.2'), None without it; read from the names of their dist-info folders, as
+    importlib.metadata would cost a rebuild with nothing to render the time to load it."""
+    import importlib.util
 
-    try:
-        return version("pagefind")
-    except PackageNotFoundError:
+    spec = importlib.util.find_spec("pagefind")
+    if spec is None or spec.origin is None:
         return None
+    installed = Path(spec.origin).parent.parent
+    names = sorted(path.name.removesuffix(".dist-info") for path in installed.glob("pagefind*.dist-info"))
+    binary = os.environ.get("PAGEFIND_BINARY_PATH")
+    return " ".join(names + ([f"binary {binary}"] if binary else [])) or "pagefind"
 
 
 def index_digest(pages: Mapping[str, bytes], version: str) -> bytes:
