@@ -30,7 +30,7 @@ def test_build_prints_one_summary_line(site_copy) -> None:
     site = site_copy("basic")
     result = run_sitegen("build", "--source", site)
     assert result.returncode == 0
-    assert re.fullmatch(r"built 16 pages \(41 files\) in \d+\.\d\d s -> \S+public\n", result.stdout), result.stdout
+    assert re.fullmatch(r"built 17 pages \(60 files\) in \d+\.\d\d s -> \S+public\n", result.stdout), result.stdout
 
 
 def test_drafts_and_future_posts_only_on_request(site_copy) -> None:
