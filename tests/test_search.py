@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.build.search import UNUSED, index_digest
 
-from .helpers import Server, build_ok, edit, get, make_site, run_cli, wait_until
+from .helpers import Server, build_ok, edit, get, make_site, pages_built, run_cli, wait_until
 
 pytest.importorskip("pagefind")
 
@@ -155,3 +155,19 @@ def test_the_preview_serves_an_index_of_its_site_made_again_after_a_change(tmp_p
                           == {"ar"})
     finally:
         server.stop()
+
+
+def test_the_build_after_an_edit_carries_every_page_over(tmp_path: Path) -> None:
+    """An edit replaces index files (their names are hashes of their content), so the build deletes the old ones;
+    the cache must still hold every page's digest afterwards, or the next build renders the whole site again (it
+    did, after any build that deleted a file)."""
+    site = _site(tmp_path)
+    build_ok("--source", site)
+    edit(site / "content/posts/a.md", "مقال عن", "مقال طويل عن")
+    pages, carried = pages_built(build_ok("--source", site))
+    assert 0 < carried < pages
+    assert pages_built(build_ok("--source", site)) == (pages, pages)
+    (site / "content/posts/b.md").unlink()
+    pages, carried = pages_built(build_ok("--source", site))
+    assert pages_built(build_ok("--source", site)) == (pages, pages)
+    assert set(_entry(site / "public")) == {"ar"}

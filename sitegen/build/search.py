@@ -91,6 +91,8 @@ def write_search_index(stage: Stage, pages: Iterable[str], digests: Mapping[str,
     if version is None:
         return SearchIndex({}, 0, _warning(where, "the pagefind package is not installed"))
     pages = list(pages)
+    if not pages:  # nothing to search (Pagefind refuses a site without pages): the search page says so
+        return SearchIndex({}, 0)
     digest = index_digest({path: digests.get(path, b"") for path in pages}, version)
     old = [path for path in previous if path.startswith(FOLDER + "/")]
     if old and all(previous[path] == digest for path in old) and _all_there(stage, old):
