@@ -154,3 +154,29 @@ def test_axe_finds_no_violation_on_the_search_page_with_results(search_page: Any
     page, _, _ = search_page
     _search(page, "العلاقات")
     assert run_axe(page) == []
+
+
+def test_without_wasm_unsafe_eval_the_csp_blocks_search(chromium: Any, sample_blog: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What netlify.toml adds for search is needed: without 'wasm-unsafe-eval' the browser refuses to compile
+    Pagefind's WebAssembly and nothing is found."""
+    import tools.static_server
+
+    real = tools.static_server.netlify_headers()
+    csp = real[0][1]["Content-Security-Policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval';" in csp
+    stricter = [(pattern, {**values, "Content-Security-Policy": csp.replace(" 'wasm-unsafe-eval'", "")})
+                if "Content-Security-Policy" in values else (pattern, values) for pattern, values in real]
+    monkeypatch.setattr(tools.static_server, "netlify_headers", lambda: stricter)
+    page = chromium.new_page()
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    try:
+        with serve(sample_blog) as base:
+            page.goto(base + "search/?q=مصداقية")
+            page.wait_for_timeout(3000)
+            assert page.locator(RESULT).count() == 0
+            refused = [m for m in messages if "CompileError" in m and "Content Security Policy" in m]
+            assert refused, messages
+    finally:
+        page.close()
