@@ -81,6 +81,7 @@ QUERIES = [
     pytest.param("ارسال", [BUILDING], id="bare alef for hamza below (إرسال)"),
     pytest.param("الاخرين", None, id="bare alef for madda (الآخرين)"),
     pytest.param("مصداقيه", [BUILDING], id="ه for ة"),
+    pytest.param("مصـــداقية", [BUILDING], id="tatweel in the query"),
     pytest.param("الاقوي", [COMMUNITIES, GOLDEN_RULES], id="ي for ى, and bare alef (الأقوى)"),
     pytest.param("LinkedIn مصداقية", [BUILDING, MEETUPS], id="a Latin and an Arabic word in one query"),
     pytest.param("salesperson", [MEETUPS], id="an English word finds the English post from the Arabic page"),
