@@ -82,7 +82,7 @@ def test_a_bug_in_a_rebuild_is_shown_in_every_tab_the_old_site_stays_and_a_good_
     changed = edit_file(site / SOURCE, "تُبنى بالثقة.", "تُبنى بالثقة والصبر.")
     result = preview.rebuild({changed})
     tabs.broadcast(result)
-    where = f"sitegen/build/load.py:{line_of(sitegen.build.load, 'plan = plan_site(site, routes, static.redirects)')}"
+    where = f"sitegen/build/load.py:{line_of(sitegen.build.load, 'plan = plan_site(site, routes, static.redirects')}"
     expected = report(f"sitegen: internal error while assembling the site: RuntimeError: boom (at {where})")
     assert result.generation is None and result.failure == expected
     assert told(post) == [{"type": "error", "text": expected}]

@@ -74,7 +74,8 @@ def test_the_sitemap_lists_every_page_once(tmp_path: Path) -> None:
     urls = [loc.text for loc in ET.parse(root / "public/sitemap.xml").iter(f"{SITEMAP}loc")]
     assert len(urls) == len(set(urls))
     pages = {p.relative_to(root / "public").as_posix() for p in (root / "public").rglob("index.html")}
-    assert {u.removeprefix("https://example.org/") + "index.html" for u in urls} == pages - {"thanks/index.html"}
+    unlisted = {"thanks/index.html", "search/index.html"}  # pages search engines are asked to leave out
+    assert {u.removeprefix("https://example.org/") + "index.html" for u in urls} == pages - unlisted
 
 
 def test_the_sites_static_file_replaces_its_themes_and_its_own_redirects_are_kept(tmp_path: Path) -> None:

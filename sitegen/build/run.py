@@ -137,7 +137,10 @@ def _build(options: BuildOptions, progress: Progress, waiting: Callable[[int | N
                                  previous, inputs)
             # Unless what the cache holds is still true: the same digests, for the folder it recorded.
             if cache is not None and (written.digests != previous.digests or not previous.recorded):
-                cache.save_page_digests(output, written.digests, folder_identity(output), previous.digests)
+                # A build that deleted files had every digest forgotten (write_site): all are saved again, else the
+                # next build would trust none and render the whole site.
+                kept = {} if previous.digests.keys() - written.digests.keys() else previous.digests
+                cache.save_page_digests(output, written.digests, folder_identity(output), kept)
     finally:
         parser.close()
     return BuildResult(written.pages, len(written.paths - {BUILD_MARK}), time.perf_counter() - started,

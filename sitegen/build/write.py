@@ -92,6 +92,10 @@ def write_site(loaded: LoadedSite, make_env: Callable[[], jinja2.Environment], s
     digests.update(generated)
     for path, source in plan.copies.items():
         stage.copy(path, source)
+    if not diagnostics.errors:  # a site that will not be put in place needs no index
+        search = _write_search(plan, stage, digests, previous, output, diagnostics)
+        digests.update(search)
+        written.paths.update(search)
     written.paths.update(plan.pages, plan.generated, plan.copies, [BUILD_MARK])
     written.digests = dict.fromkeys(written.paths, b"") | digests  # every path, so the next build knows the folder
     stage.write(BUILD_MARK, manifest_token(written.digests))
@@ -102,6 +106,25 @@ def write_site(loaded: LoadedSite, make_env: Callable[[], jinja2.Environment], s
         gone = previous.keys() - written.digests.keys()  # a file to delete: the next build must not trust the list
         cache.forget_page_digests(output, changing if previous and not gone else None)
     return written
+
+
+def _write_search(plan: Plan, stage: Stage, digests: dict[str, bytes], previous: dict[str, bytes], output: Path,
+                  diagnostics: Diagnostics) -> dict[str, bytes]:
+    """The search index of the posts and pages (build.search), as the files written and their digests."""
+    from .search import INDEXED_KINDS, write_search_index
+
+    pages = [path for path, route in plan.pages.items() if route.kind in INDEXED_KINDS]
+
+    def locate(path: str) -> Path | None:
+        for folder in (stage.root, stage.previous):
+            if folder is not None and (folder / path).is_file():
+                return folder / path
+        return None
+
+    search = write_search_index(stage, pages, digests, previous, locate, output)
+    if search.warning is not None:
+        diagnostics.add(search.warning)
+    return search.digests
 
 
 def _write_assets(plan: Plan, stage: Stage, written: Written) -> dict[str, str]:

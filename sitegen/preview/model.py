@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -14,6 +15,7 @@ import jinja2
 
 from ..build.load import load_site
 from ..build.run import BuildOptions
+from ..build.search import INDEXED_KINDS, SearchUnavailable, run_pagefind
 from ..errors import BuildError, CacheFailure, InternalError, SourceError, internal_error_report
 from ..incremental.parse import ParseCache, ParsedSources, parse_sources_cached, parse_sources_in_memory
 from ..incremental.store import open_build_cache
@@ -40,6 +42,9 @@ class Generation:
     env: jinja2.Environment
     rendered: dict[str, bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    search: dict[str, bytes] | None = None
+    """The search index's files (build.search), made the first time one is asked for."""
+    search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def render(self, path: str) -> bytes | None:
         """The bytes of an output path, rendering a page the first time it is asked for; None if no such path."""
@@ -55,6 +60,24 @@ class Generation:
         with self.lock:
             self.rendered[path] = data
         return data
+
+    def search_file(self, path: str) -> bytes | None:
+        """A file of the search index ('pagefind/pagefind.js'...), None when there is no such file. The index is made
+        from every post and page (rendered for it) when the search page first asks for it in this generation: the
+        preview pays for Pagefind only when search is used, once per change. Without Pagefind there is none, and
+        the search page says search is unavailable."""
+        with self.search_lock:
+            if self.search is None:
+                pages: dict[str, Path | bytes] = {}
+                for page, route in self.plan.pages.items():
+                    if route.kind in INDEXED_KINDS:
+                        with contextlib.suppress(Exception):  # a page that fails shows its error when opened
+                            pages[page] = self.render(page) or b""
+                try:
+                    self.search = run_pagefind(pages)
+                except SearchUnavailable:
+                    self.search = {}
+        return self.search.get(path)
 
     def digest(self, path: str) -> str | None:
         """A fingerprint of what a path shows, to tell whether an open tab must reload."""

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..errors import InternalError, internal_error_report
 from ..render.pages import TemplateFailure
+from ..site.routes import SEARCH_FOLDER
 from .hosts import ADDRESS_IN_USE, NO_IPV6, Address, host_names, listen_addresses, names_this_server
 from .model import Generation, Preview, Rebuild, format_errors, page_digest, request_path
 from .tabs import Tabs
@@ -182,6 +183,8 @@ class Handler(BaseHTTPRequestHandler):
             data = generation.render(path)
             if data is None:
                 data = self._static_file(generation, path)
+            if data is None and path.startswith(SEARCH_FOLDER + "/"):
+                data = generation.search_file(path)
             if data is None:
                 status, kind, data = HTTPStatus.NOT_FOUND, _content_type("404.html"), generation.render("404.html")
         except TemplateFailure as failure:  # a mistake in a template: shown with its line, as the build shows it

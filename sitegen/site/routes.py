@@ -1,12 +1,13 @@
 """Every URL of the site, claimed in one place before anything is rendered.
 
 sitegen's own pages and files claim their addresses first (home and its pages, tag index and tag pages with their
-feeds, series pages with their feeds, archive, follow, thank-you and 404 pages, feeds, sitemap, robots.txt, the
-highlighting stylesheet, `_redirects`, the schedule of posts to come, the `_immutable/` folder), then posts and pages
-in the order of their files, then aliases, then the files published beside posts and the static files. A second claim
-of one output path is an error naming both claimants, at the file of the later one; paths are compared as a
-case-insensitive file system would compare them, so a site never depends on which of two files a host keeps. Static
-files override the theme's static files of the same name before they get here: that is a choice, not a collision.
+feeds, series pages with their feeds, archive, follow, thank-you, search and 404 pages, feeds, sitemap, robots.txt,
+the highlighting stylesheet, `_redirects`, the schedule of posts to come, the `_immutable/` and `pagefind/` folders),
+then posts and pages in the order of their files, then aliases, then the files published beside posts and the static
+files. A second claim of one output path is an error naming both claimants, at the file of the later one; paths are
+compared as a case-insensitive file system would compare them, so a site never depends on which of two files a host
+keeps. Static files override the theme's static files of the same name before they get here: that is a choice, not a
+collision.
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ from .assemble import paginate
 from .model import Pager, Post, Series, Site, Tag, Translation
 from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
-PageKind = Literal["home", "post", "page", "tags", "tag", "series", "archive", "follow", "thanks", "404"]
+PageKind = Literal["home", "post", "page", "tags", "tag", "series", "archive", "follow", "thanks", "search", "404"]
 FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects", "schedule", "card"]
 SCHEDULE_FILE = "sitegen-schedule.json"
 """The times of the posts a later build will publish, for the Netlify function that starts that build
 (netlify/functions/publish-scheduled.mjs); written only when there are such posts."""
 CARD_NAME = "card.png"
 """A share card's file name beside its page: '/posts/x/' has '/posts/x/card.png', the home page '/card.png'."""
+
+SEARCH_URL = "/search/"
+"""The search page (its index is written by build.search)."""
+SEARCH_FOLDER = "pagefind"
+"""The folder of the search index: Pagefind's files, written after the pages."""
+
 
 @dataclass(slots=True)  # not frozen: ten thousand of these are made on every preview rebuild
 class PageRoute:
@@ -112,6 +119,7 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
     config = site.config
     lang = config.language
     claims.reserve(IMMUTABLE_FOLDER, "sitegen's folder of fingerprinted stylesheets and scripts")
+    claims.reserve(SEARCH_FOLDER, "sitegen's search index")
     ours = [route for edition in site.editions or (site,) for route in _list_routes(edition, config)]
     _link_editions(ours, lang)
     ours += [PageRoute(series.url, "series", "series.html", series.name, _series_language(series, lang),
@@ -119,6 +127,7 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
              for series in site.series]
     ours += [PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False)
              for language in site.languages]
+    ours.append(PageRoute(SEARCH_URL, "search", "search.html", None, lang, indexed=False))
     ours.append(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False))
     pages = claims.claim_pages(ours)
     generated: dict[str, FileRoute] = {}
@@ -150,6 +159,8 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
         memo.routes = dict(zip(map(id, documents), post_routes, strict=True))
     pages.update(claims.claim_pages(post_routes))
     for post in site.posts if config.share_cards else ():
+        if (claimed := pages.get(url_to_path(post.url))) is None or claimed.post is not post:
+            continue  # its page lost its address to another: the error is there, not repeated for its card
         path = card_path(post.url)
         if claims.claim(path, _Owner("sitegen", f"sitegen's share card of {post.url}", url="/" + path)):
             files[path] = FileRoute("card", post=post)
@@ -406,7 +417,7 @@ def _route_owner(route: PageRoute) -> _Owner:
 
 
 _PAGE_NAMES = {"tags": "sitegen's tag index", "archive": "sitegen's archive page", "follow": "sitegen's follow page",
-               "thanks": "sitegen's thank-you page", "404": "sitegen's 404 page"}
+               "thanks": "sitegen's thank-you page", "search": "sitegen's search page", "404": "sitegen's 404 page"}
 _FILE_NAMES = {"sitemap": "sitegen's sitemap", "robots": "sitegen's robots.txt",
                "stylesheet": "sitegen's stylesheet for highlighted code", "redirects": "sitegen's _redirects",
                "schedule": "sitegen's schedule of posts to come"}
