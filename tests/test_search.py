@@ -171,3 +171,23 @@ def test_the_build_after_an_edit_carries_every_page_over(tmp_path: Path) -> None
     pages, carried = pages_built(build_ok("--source", site))
     assert pages_built(build_ok("--source", site)) == (pages, pages)
     assert set(_entry(site / "public")) == {"ar"}
+
+
+def test_search_false_builds_no_search_page_box_or_index_and_frees_the_names(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "sitegen.yaml": "title: t\nbase_url: https://example.org/\nsearch: false\n",
+        "content/posts/a.md": "---\ntitle: a\ndate: 2025-03-01\n---\nنص\n",
+        "content/pages/search.md": "---\ntitle: my search\n---\nmine\n",  # the address is the author's again
+        "static/pagefind/notes.txt": "mine\n",
+    })
+    build_ok("--source", site)
+    public = site / "public"
+    assert "my search" in (public / "search/index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (public / "pagefind").iterdir()) == ["notes.txt"]
+    assert 'class="site-search"' not in (public / "posts/a/index.html").read_text(encoding="utf-8")
+    server = Server(site)
+    try:
+        assert get(server, "/pagefind/pagefind-entry.json")[0] == 404
+        assert get(server, "/pagefind/notes.txt")[0] == 200
+    finally:
+        server.stop()

@@ -92,7 +92,7 @@ def write_site(loaded: LoadedSite, make_env: Callable[[], jinja2.Environment], s
     digests.update(generated)
     for path, source in plan.copies.items():
         stage.copy(path, source)
-    if not diagnostics.errors:  # a site that will not be put in place needs no index
+    if loaded.config.search and not diagnostics.errors:  # a site that will not be put in place needs no index
         search = _write_search(plan, stage, digests, previous, output, diagnostics)
         digests.update(search)
         written.paths.update(search)

@@ -25,7 +25,7 @@ from ..render.pages import render_page
 from ..render.plan import Plan
 from ..render.templates import create_environment
 from ..site.model import Body, Post, Site, StoredBody
-from ..site.routes import RouteMemo
+from ..site.routes import SEARCH_URL, RouteMemo
 from ..site.urls import url_to_path
 from ..sources.config import CONFIG_NAMES, Config
 from ..sources.discover import SourceFile, discover_sources
@@ -66,6 +66,8 @@ class Generation:
         from every post and page (rendered for it) when the search page first asks for it in this generation: the
         preview pays for Pagefind only when search is used, once per change. Without Pagefind there is none, and
         the search page says search is unavailable."""
+        if (route := self.plan.pages.get(url_to_path(SEARCH_URL))) is None or route.kind != "search":
+            return None  # search is turned off (`search: false`)
         with self.search_lock:
             if self.search is None:
                 pages: dict[str, Path | bytes] = {}

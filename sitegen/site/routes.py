@@ -119,7 +119,8 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
     config = site.config
     lang = config.language
     claims.reserve(IMMUTABLE_FOLDER, "sitegen's folder of fingerprinted stylesheets and scripts")
-    claims.reserve(SEARCH_FOLDER, "sitegen's search index")
+    if config.search:
+        claims.reserve(SEARCH_FOLDER, "sitegen's search index")
     ours = [route for edition in site.editions or (site,) for route in _list_routes(edition, config)]
     _link_editions(ours, lang)
     ours += [PageRoute(series.url, "series", "series.html", series.name, _series_language(series, lang),
@@ -127,7 +128,8 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
              for series in site.series]
     ours += [PageRoute(thanks_url(config, language), "thanks", "thanks.html", None, language, indexed=False)
              for language in site.languages]
-    ours.append(PageRoute(SEARCH_URL, "search", "search.html", None, lang, indexed=False))
+    if config.search:
+        ours.append(PageRoute(SEARCH_URL, "search", "search.html", None, lang, indexed=False))
     ours.append(PageRoute("/404.html", "404", "404.html", None, lang, indexed=False))
     pages = claims.claim_pages(ours)
     generated: dict[str, FileRoute] = {}

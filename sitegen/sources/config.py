@@ -88,6 +88,9 @@ class Config:
     """Offer a reply form (Netlify Forms) under every post."""
     share_cards: bool = True
     """Draw a share card for every post and the home page (card.png beside the page, named in og:image)."""
+    search: bool = True
+    """A search page and box, with an index of the posts and pages made by Pagefind after every build that changed
+    one of them."""
     noindex: bool = False
     """Keep every page out of search engines (a staging site; preview deploys set it themselves)."""
     cadence: str = ""
@@ -127,7 +130,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "posts_per_page": int, "permalink": str, "theme": str, "feed_limit": int,
     "newsletter_url": str, "newsletter_field": str, "webmention": str, "reply_form": bool, "share_cards": bool,
-    "noindex": bool,
+    "search": bool, "noindex": bool,
     "language_mode": str, "hijri": bool, "hijri_numerals": str, "cadence": str,
 }
 CADENCES = ("", "monthly", "weekly")
