@@ -88,10 +88,10 @@ def test_fingerprinted_files_are_cached_for_a_year(netlify: dict) -> None:
     assert int(next(p for p in control if p.startswith("max-age=")).split("=")[1]) >= 31536000
 
 
-def test_pages_link_fingerprinted_stylesheets_that_exist_and_match_their_content() -> None:
+def test_pages_link_fingerprinted_stylesheets_and_scripts_that_exist_and_match_their_content() -> None:
     linked = set()
     for page in EXPECTED.rglob("*.html"):
-        linked |= set(re.findall(r'href="/(_immutable/[^"]+)"', page.read_text(encoding="utf-8")))
+        linked |= set(re.findall(r'(?:href|src)="/(_immutable/[^"]+)"', page.read_text(encoding="utf-8")))
     assert linked == {p.relative_to(EXPECTED).as_posix() for p in (EXPECTED / "_immutable").rglob("*")}
     for path in linked:
         data = (EXPECTED / path).read_bytes()

@@ -237,7 +237,7 @@ def test_the_follow_page_explains_feeds_and_lists_profiles() -> None:
         assert f"https://blog.example.org/{feed}" in hrefs
     assert "https://blog.example.org/tags/%D8%B4%D8%A8%D9%83%D8%A7%D8%AA/feed.xml" in hrefs
     assert "https://www.linkedin.com/in/example" in hrefs
-    assert page.find(".//form") is None  # no newsletter configured
+    assert page.find(".//main//form") is None  # no newsletter configured (the header holds the search box)
     assert "webmention" not in (EXPECTED / "index.html").read_text(encoding="utf-8")
 
 
@@ -249,14 +249,14 @@ def test_newsletter_form_webmention_link_and_no_reply_form_when_configured(tmp_p
         "reply_form: false\nauthor:\n  email: me@example.org\n", encoding="utf-8")
     build_ok("--source", site)
     follow = parse_page(site / "public/follow/index.html")
-    form = follow.find(".//form")
+    form = follow.find(".//main//form")
     assert form.get("action") == "https://buttondown.com/api/emails/embed-subscribe/me"
     email = form.find(".//input[@type='email']")
     assert email.get("name") == "EMAIL" and email.get("id") in _labels(form)
     assert "Follow this blog" in "".join(follow.itertext())
     post = parse_page(site / "public/posts/hello/index.html")
     assert post.find(".//link[@rel='webmention']").get("href") == "https://webmention.io/example.org/webmention"
-    assert post.find(".//form") is None and post.find(".//a[@class='reply-email']") is not None
+    assert post.find(".//main//form") is None and post.find(".//a[@class='reply-email']") is not None
 
 
 def test_configuration_checks_the_new_keys() -> None:

@@ -176,26 +176,33 @@ def _git_origin(folder: Path) -> tuple[str, str] | None:
 
 
 def _dependencies(name: str) -> dict[str, str]:
-    """The installed version of every distribution `name` needs to run (not its extras), transitively."""
+    """The installed version of every distribution `name` needs to run, transitively, with the extras each
+    requirement asks for (`pagefind[bin]` brings pagefind-bin) but not `name`'s own extras."""
     found: dict[str, str] = {}
-    pending = [name]
+    pending: list[tuple[str, frozenset[str]]] = [(name, frozenset())]
+    seen: set[tuple[str, frozenset[str]]] = set()
     while pending:
+        current, extras = pending.pop()
         try:
-            requires = metadata.requires(pending.pop()) or []
+            requires = metadata.requires(current) or []
         except metadata.PackageNotFoundError:
             continue
         for text in requires:
             requirement = Requirement(text)
-            if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            marker = requirement.marker
+            if marker is not None and not any(marker.evaluate({"extra": extra}) for extra in ("", *extras)):
                 continue
             key = canonicalize_name(requirement.name)
-            if key in found or key == canonicalize_name(name):
+            if key == canonicalize_name(name):
                 continue
             try:
                 found[key] = metadata.version(requirement.name)
             except metadata.PackageNotFoundError:
                 continue
-            pending.append(requirement.name)
+            wanted = (requirement.name, frozenset(requirement.extras))
+            if wanted not in seen:
+                seen.add(wanted)
+                pending.append(wanted)
     return found
 
 
