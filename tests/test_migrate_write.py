@@ -90,6 +90,15 @@ def test_slugs_that_collide_or_are_unsafe_are_changed_and_redirected(tmp_path: P
     assert "/tags.html /tags-page/ 301" in redirects(root)
 
 
+def test_a_page_named_like_the_search_or_series_pages_is_moved_and_redirected(tmp_path: Path) -> None:
+    root, notes = imported(tmp_path, entry("one", "/one/"), entry("search", "/search/", kind="pages"),
+                           entry("series", "/series/", kind="pages"))
+    assert sorted(p.name for p in (root / "content/pages").iterdir()) == ["search-page.md", "series-page.md"]
+    assert "search.md: its old URL /search/ is sitegen's own page now: no redirect from it" in notes
+    build_ok(cwd=root)
+    assert "/search/" not in redirects(root) and "/series/ /series-page/ 301" in redirects(root)
+
+
 def test_links_to_old_urls_are_pointed_at_the_new_ones(tmp_path: Path) -> None:
     body = ("See [the first](/2019/05/02/first.html#part) and <a href=\"/2019/05/02/first.html\">it</a>.\n\n"
             "```\n[code](/2019/05/02/first.html)\n```\n\n[out](https://elsewhere.example/2019/05/02/first.html)\n")

@@ -32,16 +32,18 @@ from .model import Entry, ImportedReply, Note, OldBlog
 FRONT_ORDER = ("title", "date", "updated", "description", "tags", "lang", "draft", "author", "image",
                "slug", "aliases")
 """sitegen's keys first, in the order an author reads them; the old blog's other keys follow as they were."""
-RESERVED_PAGE_SLUGS = frozenset({"tags", "archive", "follow", "thanks", "posts", "page", "_immutable"})
+RESERVED_PAGE_SLUGS = frozenset({"tags", "archive", "follow", "thanks", "posts", "page", "series", "search", "pagefind",
+                                "_immutable"})
 """Top folders sitegen's own pages use: a page of the old blog with one of these slugs gets another."""
 PERMALINKS = ("/posts/{slug}/", "/{year}/{month}/{day}/{slug}/", "/{year}/{month}/{slug}/", "/{year}/{slug}/",
               "/blog/{slug}/", "/{slug}/")
 """Patterns a new site may take, so a blog whose old URLs all fit one keeps them exactly (no redirect at all)."""
 _FIXABLE_ATTEMPTS = 8
-SITEGEN_PATHS = frozenset({"/", "/404.html", "/tags", "/archive", "/follow", "/thanks", "/feed.xml", "/atom.xml",
-                           "/feed.json", "/sitemap.xml", "/robots.txt", "/highlight.css", "/_redirects"})
+SITEGEN_PATHS = frozenset({"/", "/404.html", "/tags", "/archive", "/follow", "/thanks", "/search", "/feed.xml",
+                           "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/highlight.css", "/_redirects",
+                           "/card.png", "/sitegen-schedule.json"})
 """Paths sitegen's own pages and files take (as `_key` has them): an old URL there cannot redirect."""
-SITEGEN_FOLDERS = ("/page/", "/tags/", "/thanks/", "/_immutable/")
+SITEGEN_FOLDERS = ("/page/", "/tags/", "/thanks/", "/series/", "/pagefind/", "/_immutable/")
 
 
 @dataclass(frozen=True, slots=True)
