@@ -16,7 +16,7 @@ PACKAGE = ROOT / "sitegen"
 
 LAYERS = [
     {"sitegen", "sitegen.errors", "sitegen.text", "sitegen.progress", "sitegen.parallel", "sitegen.markdown",
-     "sitegen.markdown_rs"},
+     "sitegen.markdown_rs", "sitegen.filelock"},
     {"sitegen.sources"},
     {"sitegen.site"},
     {"sitegen.migrate"},

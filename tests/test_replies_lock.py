@@ -15,7 +15,7 @@ import pytest
 
 import sitegen.inbox.store
 from sitegen.inbox.model import Pending
-from sitegen.inbox.store import LOCK, STORE, render_store, store_lock
+from sitegen.inbox.store import LOCK, STORE, render_store
 
 from .helpers import FIXED_EPOCH, ROOT, run_cli, wait_until
 
@@ -83,16 +83,20 @@ def test_a_run_that_waits_too_long_says_another_is_running_and_changes_nothing(
         site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sitegen.inbox.store, "WAIT", 0.3)
     before = (site / STORE).read_bytes()
-    with store_lock(site):  # this process holds it; the command opens the file anew, so it must wait
+    review = start(site, "review")  # another run, sitting at its first question while it holds the lock
+    try:
+        assert wait_until(lambda: _holder(site) == str(review.pid), timeout=30)
         started = time.monotonic()
         code, out, err = run_cli("replies", "reject", SECOND.id, "--source", site)
         waited = time.monotonic() - started
         assert (code, out) == (1, "")
         assert err == (f"sitegen: another `sitegen replies` is changing the pending replies of this site (process "
-                       f"{os.getpid()}); try again when it has finished (nothing was changed)\n")
+                       f"{review.pid}); try again when it has finished (nothing was changed)\n")
         assert 0.3 <= waited < 5
         code, out, _ = run_cli("replies", "--source", site)  # listing reads only: it does not wait
         assert code == 0 and out.startswith(FIRST.id)
+    finally:
+        review.communicate("q\n", timeout=30)
     assert (site / STORE).read_bytes() == before
     assert run_cli("replies", "reject", SECOND.id, "--source", site)[0] == 0
 

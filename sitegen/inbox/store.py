@@ -12,11 +12,11 @@ import contextlib
 import json
 import os
 import tempfile
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import SourceError
+from ..filelock import LockBusy, file_lock
 from ..sources.replies import REPLIES_DIR
 from .model import Pending, pending_from_dict, pending_to_dict
 
@@ -109,63 +109,15 @@ def merge_pulled(store: Store, pulled: Iterable[Pending]) -> tuple[Store, list[P
     return merged, added
 
 
-class Busy(Exception):
-    """Another run holds the store's lock; `pid` is its process id, when it could be read."""
-
-    def __init__(self, pid: int | None) -> None:
-        super().__init__(pid)
-        self.pid = pid
+Busy = LockBusy
+"""Another run holds the store's lock; `pid` is its process id, when it could be read."""
 
 
 @contextlib.contextmanager
 def store_lock(root: Path, wait: float | None = None) -> Iterator[None]:
-    """Hold the store's lock while the block runs: an exclusive `flock` on `content/replies/_pending.lock`, which
-    the system drops when the process ends, however it ends. When another run holds it, wait up to `wait` seconds
-    (WAIT), then raise Busy. OSError when the lock file cannot be made."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: runs do not take turns
-        yield
-        return
+    """Hold the store's lock while the block runs: a `file_lock` on `content/replies/_pending.lock`. When another
+    run holds it, wait up to `wait` seconds (WAIT), then raise Busy. OSError when the lock file cannot be made."""
     path = root / LOCK
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + (WAIT if wait is None else wait)
-    while True:
-        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                pid = _holder(handle)
-                os.close(handle)
-                raise Busy(pid) from None
-            os.close(handle)
-            time.sleep(0.05)
-            continue
-        if _same_file(handle, path):
-            break
-        os.close(handle)  # the holder removed it as it finished: lock the file that is there now
-    try:
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+    with file_lock(path, wait=WAIT if wait is None else wait):
         yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        os.close(handle)
-
-
-def _same_file(handle: int, path: Path) -> bool:
-    try:
-        held, there = os.fstat(handle), os.stat(path)
-    except OSError:
-        return False
-    return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
-
-
-def _holder(handle: int) -> int | None:
-    try:
-        text = os.pread(handle, 32, 0).decode("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return int(text) if text.isdigit() else None

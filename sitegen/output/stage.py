@@ -46,6 +46,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError, SourceError, UnfinishedUpdate
+from ..filelock import file_lock
 from ..site.urls import inside
 
 _AT_FDCWD = -100
@@ -140,61 +141,19 @@ LOCK_SUFFIX = ".sitegen-lock"
 @contextlib.contextmanager
 def output_lock(target: Path, on_wait: Callable[[int | None], None] | None = None) -> Iterator[None]:
     """Hold the lock of the output folder `target` while the block runs, so builds into one folder take turns: one
-    reads the folder's state, writes and commits while the others wait. It is a POSIX record lock on a file beside
-    the folder (`.public.sitegen-lock`), which belongs to this process alone (worker processes forked from it do not
-    inherit it) and which the system drops when the process ends, however it ends: it cannot outlive its holder.
-    The file is removed when the lock is released; a build that locked a file since removed tries again. When
-    another build holds the lock, `on_wait` is told that build's process id (None when unknown) first."""
+    reads the folder's state, writes and commits while the others wait. It is a `file_lock` on a file beside the
+    folder (`.public.sitegen-lock`). When another build holds it, `on_wait` is told that build's process id (None when
+    unknown) first."""
     target = target.resolve() if target.is_symlink() else target
     path = target.parent / f".{target.name}{LOCK_SUFFIX}"
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: builds do not take turns
-        yield
-        return
-    told = False
-    while True:
+    with contextlib.ExitStack() as held:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            held.enter_context(file_lock(path, on_wait=on_wait))
         except OSError as exc:
             raise BuildError([SourceError(target.parent, f"cannot create the output folder: {exc.strerror or exc}")]
                              ) from exc
-        try:
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            if on_wait is not None and not told:
-                on_wait(_holder(handle))
-                told = True
-            fcntl.lockf(handle, fcntl.LOCK_EX)
-        if _same_file(handle, path):
-            break
-        os.close(handle)  # the holder removed it: lock the file that is there now
-    try:
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
         yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        os.close(handle)  # drops the lock
-
-
-def _same_file(handle: int, path: Path) -> bool:
-    try:
-        held, there = os.fstat(handle), os.stat(path)
-    except OSError:
-        return False
-    return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
-
-
-def _holder(handle: int) -> int | None:
-    """The process id the holder of the lock wrote into the lock file, if it can be read."""
-    try:
-        text = os.pread(handle, 32, 0).decode("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return int(text) if text.isdigit() else None
 
 
 class Stage:
