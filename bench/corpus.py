@@ -340,9 +340,10 @@ posts_per_page: 10
 permalink: /posts/{{slug}}/
 theme: default
 feed_limit: 20
-# Hugo and Pelican draw no share cards: neither does sitegen here, so the three do the same work (bench/cards.py
-# measures what the cards cost).
+# Hugo and Pelican draw no share cards and make no search index: neither does sitegen here, so the three do the
+# same work (bench/cards.py and bench/search.py measure what those cost).
 share_cards: false
+search: false
 author:
   name: {AUTHOR}
   bio: نبذة قصيرة عن الكاتب.
