@@ -293,6 +293,17 @@ def test_a_file_named_like_a_card_is_a_collision(tmp_path: Path) -> None:
     assert "static/card.png" in stderr and "would overwrite the generated /card.png" in stderr
 
 
+def test_an_image_named_card_png_beside_a_post_is_a_collision_named_at_the_image(tmp_path: Path) -> None:
+    from .helpers import make_site, run_cli
+
+    site = make_site(tmp_path, {"content/posts/x/index.md": "---\ntitle: x\ndate: 2025-01-01\n---\n![c](card.png)\n",
+                                "content/posts/x/card.png": b"PNG"})
+    code, _, stderr = run_cli("build", "--source", site)
+    assert code == 1
+    assert stderr.startswith("content/posts/x/card.png: error: this file would overwrite the generated "
+                             "/posts/x/card.png\n")
+
+
 def cards_of(tree: dict[str, bytes]) -> dict[str, bytes]:
     return {path: data for path, data in tree.items() if path.endswith("card.png")}
 

@@ -6,8 +6,9 @@ path when a browser asks for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..markdown import pygments_css
@@ -37,7 +38,7 @@ class Plan:
     generated_from: dict[str, tuple[Post | bytes, ...]] = field(default_factory=dict)
     """Output path of a generated file -> the posts whose text it shows and the bytes it includes, beyond what every
     page shows of the site (titles, dates, URLs), so a build can tell when it need not make the file again."""
-    cards: dict[str, bytes] = field(default_factory=dict)
+    cards: Mapping[str, bytes] = field(default_factory=dict)
     """Output path of a share card -> all that it shows and how (`cards.card_key`): a card depends on nothing else of
     the site, so it is drawn again only when that changes."""
 
@@ -53,7 +54,7 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None,
     it, a site has none)."""
     generated: dict[str, Callable[[], bytes]] = {}
     generated_from: dict[str, tuple[Post | bytes, ...]] = {}
-    cards: dict[str, bytes] = {}
+    cards: dict[str, Post | None] = {}
     feed_sets: dict[tuple[str, str], FeedSet] = {}
     bodies = FeedBodies()  # each post's feed HTML, made once for all the feeds that carry it
     sitemap_urls = sorted(route.url for route in routes.pages.values() if route.indexed)
@@ -73,9 +74,8 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None,
             generated_from[path] = feeds.posts
         elif route.kind == "card":
             if card_style is not None:
-                card = post_card(site, route.post) if route.post else home_card(site)
-                generated[path] = _card_file(card, card_style)
-                cards[path] = card_key(card, card_style)
+                generated[path] = partial(_draw_card, site, route.post, card_style)
+                cards[path] = route.post
         else:
             generated[path] = _generator(site, route, sitemap_urls, alternates, own_redirects)
             if route.kind == "redirects":
@@ -83,11 +83,34 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None,
             elif route.kind == "schedule":  # the build's clock and the times to come: not in the site's shape
                 generated_from[path] = (render_schedule(site),)
     assets = (*(path for path in routes.copies if is_fingerprinted_kind(path)), "highlight.css")
-    return Plan(routes.pages, generated, routes.copies, assets, generated_from, cards)
+    return Plan(routes.pages, generated, routes.copies, assets, generated_from,
+                _CardKeys(site, card_style, cards) if card_style is not None else {})
 
 
-def _card_file(card: Card, style: CardStyle) -> Callable[[], bytes]:
-    return lambda: render_card(card, style)
+def _card_of(site: Site, post: Post | None) -> Card:
+    return post_card(site, post) if post is not None else home_card(site)
+
+
+def _draw_card(site: Site, post: Post | None, style: CardStyle) -> bytes:
+    return render_card(_card_of(site, post), style)
+
+
+class _CardKeys(Mapping[str, bytes]):
+    """Each share card's key (`card_key`) by output path, worked out when asked for: a build asks for every one, the
+    preview (which draws a card when a browser asks for it) for none."""
+
+    def __init__(self, site: Site, style: CardStyle, posts: dict[str, Post | None]) -> None:
+        self._site, self._style, self._posts = site, style, posts
+        """The post each card shows (None: the home page's)."""
+
+    def __getitem__(self, path: str) -> bytes:
+        return card_key(_card_of(self._site, self._posts[path]), self._style)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._posts)
+
+    def __len__(self) -> int:
+        return len(self._posts)
 
 
 def _generator(site: Site, route: FileRoute, sitemap_urls: list[str], alternates: Alternates,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from ..errors import SourceError, display_path
@@ -24,6 +24,7 @@ from .assemble import paginate
 from .model import Pager, Post, Series, Site, Tag, Translation
 from .urls import FEED_FILES, FOLLOW_URL, IMMUTABLE_FOLDER, inside, thanks_url, url_to_path
 
+_R = TypeVar("_R", "PageRoute", "FileRoute")
 PageKind = Literal["home", "post", "page", "tags", "tag", "series", "archive", "follow", "thanks", "search", "404"]
 FileKind = Literal["feed", "sitemap", "robots", "stylesheet", "redirects", "schedule", "card"]
 SCHEDULE_FILE = "sitegen-schedule.json"
@@ -160,12 +161,9 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
     if memo is not None:
         memo.routes = dict(zip(map(id, documents), post_routes, strict=True))
     pages.update(claims.claim_pages(post_routes))
-    for post in site.posts if config.share_cards else ():
-        if (claimed := pages.get(url_to_path(post.url))) is None or claimed.post is not post:
-            continue  # its page lost its address to another: the error is there, not repeated for its card
-        path = card_path(post.url)
-        if claims.claim(path, _Owner("sitegen", f"sitegen's share card of {post.url}", url="/" + path)):
-            files[path] = FileRoute("card", post=post)
+    if config.share_cards:  # a post whose page lost its address to another has no card: its error is enough
+        files.update(claims.claim_all([(card_path(post.url), FileRoute("card", post=post)) for post in site.posts
+                                       if (claimed := pages.get(url_to_path(post.url))) and claimed.post is post]))
     for post in documents:
         for alias in post.aliases:
             url, path = alias_path(alias)
@@ -266,9 +264,9 @@ class _Claims:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.taken: dict[str, tuple[str, _Owner | PageRoute]] = {}
+        self.taken: dict[str, tuple[str, _Owner | PageRoute | FileRoute]] = {}
         """Folded path -> (path as claimed, owner: a page's route stands for the claim of its URL)."""
-        self.folders: dict[str, tuple[str, _Owner | PageRoute]] = {}
+        self.folders: dict[str, tuple[str, _Owner | PageRoute | FileRoute]] = {}
         """Folded folder -> (a path under it, its owner)."""
         self.reserved: dict[str, str] = {}
         """Folded top folder sitegen keeps for itself -> what it is."""
@@ -278,13 +276,16 @@ class _Claims:
         self.reserved[folder.casefold()] = what
 
     def claim_pages(self, routes: Sequence[PageRoute]) -> dict[str, PageRoute]:
-        """Claim the URL of each page; returns the routes that got theirs, by output path. A site has thousands,
-        claimed on every preview rebuild: when none collides with anything (nearly always), they are claimed
+        """Claim the URL of each page; returns the routes that got theirs, by output path."""
+        return self.claim_all([(url_to_path(route.url), route) for route in routes])
+
+    def claim_all(self, entries: Sequence[tuple[str, _R]]) -> dict[str, _R]:
+        """Claim each (output path, route); returns those that got their path. A site has thousands of pages and
+        cards, claimed on every preview rebuild: when none collides with anything (nearly always), they are claimed
         together, else one by one as every other path is. A claim made here names its route: what an error says of
         it is worked out only when there is an error."""
-        entries = [(url_to_path(route.url), route) for route in routes]
         keys = {path.casefold(): (path, route) for path, route in entries}
-        new_folders: dict[str, tuple[str, _Owner | PageRoute]] = {}
+        new_folders: dict[str, tuple[str, _Owner | PageRoute | FileRoute]] = {}
         together = (len(keys) == len(entries) and keys.keys().isdisjoint(self.taken)
                     and keys.keys().isdisjoint(self.folders)
                     and all(".." not in path and not path.startswith("/") for path, _ in entries))
@@ -300,7 +301,7 @@ class _Claims:
             together = (new_folders.keys().isdisjoint(self.taken) and new_folders.keys().isdisjoint(keys)
                         and new_folders.keys().isdisjoint(self.reserved))
         if not together:
-            return {path: route for path, route in entries if self.claim(path, _route_owner(route))}
+            return {path: route for path, route in entries if self.claim(path, _owner(route))}
         self.taken.update(keys)
         self.folders.update(new_folders)
         return dict(entries)
@@ -397,9 +398,14 @@ class _Claims:
         return shown.startswith("content/pages/"), shown
 
 
-def _owner(claimant: _Owner | PageRoute) -> _Owner:
+def _owner(claimant: _Owner | PageRoute | FileRoute) -> _Owner:
     """The owner a claim names."""
-    return _route_owner(claimant) if isinstance(claimant, PageRoute) else claimant
+    if isinstance(claimant, PageRoute):
+        return _route_owner(claimant)
+    if isinstance(claimant, FileRoute):
+        url = claimant.post.url if claimant.post is not None else "/"
+        return _Owner("sitegen", f"sitegen's share card of {url}", url="/" + card_path(url))
+    return claimant
 
 
 def _route_owner(route: PageRoute) -> _Owner:
