@@ -162,8 +162,13 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
         memo.routes = dict(zip(map(id, documents), post_routes, strict=True))
     pages.update(claims.claim_pages(post_routes))
     if config.share_cards:  # a post whose page lost its address to another has no card: its error is enough
-        files.update(claims.claim_all([(card_path(post.url), FileRoute("card", post=post)) for post in site.posts
-                                       if (claimed := pages.get(url_to_path(post.url))) and claimed.post is post]))
+        drawn = memo.cards if memo is not None else {}
+        cards = [entry if (entry := drawn.get(id(post))) is not None and entry[1].post is post
+                 else (card_path(post.url), FileRoute("card", post=post)) for post in site.posts
+                 if (claimed := pages.get(url_to_path(post.url))) and claimed.post is post]
+        if memo is not None:
+            memo.cards = {id(route.post): (path, route) for path, route in cards}
+        files.update(claims.claim_all(cards))
     for post in documents:
         for alias in post.aliases:
             url, path = alias_path(alias)
@@ -199,6 +204,8 @@ class RouteMemo:
 
     routes: dict[int, PageRoute] = field(default_factory=dict)
     """id(post) -> its route (which holds the post)."""
+    cards: dict[int, tuple[str, FileRoute]] = field(default_factory=dict)
+    """id(post) -> its share card's output path and route (which holds the post)."""
     paths: frozenset[str] = frozenset()
     """The site's output paths the links below were checked against."""
     checked: dict[int, Post] = field(default_factory=dict)
