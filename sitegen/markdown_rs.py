@@ -122,12 +122,32 @@ def refused(source: str) -> bool:
         return True
     if "~" in source and _SINGLE_TILDE.search(source):
         return True
+    if "\t" in source and _tab_before_link(source):
+        return True
     if not source.isascii():
         if len(source.encode("utf-16-le", "surrogatepass")) != 2 * len(source):  # outside the BMP (emoji)
             return True
         if _UNICODE_SPACE.search(source) and _SPACE_AT_EDGE.search(source):
             return True
     return ">" in source and _lazy_quote(source)
+
+
+def _tab_before_link(source: str) -> bool:
+    """Whether a line outside fenced code is indented by a tab and may hold a link (`[` or `<`): markdown-it-pyrs
+    counts a link's column after such a tab otherwise than markdown-it-py."""
+    fence = ""
+    for line in source.split("\n"):
+        text = line.lstrip(" >")
+        if fence:
+            if text.startswith(fence) and not text[len(fence):].strip(fence[0]).strip():
+                fence = ""
+            continue
+        if text.startswith(("```", "~~~")):
+            fence = text[:len(text) - len(text.lstrip(text[0]))]
+            continue
+        if text.startswith("\t") and ("[" in text or "<" in text):
+            return True
+    return False
 
 
 def _lazy_quote(source: str) -> bool:

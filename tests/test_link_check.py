@@ -179,6 +179,7 @@ def markdown_with_links(draw: st.DrawFn) -> tuple[str, dict[str, tuple[int, int]
 @settings(max_examples=300, deadline=None)
 @given(markdown_with_links())
 @example(("- [ ] \t\nنص\n[t0](/p0/)\n", {"/p0/": (3, 1)}))  # found by this test: a task item's empty first line
+@example(("- نص\n\n\t [t0](/p0/)\n", {"/p0/": (3, 3)}))  # found by this test: a tab indenting a list's paragraph
 def test_each_link_is_reported_where_it_is(case: tuple[str, dict[str, tuple[int, int]]]) -> None:
     source, places = case
     for link in render_markdown(source).links:
