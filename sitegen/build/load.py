@@ -18,9 +18,10 @@ from ..progress import Stopwatch
 from ..render.cards import load_card_style
 from ..render.plan import Plan, plan_site
 from ..site.assemble import assemble_site
+from ..site.links import check_links
 from ..site.model import Site
 from ..site.posts import is_published, marked_scheduled
-from ..site.routes import RouteMemo, check_links, claim_routes
+from ..site.routes import RouteMemo, claim_routes
 from ..sources.config import Config, load_config
 from ..sources.discover import discover_static
 from ..sources.mentions import load_mentions
