@@ -40,7 +40,7 @@ from ..output.stage import Stage
 from ..site.routes import SEARCH_FOLDER
 
 FOLDER = SEARCH_FOLDER
-"""The folder of the index in the site: /pagefind/pagefind-ui.js, /pagefind/pagefind-entry.json..."""
+"""The folder of the index in the site: /pagefind/shards.json, /pagefind/pagefind-ui.js, /pagefind/2024/..."""
 INDEXED_KINDS = ("post", "page")
 """The kinds of page (site.routes.PageRoute.kind) search covers."""
 UNUSED = frozenset({"pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-modular-ui.css",
@@ -69,8 +69,8 @@ class SearchIndex:
     """The index files a build put in the site."""
 
     digests: dict[str, bytes]
-    """Output path ('pagefind/2024/pagefind.js') -> its part's digest (the manifest's and interface's own): the next
-    build keeps a part's files when its digest is equal."""
+    """Output path ('pagefind/2024/pagefind.js') -> the digest the next build compares (_part_digests; the manifest's
+    and the interface's own)."""
     indexed: int
     """Pages Pagefind indexed in this build: 0 when every part was kept (or none could be made)."""
     runs: int = 0
@@ -128,7 +128,8 @@ def write_search_index(stage: Stage, pages: Mapping[str, int | None], digests: M
                        previous: Mapping[str, bytes], locate: Callable[[str], Path | None],
                        where: Path) -> SearchIndex:
     """Index `pages` (output path -> the post's year, None for a page) into `stage`'s pagefind/ folder, one bundle
-    per part (assign_shards), keeping the previous build's files of each part none of whose pages changed. `digests`
+    per part (assign_shards), keeping the previous build's files of each part none of whose pages changed, and the
+    list of parts (MANIFEST). `digests`
     are the pages' digests in this build, `previous` every file's digest in the previous one; `locate` gives the file
     that holds a page of the new site. `where` is the output folder, named by the warning."""
     version = pagefind_version()
