@@ -113,7 +113,8 @@ def _write_search(plan: Plan, stage: Stage, digests: dict[str, bytes], previous:
     """The search index of the posts and pages (build.search), as the files written and their digests."""
     from .search import INDEXED_KINDS, write_search_index
 
-    pages = [path for path, route in plan.pages.items() if route.kind in INDEXED_KINDS]
+    pages = {path: route.post.date.year if route.kind == "post" and route.post and route.post.date else None
+             for path, route in plan.pages.items() if route.kind in INDEXED_KINDS}  # a post's year: its part
 
     def locate(path: str) -> Path | None:
         for folder in (stage.root, stage.previous):

@@ -15,7 +15,7 @@ import jinja2
 
 from ..build.load import load_site
 from ..build.run import BuildOptions
-from ..build.search import INDEXED_KINDS, SearchUnavailable, run_pagefind
+from ..build.search import INDEXED_KINDS, SearchUnavailable, make_index
 from ..errors import BuildError, CacheFailure, InternalError, SourceError, internal_error_report
 from ..incremental.parse import ParseCache, ParsedSources, parse_sources_cached, parse_sources_in_memory
 from ..incremental.store import open_build_cache
@@ -62,10 +62,10 @@ class Generation:
         return data
 
     def search_file(self, path: str) -> bytes | None:
-        """A file of the search index ('pagefind/pagefind.js'...), None when there is no such file. The index is made
-        from every post and page (rendered for it) when the search page first asks for it in this generation: the
-        preview pays for Pagefind only when search is used, once per change. Without Pagefind there is none, and
-        the search page says search is unavailable."""
+        """A file of the search index ('pagefind/all/pagefind.js'...), None when there is no such file. The index, in
+        one part (build.search.make_index), is made from every post and page (rendered for it) when the search page
+        first asks for it in this generation: the preview pays for Pagefind only when search is used, once per
+        change. Without Pagefind there is none, and the search page says search is unavailable."""
         if (route := self.plan.pages.get(url_to_path(SEARCH_URL))) is None or route.kind != "search":
             return None  # search is turned off (`search: false`)
         with self.search_lock:
@@ -76,7 +76,7 @@ class Generation:
                         with contextlib.suppress(Exception):  # a page that fails shows its error when opened
                             pages[page] = self.render(page) or b""
                 try:
-                    self.search = run_pagefind(pages)
+                    self.search = make_index(pages)
                 except SearchUnavailable:
                     self.search = {}
         return self.search.get(path)
