@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import sitegen.build.search
-from sitegen.build.search import SHARD_FROM, TEST_SHARD_PAGES, UI, UNUSED, assign_shards, index_digest
+from sitegen.build.search import SHARD_FROM, SHARD_PAGES, TEST_SHARD_PAGES, UI, UNUSED, assign_shards, index_digest
 
 from .helpers import Server, build_ok, edit, get, make_site, pages_built, run_cli, wait_until, write_file
 
@@ -304,7 +304,7 @@ def test_parts_are_years_split_by_a_hash_that_no_added_post_changes(monkeypatch:
     monkeypatch.delenv(TEST_SHARD_PAGES, raising=False)
     small = {f"posts/{n}/index.html": 2020 + n % 3 for n in range(SHARD_FROM - 2)} | {"about/index.html": None}
     assert assign_shards(small) == {"all": sorted(small)}  # a small site: one part, one bundle in the browser
-    big = {f"posts/{n}/index.html": 2020 + n % 3 for n in range(3 * SHARD_FROM)} | {"about/index.html": None}
+    big = {f"posts/{n}/index.html": 2020 + n % 3 for n in range(3 * SHARD_PAGES)} | {"about/index.html": None}
     shards = assign_shards(big)
     assert sorted(shards) == ["2020", "2021", "2022", "pages"]
     assert shards["pages"] == ["about/index.html"]
