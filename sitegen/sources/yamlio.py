@@ -101,11 +101,27 @@ _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def _fast_enough(text: str) -> bool:
-    """Whether libyaml may parse `text`: nothing in it can nest deeply or repeat (no anchors or aliases, few
-    brackets, shallow indentation), and it holds no backslash escapes (whose decoding differs between parsers)."""
+    """Whether libyaml may parse `text`: nothing in it can nest deeply or repeat (no anchors or aliases, brackets
+    opened few levels deep, shallow indentation), and it holds no backslash escapes (whose decoding differs between
+    parsers)."""
     return (yaml.__with_libyaml__ and "&" not in text and "*" not in text and "\\" not in text
-            and text.count("[") + text.count("{") <= MAX_DEPTH // 2
+            and _bracket_depth(text) <= MAX_DEPTH // 2
             and max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0) <= MAX_DEPTH)
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep `[` and `{` are opened in `text` at most, as if every one were YAML's (braces in a quoted text,
+    such as the theme's '{n} of {total}', open and close at once)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH // 2:
+        return 0  # too few to nest deeply at all
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
 
 
 def parse_yaml_mapping(text: str, path: Path, first_line: int = 1,
