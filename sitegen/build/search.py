@@ -28,9 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,6 +201,9 @@ def run_pagefind(pages: Mapping[str, Path | bytes], folder: str = FOLDER) -> dic
     run on it, not its Python service: the service is stopped with a signal as soon as it answers, before its last
     files reach the disk (pagefind 1.5.2 leaves pagefind-entry.json empty now and then), and it reads one answer
     every 100 ms (17 minutes for 10,000 pages sent one by one)."""
+    import subprocess  # only when Pagefind runs: a build that keeps its index does not load them
+    import tempfile
+
     try:
         from pagefind.service import get_executable
     except ImportError as exc:
@@ -248,7 +248,9 @@ def _place(dest: Path, page: Path | bytes) -> None:
         return
     try:
         os.link(page, dest)
-    except OSError:
+    except OSError:  # another file system, or one without hard links
+        import shutil
+
         shutil.copyfile(page, dest)
 
 
