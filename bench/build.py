@@ -612,24 +612,26 @@ def update_readme(text: str, begin: str = BEGIN, end: str = END) -> None:
 
 
 CATEGORIES = (
-    # (category, substrings of a function's file name, checked in order)
-    ("YAML front matter (PyYAML, sitegen yamlio.py)", ("/yaml/", "/_yaml", "sitegen/yamlio.py")),
+    # (category, substrings of a function's file name, checked in order: the first that matches wins)
+    ("YAML front matter (PyYAML, sitegen sources/yamlio.py)", ("/yaml/", "/_yaml", "sitegen/sources/yamlio.py")),
     ("code highlighting (Pygments)", ("/pygments/",)),
-    ("Markdown parsing and rendering (markdown-it-py, plugins, sitegen markdown.py)", (
-        "/markdown_it/", "/mdit_py_plugins/", "/mdurl/", "/linkify_it/", "sitegen/markdown.py")),
-    ("templates (Jinja2, the theme's templates, sitegen render.py and templates.py)", (
-        "/jinja2/", "/markupsafe/", "<template>", "/templates/", "sitegen/templates.py", "sitegen/render.py")),
+    ("Markdown parsing and rendering (markdown-it-py, plugins, markdown-it-pyrs, sitegen markdown*.py)", (
+        "/markdown_it/", "/mdit_py_plugins/", "/mdurl/", "/linkify_it/", "/markdown_it_pyrs/",
+        "sitegen/markdown.py", "sitegen/markdown_rs.py")),
+    ("templates (Jinja2, the theme's templates, sitegen render/pages.py and templates.py)", (
+        "/jinja2/", "/markupsafe/", "<template>", "/templates/", "sitegen/render/templates.py",
+        "sitegen/render/pages.py")),
     ("dates and plurals (Babel)", ("/babel/",)),
-    ("feeds (feedgen, lxml, sitegen feeds.py and feedxml.py)", ("/feedgen/", "/lxml/", "sitegen/feeds.py",
-                                                                  "sitegen/feedxml.py")),
-    ("writing files and the cache (sitegen write, output, cache, incremental; sqlite3, pickle)", (
-        "sitegen/write.py", "sitegen/output.py", "sitegen/cache.py", "sitegen/incremental.py",
-        "sitegen/fingerprint.py", "/sqlite3/", "/pickle")),
+    ("feeds (feedgen, lxml, sitegen render/feeds.py and feedxml.py)", (
+        "/feedgen/", "/lxml/", "sitegen/render/feeds.py", "sitegen/render/feedxml.py")),
+    ("writing files and the cache (sitegen build/write.py, output/, incremental/; sqlite3, pickle)", (
+        "sitegen/build/write.py", "sitegen/output/", "sitegen/incremental/", "sitegen/render/fingerprint.py",
+        "/sqlite3/", "/pickle")),
     ("sitegen text.py (text cleaning, invisible characters, word counts, slugs)", ("sitegen/text.py",)),
-    ("sitegen content.py (reading sources, front matter fields)", ("sitegen/content.py",)),
-    ("sitegen site.py (site model: related posts, tags, pagination)", ("sitegen/site.py",)),
-    ("sitegen metadata.py (JSON-LD)", ("sitegen/metadata.py",)),
-    ("sitegen pipeline and other modules (build, parallel, config, ...)", ("sitegen/",)),
+    ("sitegen sources/ (reading sources, front matter fields)", ("sitegen/sources/",)),
+    ("sitegen site/ (site model: related posts, tags, pagination, routes)", ("sitegen/site/",)),
+    ("sitegen render/metadata.py (JSON-LD)", ("sitegen/render/metadata.py",)),
+    ("sitegen pipeline and other modules (build, parallel, plan, ...)", ("sitegen/",)),
 )
 OTHER = "start-up and other (imports, runpy)"
 TRANSFER = "results passed between processes (the pool's threads: pipes, unpickling posts in the parent)"
