@@ -31,7 +31,7 @@ def test_build_prints_one_summary_line(site_copy) -> None:
     site = site_copy("basic")
     result = run_sitegen("build", "--source", site)
     assert result.returncode == 0
-    assert re.fullmatch(r"built 17 pages \(65 files\) in \d+\.\d\d s -> \S+public\n"
+    assert re.fullmatch(r"built 17 pages \(66 files\) in \d+\.\d\d s -> \S+public\n"
                         r"note: scheduled: content/posts/future.md \(\"مقال مستقبلي\"\) appears with the first build "
                         r"after 2030-01-01 00:00 \+0300 \(2029-12-31T21:00:00Z\)\n", result.stdout), result.stdout
 
