@@ -131,12 +131,15 @@ def test_heavy_libraries_load_only_where_they_are_used(code: str, absent: set[st
 
 
 def test_a_rebuild_with_nothing_to_render_loads_neither_jinja_nor_the_worker_machinery(tmp_path: Path) -> None:
-    """What a no-change build of a site without replies or code loads: not Jinja (no page to render), not the
-    process pool (nothing to parse or render), not importlib.metadata (versions read from dist-info names)."""
+    """What a no-change build of a site without code loads: not Jinja (no page to render), not the process pool
+    (nothing to parse or render), not importlib.metadata (versions read from dist-info names), and not the Markdown
+    parser or the sanitizer for its replies (their HTML is made when a page shows them)."""
     site = tmp_path / "site"
     (site / "content" / "posts").mkdir(parents=True)
     (site / "sitegen.yaml").write_text("title: t\nbase_url: https://example.org/\n")
     (site / "content" / "posts" / "a.md").write_text("---\ntitle: a\ndate: 2025-01-01\n---\nText.\n")
+    (site / "content" / "replies" / "a").mkdir(parents=True)
+    (site / "content" / "replies" / "a" / "r.md").write_text("---\nname: R\ndate: 2025-01-02\n---\n**Thanks**\n")
     script = ("import sys\nfrom sitegen.cli import main\nmain(['build', '--source', sys.argv[1]])\n"
               "print('\\n'.join(sorted(sys.modules)))")
 
@@ -148,4 +151,5 @@ def test_a_rebuild_with_nothing_to_render_loads_neither_jinja_nor_the_worker_mac
     again = build()  # nothing changed
     loaded = set(again.split())
     assert "unchanged pages carried over" in again
-    assert loaded & {"jinja2", "multiprocessing", "concurrent.futures", "importlib.metadata", "markdown_it"} == set()
+    assert loaded & {"jinja2", "multiprocessing", "concurrent.futures", "importlib.metadata", "markdown_it",
+                     "nh3"} == set()

@@ -147,7 +147,7 @@ class _PostKeys:
         if known is None:
             key = self.post_keys.get(post.doc.path)
             own = key if key is not None else repr((post.content, post.summary)).encode()
-            known = own + repr(([(r.name, r.url, r.date, r.html) for r in post.replies], post.mentions)).encode()
+            known = own + repr(([(r.name, r.url, r.date, r.text) for r in post.replies], post.mentions)).encode()
             self.known[post.url] = known
         return known
 

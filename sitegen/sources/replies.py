@@ -51,10 +51,16 @@ class Reply:
     url: str | None
     """The replier's own site, an http(s) URL, if given."""
     date: datetime
-    html: str
-    """The reply's text as sanitized HTML, safe to include as it is."""
+    text: str
+    """The reply's text as written: untrusted Markdown."""
     id: str
     """The fragment id of the reply on its post's page: 'reply-<file name>'."""
+
+    @property
+    def html(self) -> str:
+        """The reply's text as sanitized HTML, safe to include as it is; made when a page shows it, so a build that
+        renders no page does not load the Markdown parser and the sanitizer."""
+        return render_reply_html(self.text)
 
 
 RepliesByPost = dict[str, tuple[Reply, ...]]
@@ -143,11 +149,12 @@ def parse_reply(text: str, path: Path, post_slug: str, zone: ZoneInfo) -> tuple[
         return None, errors
     assert isinstance(name, str) and when is not None
     reply = Reply(path=path, post_slug=post_slug, name=" ".join(name.split()),
-                  url=url.strip() if isinstance(url, str) else None, date=when, html=render_reply_html(body),
+                  url=url.strip() if isinstance(url, str) else None, date=when, text=body,
                   id="reply-" + (slugify(path.stem) or "1"))
     return reply, errors
 
 
+@lru_cache(maxsize=4096)  # each page that shows a reply asks again: the post's own page, the preview's renders
 def render_reply_html(markdown: str) -> str:
     """Untrusted Markdown to safe HTML: no raw HTML, then an allowlist; links get rel="nofollow ugc"."""
     import nh3  # here, like markdown-it: a site without replies does not load them
@@ -185,7 +192,7 @@ def _ordered(items: list[Reply]) -> tuple[Reply, ...]:
 
 
 def _with_id(reply: Reply, ident: str) -> Reply:
-    return Reply(reply.path, reply.post_slug, reply.name, reply.url, reply.date, reply.html, ident)
+    return Reply(reply.path, reply.post_slug, reply.name, reply.url, reply.date, reply.text, ident)
 
 
 def _is_web_url(url: str) -> bool:
