@@ -70,10 +70,6 @@ class SearchIndex:
     digests: dict[str, bytes]
     """Output path ('pagefind/2024/pagefind.js') -> the digest the next build compares (_part_digests; the manifest's
     and the interface's own)."""
-    indexed: int
-    """Pages Pagefind indexed in this build: 0 when every part was kept (or none could be made)."""
-    runs: int = 0
-    """Parts Pagefind made in this build."""
     warning: SourceError | None = None
 
 
@@ -133,31 +129,37 @@ def write_search_index(stage: Stage, pages: Mapping[str, int | None], digests: M
     that holds a page of the new site. `where` is the output folder, named by the warning."""
     version = pagefind_version()
     if version is None:
-        return SearchIndex({}, 0, warning=_warning(where, "the pagefind package is not installed"))
+        return SearchIndex({}, _warning(where, "the pagefind package is not installed"))
     if not pages:  # nothing to search (Pagefind refuses a site without pages): the search page says so
-        return SearchIndex({}, 0)
+        return SearchIndex({})
     written: dict[str, bytes] = {}
     languages: dict[str, dict[str, int]] = {}
     ui_digest = hashlib.sha256(f"pagefind-ui {version}\n".encode()).digest()
     ui_kept = _keep(stage, previous, [f"{FOLDER}/{name}" for name in UI], ui_digest)
     written.update(dict.fromkeys(ui_kept, ui_digest))
-    indexed = runs = 0
+    made_any = False
+    by_part: dict[str, list[str]] = {}  # the previous index's files, by part folder
+    for path in previous:
+        if path.startswith(FOLDER + "/") and path.count("/") >= 2:
+            by_part.setdefault("/".join(path.split("/", 2)[:2]), []).append(path)
     for shard, members in assign_shards(pages).items():
         folder = f"{FOLDER}/{shard}"
-        located = {path: file for path in members if (file := locate(path)) is not None}
+        part = _Part(members, locate, version)
         inputs = index_digest({path: digests.get(path, b"") for path in members}, version)
         # without the interface's files to keep, the first part is made again to get them
-        kept = None if not ui_kept and runs == 0 else _keep_part(stage, previous, folder, inputs, located, version)
-        if kept is not None and stage.previous is not None:
+        kept = None if not ui_kept and not made_any else _keep_part(stage, previous, by_part.get(folder, []),
+                                                                    folder, inputs, part)
+        if kept is not None:
             written.update(kept)
+            assert stage.previous is not None  # the part's files were kept from it
             languages[shard] = _languages((stage.previous / folder / "pagefind-entry.json").read_bytes())
             continue
         try:
-            files = run_pagefind(located, folder)
+            files = run_pagefind(part.files, folder)
             languages[shard] = _languages(files[f"{folder}/pagefind-entry.json"])
         except SearchUnavailable as failure:
-            return SearchIndex({}, 0, warning=_warning(where, str(failure)))
-        runs, indexed = runs + 1, indexed + len(located)
+            return SearchIndex({}, _warning(where, str(failure)))
+        made_any = True
         for name in UI:
             data = files.pop(f"{folder}/{name}")
             if not ui_kept:
@@ -166,11 +168,11 @@ def write_search_index(stage: Stage, pages: Mapping[str, int | None], digests: M
         ui_kept = [f"{FOLDER}/{name}" for name in UI]
         for path, data in files.items():
             stage.write(path, data)
-        written.update(_part_digests(files, folder, inputs, content_digest(located, version)))
+        written.update(_part_digests(files, folder, inputs, part.content))
     manifest = render_manifest(languages)
     stage.write(MANIFEST, manifest)
     written[MANIFEST] = hashlib.sha256(manifest).digest()
-    return SearchIndex(written, indexed, runs)
+    return SearchIndex(written)
 
 
 def make_index(pages: Mapping[str, Path | bytes]) -> dict[str, bytes]:
@@ -260,31 +262,50 @@ def _sorted_json(data: bytes) -> bytes:
     return json.dumps(json.loads(data), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+class _Part:
+    """The pages of one part of the index: the files that hold them and the digest of their bytes, each worked out
+    the first time it is asked for (a part kept by its pages' digests needs neither)."""
+
+    def __init__(self, members: list[str], locate: Callable[[str], Path | None], version: str) -> None:
+        self._members, self._locate, self._version = members, locate, version
+        self._files: dict[str, Path] | None = None
+        self._content: bytes | None = None
+
+    @property
+    def files(self) -> dict[str, Path]:
+        if self._files is None:
+            self._files = {path: file for path in self._members if (file := self._locate(path)) is not None}
+        return self._files
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            self._content = content_digest(self.files, self._version)
+        return self._content
+
+
 def _keep(stage: Stage, previous: Mapping[str, bytes], paths: list[str], digest: bytes) -> list[str]:
     """Carry `paths` over from the previous site when each was made with `digest` and is still there; the paths
     kept, [] when not."""
-    if not paths or any(previous.get(path) != digest for path in paths) or not _all_there(stage, paths):
+    if not paths or any(previous.get(path) != digest for path in paths) or not stage.keep_all(paths):
         return []
-    for path in paths:
-        stage.keep(path)
     return paths
 
 
-def _keep_part(stage: Stage, previous: Mapping[str, bytes], folder: str, inputs: bytes,
-               located: Mapping[str, Path], version: str) -> dict[str, bytes] | None:
-    """Carry a part's files over from the previous site when its pages are what they were: their digests (`inputs`)
-    are equal, or else (a page whose inputs changed may show the same bytes, as every page does when a post is
-    added elsewhere) the bytes of its pages are; the files kept and their digests, None when not."""
-    old = [path for path in previous if path.startswith(folder + "/")]
+def _keep_part(stage: Stage, previous: Mapping[str, bytes], old: list[str], folder: str, inputs: bytes,
+               part: _Part) -> dict[str, bytes] | None:
+    """Carry a part's files (`old`, as the previous build wrote them) over when its pages are what they were: their
+    digests (`inputs`) are equal, or else (a page whose inputs changed may show the same bytes, as every page does
+    when a post is added elsewhere) the bytes of its pages are; the files kept and their digests, None when not."""
     entry = f"{folder}/pagefind-entry.json"
     contents = {previous[path] for path in old if path != entry}
-    if entry not in previous or len(contents) != 1 or not _all_there(stage, old):
+    if entry not in previous or len(contents) != 1:
         return None
     content = contents.pop()
-    if previous[entry] != inputs and content_digest(located, version) != content:
+    if previous[entry] != inputs and part.content != content:
         return None
-    for path in old:
-        stage.keep(path)
+    if not stage.keep_all(old):
+        return None
     return _part_digests(dict.fromkeys(old, b""), folder, inputs, content)
 
 
@@ -298,12 +319,6 @@ def _part_digests(files: Mapping[str, bytes], folder: str, inputs: bytes, conten
 def content_digest(pages: Mapping[str, Path], version: str) -> bytes:
     """The digest of an index of the pages' bytes (output path -> the file that holds the page): all Pagefind reads."""
     return index_digest({path: hashlib.sha256(file.read_bytes()).digest() for path, file in pages.items()}, version)
-
-
-def _all_there(stage: Stage, paths: list[str]) -> bool:
-    """Every file of `paths` is in the previous site, to be kept (checked first: a file linked from the previous site
-    must never be written over, as that would change the old site's file too)."""
-    return stage.previous is not None and all((stage.previous / path).is_file() for path in paths)
 
 
 def _languages(entry: bytes) -> dict[str, int]:

@@ -190,6 +190,13 @@ class Stage:
         self._make_parent(dest)
         return _link(self.previous / path, dest)
 
+    def keep_all(self, paths: Collection[str]) -> bool:
+        """Carry every file of `paths` over from the old site, or none (False) when one is not there: all are looked
+        for before any is linked, so a group of files (a part of the search index) is never kept in half."""
+        if self.previous is None or any(_regular_size(self.previous / path) is None for path in paths):
+            return False
+        return all(self.keep(path) for path in paths)
+
     def copy(self, path: str, source: Path) -> None:
         """Copy a file as it is (linking the old copy when the bytes are the same)."""
         dest = self.root / path
@@ -228,6 +235,10 @@ class PatchStage(Stage):
     def keep(self, path: str) -> bool:
         """Leave the output folder's file as it is; False when the previous build did not write it."""
         return path in self.written_before
+
+    def keep_all(self, paths: Collection[str]) -> bool:
+        """Leave every file of `paths` as it is; False when the previous build did not write one of them."""
+        return self.written_before.issuperset(paths)
 
     def copy(self, path: str, source: Path) -> None:
         """Stage a copy of `source`, unless the output folder's file already holds its bytes."""
