@@ -43,7 +43,8 @@ def assemble_site(config: Config, posts: list[Post], replies: RepliesByPost | No
     if config.language_mode != "separate":
         return site, problems
     editions = tuple(_listed(config.in_language(lang), [p for p in entries if p.lang == lang],
-                             [p for p in pages if p.lang == lang], "/" if lang == config.language else f"/{lang}/")
+                             [p for p in pages if p.lang == lang], "/" if lang == config.language else f"/{lang}/",
+                             series=series)  # a post's series names its parts in every language
                      for lang in _edition_languages(config, entries))
     return replace(site, editions=editions), problems
 

@@ -382,12 +382,13 @@ class _Fields:
         """`translation_key:` (Hugo's `translationKey:` too): text, or a number written as text."""
         key = next((key for key in _TRANSLATION_KEYS if self.doc.values.get(key) is not None), None)
         return self.text(key) if key else None
+
     def series_order(self) -> int | None:
         """`series_order:`, a whole number (a number written as text, '2', is read as one)."""
         value = self.doc.values.get("series_order")
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
+        if isinstance(value, str) and value.strip().removeprefix("-").isdecimal():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
             shown = _kind(value) if isinstance(value, (list, dict, float)) else repr(str(value))
