@@ -235,3 +235,20 @@ def test_the_preview_reports_what_a_fresh_load_reports_after_every_edit(tmp_path
     assert seen[0] == [] and seen[1] == seen[2] == ["link to /posts/gone/ leads to no page or file of this site"]
     assert "link to /posts/b/ leads to no page or file of this site" in seen[3] and seen[4] == seen[1]
     assert len(seen[5]) == 2
+
+
+def test_the_preview_reuses_the_routes_of_unchanged_translated_posts(site_copy) -> None:
+    """Every assembly gives translated posts anew (with their translations): equal posts, not the same objects. The
+    preview's memo takes what it made of them by value, so an edit of one post makes routes for that post alone."""
+    from sitegen.build.run import BuildOptions
+    from sitegen.preview.model import Preview
+
+    root = site_copy("bilingual")
+    preview = Preview(BuildOptions(root, root / "public", use_cache=False))
+    assert preview.rebuild().generation is not None
+    before = dict(preview.memo.routes)
+    edited = next(p for p in (root / "content/posts").iterdir() if p.name == "what-is-networking.md")
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert preview.rebuild({edited}).generation is not None
+    remade = sorted(url for url, route in preview.memo.routes.items() if before.get(url) is not route)
+    assert remade == ["/posts/what-is-networking/"]

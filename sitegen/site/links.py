@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from ..errors import SourceError
 from .model import Post, Site
-from .routes import RouteMemo
+from .routes import RouteMemo, same_post
 
 
 def check_links(site: Site, paths: Collection[str], memo: RouteMemo | None = None) -> list[SourceError]:
@@ -18,16 +18,16 @@ def check_links(site: Site, paths: Collection[str], memo: RouteMemo | None = Non
         return [warning for post in documents for warning in _check_post_links(post, paths)]
     if memo.paths != paths:
         memo.paths, memo.checked, memo.warnings = frozenset(paths), {}, {}
-    checked, known = memo.checked, memo.warnings
-    found: dict[int, tuple[SourceError, ...]] = {}
+    checked, before = memo.checked, memo.warnings
+    found: dict[str, tuple[SourceError, ...]] = {}
     for post in documents:
-        key = id(post)
-        if checked.get(key) is post:
-            if key in known:
-                found[key] = known[key]
+        key = post.url
+        if same_post(checked.get(key), post):
+            if key in before:
+                found[key] = before[key]
         elif warnings := _check_post_links(post, paths):
             found[key] = tuple(warnings)
-    memo.checked, memo.warnings = dict(zip(map(id, documents), documents, strict=True)), found
+    memo.checked, memo.warnings = {post.url: post for post in documents}, found
     return [warning for warnings in found.values() for warning in warnings]
 
 

@@ -156,18 +156,18 @@ def claim_routes(site: Site, static: Mapping[str, Path], *, redirects: bool,
 
     documents = (*site.posts, *site.pages)
     made = memo.routes if memo is not None else {}
-    post_routes = [known if (known := made.get(id(post))) is not None and known.post is post else _post_route(post)
-                   for post in documents]
+    post_routes = [known if (known := made.get(post.url)) is not None and same_post(known.post, post)
+                   else _post_route(post) for post in documents]
     if memo is not None:
-        memo.routes = dict(zip(map(id, documents), post_routes, strict=True))
+        memo.routes = {route.url: route for route in post_routes}
     pages.update(claims.claim_pages(post_routes))
     if config.share_cards:  # a post whose page lost its address to another has no card: its error is enough
         drawn = memo.cards if memo is not None else {}
-        cards = [entry if (entry := drawn.get(id(post))) is not None and entry[1].post is post
+        cards = [entry if (entry := drawn.get(post.url)) is not None and same_post(entry[1].post, post)
                  else (card_path(post.url), FileRoute("card", post=post)) for post in site.posts
                  if (claimed := pages.get(url_to_path(post.url))) and claimed.post is post]
         if memo is not None:
-            memo.cards = {id(route.post): (path, route) for path, route in cards}
+            memo.cards = {route.post.url: (path, route) for path, route in cards if route.post is not None}
         files.update(claims.claim_all(cards))
     for post in documents:
         for alias in post.aliases:
@@ -196,22 +196,28 @@ def _post_route(post: Post) -> PageRoute:
                      x_default=post.x_default)
 
 
+def same_post(known: Post | None, post: Post) -> bool:
+    """Whether what was made of `known` holds for `post`: the same object, or an equal one (a post given its
+    translations or counts anew by every assembly)."""
+    return known is post or known == post
+
+
 @dataclass(slots=True)
 class RouteMemo:
     """What the last claim and link check made of each post, for the next ones to take where the post is the same
-    object (posts are immutable, so what was made of one holds while it lives). The preview keeps one between
+    (posts are immutable values, so what was made of one holds for an equal one). The preview keeps one between
     rebuilds, where an edit changes one post of thousands; a build has none. Taking from it changes no result."""
 
-    routes: dict[int, PageRoute] = field(default_factory=dict)
-    """id(post) -> its route (which holds the post)."""
-    cards: dict[int, tuple[str, FileRoute]] = field(default_factory=dict)
-    """id(post) -> its share card's output path and route (which holds the post)."""
+    routes: dict[str, PageRoute] = field(default_factory=dict)
+    """A post's URL -> its route (which holds the post)."""
+    cards: dict[str, tuple[str, FileRoute]] = field(default_factory=dict)
+    """A post's URL -> its share card's output path and route (which holds the post)."""
     paths: frozenset[str] = frozenset()
     """The site's output paths the links below were checked against."""
-    checked: dict[int, Post] = field(default_factory=dict)
-    """id(post) -> the post, for each post whose links were checked against `paths`."""
-    warnings: dict[int, tuple[SourceError, ...]] = field(default_factory=dict)
-    """id(post) -> what checking its links found, for the checked posts with broken links."""
+    checked: dict[str, Post] = field(default_factory=dict)
+    """A post's URL -> the post, for each post whose links were checked against `paths`."""
+    warnings: dict[str, tuple[SourceError, ...]] = field(default_factory=dict)
+    """A post's URL -> what checking its links found, for the checked posts with broken links."""
 
 
 def _list_routes(site: Site, config: Config) -> list[PageRoute]:
