@@ -110,6 +110,4 @@ def test_chromium_draws_the_title_as_the_card_does(name: str, chromium_line: Any
 def test_an_unshaped_title_does_not_pass_the_comparison(name: str, chromium_line: Any) -> None:
     text, direction, language = TITLES[name]
     wrong, theirs = sitegen_line(text, direction, language, shaped=False), chromium_line(text, direction, language)
-    width_off = abs(wrong.width - theirs.width) > 0.03 * theirs.width
-    assert width_off or correlation(wrong, theirs) < 0.9
     assert correlation(wrong, theirs) < 0.6

@@ -104,30 +104,22 @@ def card_key(card: Card, style: CardStyle) -> bytes:
 def load_card_style(theme_folders: Sequence[Path]) -> tuple[CardStyle | None, list[SourceError]]:
     """The card settings of the theme: each folder's cards/card.yaml, `theme_folders` in order of precedence (the
     chosen theme first, the default theme last), a font named in a file being found beside that file."""
-    import yaml
-
     settings: dict[str, Any] = {}
     origin: dict[str, Path] = {}
     errors: list[SourceError] = []
     for folder in reversed(theme_folders):
         path = folder / STYLE_FILE
-        if not path.is_file():
-            continue
         try:
-            data = yaml.safe_load(path.read_bytes())
-        except (OSError, yaml.YAMLError) as exc:
-            errors.append(SourceError(path, f"cannot read the card settings: {exc}".splitlines()[0]))
+            data = path.read_bytes()
+        except FileNotFoundError:
             continue
-        if not isinstance(data, dict):
-            errors.append(SourceError(path, "the card settings must be a mapping of keys to values",
-                                      hint=f"keys: {', '.join(_KEYS)}"))
+        except OSError as exc:
+            errors.append(SourceError(path, f"cannot read the card settings: {exc.strerror or exc}"))
             continue
-        for key, value in data.items():
-            if key not in _KEYS:
-                errors.append(SourceError(path, f"unknown card setting {key!r}", hint=f"keys: {', '.join(_KEYS)}"))
-                continue
-            settings[key] = value
-            origin[key] = path
+        values, problems = _settings_file(path, data)
+        errors.extend(problems)
+        settings.update(values)
+        origin.update(dict.fromkeys(values, path))
     missing = [key for key in _KEYS if key not in settings]
     if missing and not errors:
         errors.append(SourceError(theme_folders[0] / STYLE_FILE if theme_folders else Path(STYLE_FILE),
@@ -159,10 +151,36 @@ def load_card_style(theme_folders: Sequence[Path]) -> tuple[CardStyle | None, li
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr(sorted((k, str(v)) for k, v in settings.items())).encode())
     for font in fonts.values():
-        digest.update(font.read_bytes())
+        stat = font.stat()
+        digest.update(_font_digest(font, stat.st_size, stat.st_mtime_ns))
     return CardStyle(settings["background"], settings["foreground"], settings["accent"], settings["muted"],
                      fonts["title_font"], fonts["text_font"], settings["margin"], (sizes[0], sizes[1]),
                      settings["text_size"], digest.digest()), []
+
+
+@lru_cache(maxsize=16)  # read on every build and preview rebuild: parsed once for its bytes
+def _settings_file(path: Path, data: bytes) -> tuple[dict[str, Any], tuple[SourceError, ...]]:
+    """The settings of one cards/card.yaml with these bytes that can be used, and an error (at its line) for each that
+    cannot. The dictionary is shared: copy it."""
+    from ..sources.yamlio import parse_yaml_mapping
+
+    text = data.decode("utf-8", errors="replace")
+    doc, errors = parse_yaml_mapping(text, path, what="the card settings")
+    if doc is None:
+        return {}, tuple(errors)
+    values = {}
+    for key, value in doc.values.items():
+        if key in _KEYS:
+            values[key] = value
+        else:
+            errors.append(SourceError(path, f"unknown card setting {key!r}", doc.line(key),
+                                      hint=f"keys: {', '.join(_KEYS)}"))
+    return values, tuple(errors)
+
+
+@lru_cache(maxsize=16)  # a font is read and hashed once while its size and modification time stay
+def _font_digest(font: Path, _size: int, _mtime_ns: int) -> bytes:
+    return hashlib.blake2b(font.read_bytes(), digest_size=16).digest()
 
 
 def _is_size(value: object, low: int, high: int) -> bool:
@@ -247,14 +265,13 @@ def _palette(background: str, colours: tuple[str, ...]) -> list[int]:
 
 
 def _date_text(card: Card) -> str:
-    """The date as the theme writes it in a page of the card's language (the `date` filter's long format)."""
+    """The date as the theme writes it in a page of the card's language (the `date` filter's long format, without
+    the Hijri date it may add: a card has room for one)."""
     if card.date is None:
         return ""
-    from babel.dates import format_date
+    from .templates import _date_text, _locale_name
 
-    from .templates import _locale_name
-
-    return format_date(card.date, format="long", locale=_locale_name(card.lang))
+    return _date_text(card.date, "long", _locale_name(card.lang))
 
 
 @dataclass(frozen=True, slots=True)

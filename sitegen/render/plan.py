@@ -76,12 +76,14 @@ def plan_site(site: Site, routes: Routes, own_redirects: str | None = None,
             if card_style is not None:
                 generated[path] = partial(_draw_card, site, route.post, card_style)
                 cards[path] = route.post
+        elif route.kind == "schedule":  # the build's clock and the times to come: not in the site's shape
+            schedule = render_schedule(site)
+            generated[path] = partial(bytes, schedule)
+            generated_from[path] = (schedule,)
         else:
             generated[path] = _generator(site, route, sitemap_urls, alternates, own_redirects)
             if route.kind == "redirects":
                 generated_from[path] = (own_redirects.encode(),) if own_redirects else ()
-            elif route.kind == "schedule":  # the build's clock and the times to come: not in the site's shape
-                generated_from[path] = (render_schedule(site),)
     assets = (*(path for path in routes.copies if is_fingerprinted_kind(path)), "highlight.css")
     return Plan(routes.pages, generated, routes.copies, assets, generated_from,
                 _CardKeys(site, card_style, cards) if card_style is not None else {})
@@ -121,8 +123,6 @@ def _generator(site: Site, route: FileRoute, sitemap_urls: list[str], alternates
         return lambda: render_robots(site)
     if route.kind == "stylesheet":
         return lambda: pygments_css().encode()
-    if route.kind == "schedule":
-        return lambda: render_schedule(site)
     return lambda: render_redirects(site, own_redirects or "")
 
 
