@@ -82,8 +82,7 @@ def tag_feed_set(site: Site, tag: Tag) -> FeedSet:
 
 def series_feed_set(site: Site, series: Series) -> FeedSet:
     """The feeds of a series: its parts, newest first, as every feed lists posts."""
-    parts = {post.url for post in series.posts}
-    newest = tuple(post for post in site.posts if post.url in parts)
+    newest = tuple(sorted(series.posts, key=site.position))  # the site's order (newest first), without its scan
     return FeedSet(f"{site_title(site.config)} · {feed_title(series.name, series.slug)}", series.url,
                    newest[: site.config.feed_limit])
 

@@ -128,6 +128,8 @@ def _attach_mentions(posts: list[Post], mentions: MentionsByPost, post_slugs: Co
         return posts, []
     attached = [replace(p, mentions=mentions[key]) if (key := unicodedata.normalize("NFC", p.slug)) in mentions
                 else p for p in posts]
+    if len(attached) - sum(p is q for p, q in zip(attached, posts, strict=True)) == len(mentions):
+        return attached, []  # every file of counts found its post (nearly always)
     known = {unicodedata.normalize("NFC", slug) for slug in post_slugs} | {unicodedata.normalize("NFC", p.slug)
                                                                             for p in posts}
     return attached, unknown_mention_folders(mentions, known, config.root)

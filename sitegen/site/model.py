@@ -215,6 +215,10 @@ class Site:
         """The series `post` is a part of, if any."""
         return self._index.series.get(post.doc.series) if post.doc.series else None
 
+    def position(self, post: Post) -> int:
+        """The post's place in `posts` (newest first); after every post for one the site does not list."""
+        return self._index.positions.get(post.url, len(self.posts))
+
     def newer(self, post: Post) -> Post | None:
         """The post published just after `post` (None for the newest post and for pages)."""
         at = self._index.positions.get(post.url)
