@@ -18,7 +18,7 @@ from sitegen.inbox.fetch import next_link, retry_after
 from sitegen.inbox.model import Pending
 from sitegen.inbox.moderate import purge, resolve_ids
 from sitegen.inbox.netlify import parse_submission
-from sitegen.inbox.posts import match_post
+from sitegen.inbox.posts import PostIndex
 from sitegen.inbox.store import merge_pulled, parse_store, render_store
 from sitegen.inbox.webmentions import last_id, parse_mention
 from sitegen.sources.replies import load_replies, parse_reply, render_reply_html
@@ -28,8 +28,9 @@ from .helpers import HOSTILE, ROOT, elements  # the same hostile pieces hand-wri
 
 FIXTURES = ROOT / "tests" / "fixtures" / "inbox"
 ZONE = ZoneInfo("Asia/Riyadh")
-POSTS = {"/posts/hello/": "hello", "https://example.org/posts/hello/": "hello",
-         "/posts/%D8%A8%D9%86%D8%A7%D8%A1/": "بناء", "https://example.org/posts/%D8%A8%D9%86%D8%A7%D8%A1/": "بناء"}
+POSTS = PostIndex.build({"/posts/hello/": "hello", "https://example.org/posts/hello/": "hello",
+                         "/posts/%D8%A8%D9%86%D8%A7%D8%A1/": "بناء",
+                         "https://example.org/posts/%D8%A8%D9%86%D8%A7%D8%A1/": "بناء"})
 
 
 def fixture(name: str) -> object:
@@ -55,6 +56,14 @@ def test_a_submission_from_a_deploy_preview_finds_its_post_and_spam_keeps_netlif
     item = parse_submission(spam, POSTS, spam=True)
     assert item is not None and (item.spam, item.post, item.target) == (True, None,
                                                                         "https://example.org/posts/nowhere/")
+
+
+def test_a_submission_naming_the_posts_index_html_finds_its_post() -> None:
+    """The form's post field as a page served at '.../index.html' sends it (the URL matcher email uses too)."""
+    submission = {"id": "i", "data": {"post": "https://example.org/posts/hello/index.html"}}
+    item = parse_submission(submission, POSTS, spam=False)
+    assert item is not None and item.post == "hello"
+    assert POSTS.match("/posts/%D8%A8%D9%86%D8%A7%D8%A1/index.html") == "بناء"
 
 
 def test_a_submission_without_an_id_or_of_the_wrong_shape_is_left_out() -> None:
@@ -101,13 +110,13 @@ def test_the_rate_limit_message_says_when_to_try_again() -> None:
 
 
 def test_a_post_is_matched_by_its_path_on_any_host_encoded_or_not() -> None:
-    assert match_post("https://example.org/posts/hello/", POSTS) == "hello"
-    assert match_post("https://deploy-preview-3--x.netlify.app/posts/hello", POSTS) == "hello"
-    assert match_post("https://example.org/posts/بناء/", POSTS) == "بناء"
-    assert match_post("/posts/%D8%A8%D9%86%D8%A7%D8%A1/#replies", POSTS) == "بناء"
-    assert match_post("hello", POSTS) == "hello"
-    assert match_post("https://example.org/posts/nowhere/", POSTS) is None
-    assert match_post("", POSTS) is None
+    assert POSTS.match("https://example.org/posts/hello/") == "hello"
+    assert POSTS.match("https://deploy-preview-3--x.netlify.app/posts/hello") == "hello"
+    assert POSTS.match("https://example.org/posts/بناء/") == "بناء"
+    assert POSTS.match("/posts/%D8%A8%D9%86%D8%A7%D8%A1/#replies") == "بناء"
+    assert POSTS.match("hello") == "hello"
+    assert POSTS.match("https://example.org/posts/nowhere/") is None
+    assert POSTS.match("") is None
 
 
 # --- the pending store ----------------------------------------------------------------------------------------

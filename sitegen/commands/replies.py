@@ -20,7 +20,7 @@ from ..inbox.counts import mention_counts, write_mention_counts
 from ..inbox.fetch import FetchError
 from ..inbox.model import COUNTED_KINDS, Pending
 from ..inbox.moderate import accept, likes_by_post, mark, pending_from_mail, purge, resolve_ids
-from ..inbox.posts import load_post_refs, load_post_urls
+from ..inbox.posts import PostIndex, load_post_refs, load_post_urls
 from ..inbox.store import LOCK, STORE, Busy, Store, load_store, merge_pulled, store_lock, write_store
 from ..sources.config import Config, load_config
 from . import report, shown
@@ -134,6 +134,7 @@ def pull(config: Config, store: Store, only: str | None) -> int:
     environ = dict(os.environ)
     posts, problems = load_post_urls(config)
     report(problems, config.root)
+    index = PostIndex.build(posts)
     pulled: list[Pending] = []
     netlify = only in (None, "netlify") and config.reply_form
     webmention = only in (None, "webmention") and bool(config.webmention)
@@ -143,12 +144,12 @@ def pull(config: Config, store: Store, only: str | None) -> int:
         return 1
     try:
         if netlify:
-            submissions, note = pull_submissions(config.root, posts, environ)
+            submissions, note = pull_submissions(config.root, index, environ)
             pulled.extend(submissions)
             if note:
                 print(f"note: {note}")
         if webmention:
-            pulled.extend(pull_mentions(config, posts, environ, last_id(list(store.values()))))
+            pulled.extend(pull_mentions(config, index, environ, last_id(list(store.values()))))
     except FetchError as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return 1
