@@ -239,6 +239,13 @@ def test_a_url_that_is_not_a_web_address_is_left_out() -> None:
     assert "url:" not in render_reply_file(item, ZONE)
 
 
+def test_a_url_without_a_host_is_left_out_and_the_reply_accepted(tmp_path: Path) -> None:
+    """'https://' passes a look at its start, but the build's reader refuses it: it is dropped, not the reply."""
+    item = Pending(id="nf-u", source="netlify", name="M", url="https://", date="2025-01-01T00:00:00Z", text="x")
+    path = write_reply(tmp_path, item, "hello", ZONE)
+    assert path.read_text(encoding="utf-8") == "---\nname: M\ndate: '2025-01-01T03:00:00+03:00'\n---\nx\n"
+
+
 @settings(max_examples=300, deadline=None)
 @given(name=st.text(min_size=1, max_size=30) | st.sampled_from(["\ud800", "a\nb: c", "'\"", "- x", "---"]),
        text=st.lists(st.sampled_from(HOSTILE) | st.text(max_size=20), min_size=1, max_size=12).map("".join),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..sources.replies import REPLIES_DIR, parse_reply
+from ..sources.replies import REPLIES_DIR, is_web_url, parse_reply
 from ..text import clean_inline, clean_text, slugify
 from .model import Pending
 
@@ -32,7 +32,7 @@ def render_reply_file(item: Pending, zone: ZoneInfo) -> str:
     assert when is not None
     front: dict[str, str] = {"name": name}
     url = _inline(item.url).strip()
-    if url.startswith(("http://", "https://")) and not any(c.isspace() for c in url):
+    if is_web_url(url):
         front["url"] = url
     front["date"] = (when if when.tzinfo else when.replace(tzinfo=zone)).astimezone(zone).isoformat()
     if email := _inline(item.email).strip():
