@@ -15,13 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import SourceError
+from ..filelock import LockBusy
 from ..inbox.accept import Refused
 from ..inbox.counts import mention_counts, write_mention_counts
 from ..inbox.fetch import FetchError
 from ..inbox.model import COUNTED_KINDS, Pending
 from ..inbox.moderate import accept, likes_by_post, mark, pending_from_mail, purge, resolve_ids
 from ..inbox.posts import PostIndex, load_post_refs, load_post_urls
-from ..inbox.store import LOCK, STORE, Busy, Store, load_store, merge_pulled, store_lock, write_store
+from ..inbox.store import LOCK, STORE, Store, load_store, merge_pulled, store_lock, write_store
 from ..sources.config import Config, load_config
 from . import report, shown
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(store_lock(root))
-        except Busy as busy:
+        except LockBusy as busy:
             holder = f" (process {busy.pid})" if busy.pid else ""
             print(f"sitegen: another `sitegen replies` is changing the pending replies of this site{holder}; try "
                   "again when it has finished (nothing was changed)", file=sys.stderr)
