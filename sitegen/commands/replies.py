@@ -17,10 +17,10 @@ from pathlib import Path
 from ..errors import SourceError
 from ..filelock import LockBusy
 from ..inbox.accept import Refused
-from ..inbox.counts import mention_counts, write_mention_counts
+from ..inbox.counts import FIELDS, mention_counts, write_mention_counts
 from ..inbox.fetch import FetchError
 from ..inbox.model import COUNTED_KINDS, Pending
-from ..inbox.moderate import accept, likes_by_post, mark, pending_from_mail, purge, resolve_ids
+from ..inbox.moderate import accept, mark, pending_from_mail, purge, resolve_ids
 from ..inbox.posts import PostIndex, load_post_refs, load_post_urls
 from ..inbox.store import LOCK, STORE, Store, load_store, merge_pulled, store_lock, write_store
 from ..sources.config import Config, load_config
@@ -101,8 +101,10 @@ def list_replies(store: Store, *, show_all: bool) -> int:
     waiting = sum(item.state == "pending" for item in store.values())
     if not waiting:
         print("no replies waiting" + ("" if store else " (`sitegen replies pull` fetches new ones)"))
-    for post, counts in sorted(likes_by_post(store).items()):
-        print(f"{_safe(post)}: " + ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(counts.items())))
+    for post, mentions in sorted(mention_counts(store, unmatched=True).items()):
+        counts = sorted((kind, n) for kind, field in FIELDS.items() if (n := getattr(mentions, field)))
+        if counts:
+            print(f"{_safe(post)}: " + ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counts))
     decided = sum(item.state in ("rejected", "spam") for item in store.values())
     if decided and not show_all:
         print(f"{decided} rejected or spam kept (`sitegen replies --all` shows them, `sitegen replies purge` drops "
