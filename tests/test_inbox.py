@@ -216,6 +216,15 @@ def test_an_accepted_reply_reads_back_as_it_was_sent(tmp_path: Path) -> None:
     assert "laila@example.net" not in reply.html
 
 
+def test_lone_surrogates_from_json_are_written_as_replacement_characters(tmp_path: Path) -> None:
+    item = Pending(id="nf-s", source="netlify", name="Sa\ud800m", date="2025-01-01T00:00:00Z",
+                   text="hi \ud83d\ude00 \udc00")
+    path = write_reply(tmp_path, item, "hello", ZONE)
+    assert path.name == "2025-01-01-sa-m-52ee74.md"
+    assert path.read_text(encoding="utf-8") == ("---\nname: Sa\ufffdm\ndate: '2025-01-01T03:00:00+03:00'\n---\n"
+                                                "hi 😀 \ufffd\n")
+
+
 def test_two_replies_alike_get_two_files(tmp_path: Path) -> None:
     first = write_reply(tmp_path, LAILA, "hello", ZONE)
     second = write_reply(tmp_path, LAILA, "hello", ZONE)  # the same id twice cannot happen; a name clash cannot hurt
