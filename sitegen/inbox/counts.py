@@ -44,9 +44,11 @@ def write_mention_counts(root: Path, store: Store, slugs: Collection[str]) -> li
         text = render_mentions(mentions)
         try:
             old: str | None = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            old = ""  # no file is no counts
         except (OSError, UnicodeDecodeError):
             old = None
-        if text == old or (not text and old is None and not path.exists()):
+        if text == old:
             continue
         if text:
             write_atomically(path, text, public=True)
