@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.inbox.mail import (
+    MailIndex,
     MailReply,
-    PostIndex,
     decode_bytes,
     html_to_text,
     read_mail,
@@ -196,7 +196,7 @@ def test_format_flowed_soft_breaks_are_joined(delsp: bool, expected: str) -> Non
 
 def test_the_prefilled_post_url_is_dropped_only_for_the_post_answered() -> None:
     body = f"{AR_URL}\n\nI liked it, and this one too:\nhttps://example.org/posts/static-sites/\n"
-    index = PostIndex.build(POSTS)
+    index = MailIndex.build(POSTS)
     assert index.match(body, "anything") == AR_SLUG
     assert mail_text(body, index.url_lines(body, AR_SLUG))[0] == (
         "I liked it, and this one too:\nhttps://example.org/posts/static-sites/")
@@ -243,7 +243,7 @@ def test_long_text_limits(body: str, expected: str) -> None:
     ("Re: Static sites without a server", f"{AR_URL}\nhttps://example.org/posts/static-sites/", "static-sites"),
 ])
 def test_post_matching(subject: str, body: str, slug: str | None) -> None:
-    assert PostIndex.build(POSTS).match(body, subject) == slug
+    assert MailIndex.build(POSTS).match(body, subject) == slug
 
 
 def test_the_mailto_link_sitegen_writes_is_matched() -> None:
@@ -253,7 +253,7 @@ def test_the_mailto_link_sitegen_writes_is_matched() -> None:
     link = reply_mailto("nour@example.org", "الكتابة  بالعربية\nعلى الويب", AR_URL)
     fields = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
     assert fields == {"subject": f"Re: {AR_TITLE}", "body": AR_URL}
-    index = PostIndex.build(POSTS)
+    index = MailIndex.build(POSTS)
     assert index.match("", fields["subject"]) == AR_SLUG and index.match(fields["body"], "") == AR_SLUG
 
 

@@ -107,6 +107,8 @@ def test_the_store_counts_each_posts_likes_reposts_and_bookmarks_that_stand() ->
     store = {item.id: item for item in STORE_ITEMS}
     assert mention_counts(store) == {"a": Mentions(likes=2, reposts=1), "b": Mentions(),
                                      "../escape": Mentions(likes=1), "gone": Mentions(likes=1)}
+    assert mention_counts(store, unmatched=True) == {**mention_counts(store),
+                                                     "https://example.org/posts/None/": Mentions(likes=1)}
 
 
 def test_counts_are_written_for_known_posts_only_and_only_when_they_change(tmp_path: Path) -> None:

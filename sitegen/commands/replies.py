@@ -15,13 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import SourceError
+from ..filelock import LockBusy
 from ..inbox.accept import Refused
-from ..inbox.counts import mention_counts, write_mention_counts
+from ..inbox.counts import FIELDS, mention_counts, write_mention_counts
 from ..inbox.fetch import FetchError
 from ..inbox.model import COUNTED_KINDS, Pending
-from ..inbox.moderate import accept, likes_by_post, mark, pending_from_mail, purge, resolve_ids
-from ..inbox.posts import load_post_refs, load_post_urls
-from ..inbox.store import LOCK, STORE, Busy, Store, load_store, merge_pulled, store_lock, write_store
+from ..inbox.moderate import accept, mark, pending_from_mail, purge, resolve_ids
+from ..inbox.posts import PostIndex, load_post_refs, load_post_urls
+from ..inbox.store import LOCK, STORE, Store, load_store, merge_pulled, store_lock, write_store
 from ..sources.config import Config, load_config
 from . import report, shown
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(store_lock(root))
-        except Busy as busy:
+        except LockBusy as busy:
             holder = f" (process {busy.pid})" if busy.pid else ""
             print(f"sitegen: another `sitegen replies` is changing the pending replies of this site{holder}; try "
                   "again when it has finished (nothing was changed)", file=sys.stderr)
@@ -100,8 +101,10 @@ def list_replies(store: Store, *, show_all: bool) -> int:
     waiting = sum(item.state == "pending" for item in store.values())
     if not waiting:
         print("no replies waiting" + ("" if store else " (`sitegen replies pull` fetches new ones)"))
-    for post, counts in sorted(likes_by_post(store).items()):
-        print(f"{_safe(post)}: " + ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(counts.items())))
+    for post, mentions in sorted(mention_counts(store, unmatched=True).items()):
+        counts = sorted((kind, n) for kind, field in FIELDS.items() if (n := getattr(mentions, field)))
+        if counts:
+            print(f"{_safe(post)}: " + ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counts))
     decided = sum(item.state in ("rejected", "spam") for item in store.values())
     if decided and not show_all:
         print(f"{decided} rejected or spam kept (`sitegen replies --all` shows them, `sitegen replies purge` drops "
@@ -134,6 +137,7 @@ def pull(config: Config, store: Store, only: str | None) -> int:
     environ = dict(os.environ)
     posts, problems = load_post_urls(config)
     report(problems, config.root)
+    index = PostIndex.build(posts)
     pulled: list[Pending] = []
     netlify = only in (None, "netlify") and config.reply_form
     webmention = only in (None, "webmention") and bool(config.webmention)
@@ -143,12 +147,12 @@ def pull(config: Config, store: Store, only: str | None) -> int:
         return 1
     try:
         if netlify:
-            submissions, note = pull_submissions(config.root, posts, environ)
+            submissions, note = pull_submissions(config.root, index, environ)
             pulled.extend(submissions)
             if note:
                 print(f"note: {note}")
         if webmention:
-            pulled.extend(pull_mentions(config, posts, environ, last_id(list(store.values()))))
+            pulled.extend(pull_mentions(config, index, environ, last_id(list(store.values()))))
     except FetchError as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..sources.replies import REPLIES_DIR, parse_reply
+from ..sources.replies import REPLIES_DIR, is_web_url, parse_reply
 from ..text import clean_inline, clean_text, slugify
 from .model import Pending
 
@@ -22,39 +22,30 @@ class Refused(Exception):
 
 def render_reply_file(item: Pending, zone: ZoneInfo) -> str:
     """The reply file's text; Refused when the reply lacks what a reply file needs."""
-    name = " ".join(_inline(item.name).split())
+    name = " ".join(clean_inline(item.name).split())
     when = item.when
-    text = clean_text(_valid(item.text).replace("\r\n", "\n").replace("\r", "\n"))  # as a file's text is cleaned
+    text = clean_text(item.text.replace("\r\n", "\n").replace("\r", "\n"))  # as a file's is
     missing = [what for what, value in (("name", name), ("date", when), ("text", text.strip()))
                if not value]
     if missing:
         raise Refused(f"{item.id} has no {' and no '.join(missing)}, which a published reply needs")
     assert when is not None
     front: dict[str, str] = {"name": name}
-    url = _inline(item.url).strip()
-    if url.startswith(("http://", "https://")) and not any(c.isspace() for c in url):
+    url = clean_inline(item.url).strip()
+    if is_web_url(url):
         front["url"] = url
     front["date"] = (when if when.tzinfo else when.replace(tzinfo=zone)).astimezone(zone).isoformat()
-    if email := _inline(item.email).strip():
+    if email := clean_inline(item.email).strip():
         front["email"] = email
     dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10**9)
     return f"---\n{dumped}---\n{text.strip()}\n"
-
-
-def _valid(text: str) -> str:
-    """`text` without lone surrogates (JSON may carry them; a file cannot)."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _inline(text: str) -> str:
-    return clean_inline(_valid(text))
 
 
 def reply_file_name(item: Pending) -> str:
     """'<date>-<name>-<digest of the id>.md': sorted by date in a folder, and unique by the reply's id."""
     when = item.when
     day = f"{when:%Y-%m-%d}-" if when else ""
-    name = slugify(_valid(item.name))[:MAX_NAME_IN_FILE_NAME].strip("-") or "reply"
+    name = slugify(item.name)[:MAX_NAME_IN_FILE_NAME].strip("-") or "reply"
     return f"{day}{name}-{hashlib.sha256(item.id.encode()).hexdigest()[:6]}.md"
 
 

@@ -19,12 +19,14 @@ FIELDS = {"like": "likes", "repost": "reposts", "bookmark": "bookmarks"}
 """A counted kind of the store -> its key in a mentions file."""
 
 
-def mention_counts(store: Store) -> dict[str, Mentions]:
-    """The counts of every post the store holds a like, repost or bookmark of (zero when each was rejected)."""
+def mention_counts(store: Store, *, unmatched: bool = False) -> dict[str, Mentions]:
+    """The counts of every post the store holds a like, repost or bookmark of (zero when each was rejected); with
+    `unmatched`, those of no known post are counted too, under the address they named."""
     counts: dict[str, dict[str, int]] = {}
     for item in store.values():
-        if item.kind in COUNTED_KINDS and item.post:
-            kinds = counts.setdefault(item.post, {})
+        key = item.post or (item.target or "?" if unmatched else "")
+        if item.kind in COUNTED_KINDS and key:
+            kinds = counts.setdefault(key, {})
             if item.state == "counted":
                 kinds[FIELDS[item.kind]] = kinds.get(FIELDS[item.kind], 0) + 1
     return {post: Mentions(**kinds) for post, kinds in counts.items()}
@@ -42,9 +44,11 @@ def write_mention_counts(root: Path, store: Store, slugs: Collection[str]) -> li
         text = render_mentions(mentions)
         try:
             old: str | None = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            old = ""  # no file is no counts
         except (OSError, UnicodeDecodeError):
             old = None
-        if text == old or (not text and old is None and not path.exists()):
+        if text == old:
             continue
         if text:
             write_atomically(path, text, public=True)

@@ -24,10 +24,10 @@ from email.utils import getaddresses, parsedate_to_datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from ..errors import SourceError
 from ..text import clean_inline
+from .posts import PostIndex
 from .quotes import INVISIBLE, mail_text
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
@@ -70,7 +70,7 @@ def read_mail(path: Path, posts: Mapping[str, str]) -> tuple[list[MailReply], li
         raw = path.read_bytes()
     except OSError as exc:
         return [], [SourceError(path, f"cannot read file: {exc.strerror or exc}")]
-    index = PostIndex.build(posts)
+    index = MailIndex.build(posts)
     replies: list[MailReply] = []
     errors: list[SourceError] = []
     for line, chunk in split_mbox(raw) if _is_mbox(raw) else [(None, raw)]:
@@ -116,7 +116,7 @@ def _unescape(lines: list[bytes]) -> bytes:
     return b"".join(_ESCAPED_FROM.sub(rb"\1", line, count=1) if line.startswith(b">") else line for line in lines)
 
 
-def parse_mail(raw: bytes, posts: PostIndex, path: Path, line: int | None = None
+def parse_mail(raw: bytes, posts: MailIndex, path: Path, line: int | None = None
                ) -> tuple[MailReply | None, list[SourceError]]:
     """One message's bytes as a reply, or None and why not."""
     message = email.message_from_bytes(raw, policy=policy.default)
@@ -283,36 +283,23 @@ _URL_TAIL = ".,;:!?*،؛"
 
 
 @dataclass(frozen=True, slots=True)
-class PostIndex:
+class MailIndex:
     """The site's posts by URL and by title, normalized for matching what a mail program sends back."""
 
-    urls: Mapping[tuple[str, str], str]
-    """(host without 'www.', path) of absolute URLs -> slug."""
-    paths: Mapping[str, str]
-    """Path of site-relative URLs -> slug."""
+    urls: PostIndex
     titles: Mapping[str, str]
     """Title (NFC, case-folded, spaces collapsed) -> slug."""
 
     @classmethod
-    def build(cls, posts: Mapping[str, str]) -> PostIndex:
-        urls: dict[tuple[str, str], str] = {}
-        paths: dict[str, str] = {}
-        titles: dict[str, str] = {}
-        for key, slug in posts.items():
-            if key.startswith("/"):
-                paths[_path_key(urlsplit(key).path)] = slug
-            elif key.lower().startswith(("http://", "https://")):
-                if (found := _url_key(key)) is not None:
-                    urls[found] = slug
-            elif title := _title_key(key):
-                titles[title] = slug
-        return cls(urls, paths, titles)
+    def build(cls, posts: Mapping[str, str]) -> MailIndex:
+        """A key of `posts` that starts with '/' or 'http' is a URL, any other a title."""
+        titles = {title: slug for key, slug in posts.items()
+                  if not key.startswith("/") and not key.lower().startswith(("http://", "https://"))
+                  and (title := _title_key(key))}
+        return cls(PostIndex.build(posts), titles)
 
     def slug_of_url(self, url: str) -> str | None:
-        found = _url_key(url.rstrip(_URL_TAIL))
-        if found is None:
-            return None
-        return self.urls.get(found) or self.paths.get(found[1])
+        return self.urls.slug_of_url(url.rstrip(_URL_TAIL))
 
     def match(self, body: str, subject: str) -> str | None:
         """The post a message answers: by a post URL in its body (the subject's post when several are), else by
@@ -350,18 +337,3 @@ _PREFIX = re.compile(r"\s*(?:re|fwd?|aw|sv|tr|rv|رد|إعادة توجيه|تو
 
 def _title_key(title: str) -> str:
     return " ".join(unicodedata.normalize("NFC", INVISIBLE.sub("", title)).casefold().split())
-
-
-def _path_key(path: str) -> str:
-    path = unicodedata.normalize("NFC", unquote(path))
-    path = path.removesuffix("index.html").rstrip("/")
-    return path or "/"
-
-
-def _url_key(url: str) -> tuple[str, str] | None:
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").removeprefix("www.")
-    except ValueError:  # a malformed host ('http://[x/')
-        return None
-    return (host, _path_key(parts.path)) if host else None

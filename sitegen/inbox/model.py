@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -93,7 +93,3 @@ def purged(item: Pending) -> Pending:
     """`item` with the reader's words and address dropped: what the store keeps after a purge."""
     return Pending(id=item.id, source=item.source, state="purged", kind=item.kind, post=item.post,
                    accepted=item.accepted)
-
-
-def with_state(item: Pending, state: str, **changes: Any) -> Pending:
-    return replace(item, state=state, **changes)

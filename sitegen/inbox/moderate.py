@@ -4,7 +4,6 @@ purge; and emails made pending replies."""
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -68,15 +67,6 @@ def purge(store: Store) -> tuple[Store, int]:
     bring them back); how many were purged."""
     kept = {key: purged(item) if item.state in PURGED_STATES else item for key, item in store.items()}
     return kept, sum(item.state in PURGED_STATES for item in store.values())
-
-
-def likes_by_post(store: Store) -> dict[str, Counter[str]]:
-    """Counted webmentions (likes, reposts, bookmarks) of each post, by kind."""
-    counts: dict[str, Counter[str]] = {}
-    for item in store.values():
-        if item.kind in COUNTED_KINDS and item.state == "counted":
-            counts.setdefault(item.post or item.target or "?", Counter())[item.kind] += 1
-    return counts
 
 
 def pending_from_mail(reply: Any) -> Pending:

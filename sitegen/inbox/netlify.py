@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 from .fetch import FetchError, Service, get_json, get_pages
 from .model import Pending, iso_date
-from .posts import PostsByUrl, match_post
+from .posts import PostIndex
 
 API = "https://api.netlify.com/api/v1"
 API_VARIABLE = "SITEGEN_NETLIFY_API"
@@ -51,7 +51,7 @@ def find_site_id(root: Path, environ: Mapping[str, str]) -> str:
                      f"ID), or run `netlify link` in the site's folder, which writes {STATE_FILE.as_posix()}")
 
 
-def pull_submissions(root: Path, posts: PostsByUrl, environ: Mapping[str, str]) -> tuple[list[Pending], str]:
+def pull_submissions(root: Path, posts: PostIndex, environ: Mapping[str, str]) -> tuple[list[Pending], str]:
     """Every submission of the site's reply form, verified and spam, as pending replies, and a note when there is
     no such form yet; FetchError on failure."""
     service = netlify_service(environ)
@@ -85,7 +85,7 @@ def report_spam(submission_id: str, environ: Mapping[str, str]) -> None:
              f"Netlify knows no submission with id '{submission_id}' (deleted in the dashboard?)", method="PUT")
 
 
-def parse_submission(submission: Any, posts: PostsByUrl, *, spam: bool) -> Pending | None:
+def parse_submission(submission: Any, posts: PostIndex, *, spam: bool) -> Pending | None:
     """A submission object (`id`, `created_at`, `data` with the form's fields: post, name, email, url, message) as
     a pending reply; None when it has no id (nothing to key it by)."""
     if not isinstance(submission, dict) or not isinstance(submission.get("id"), str) or not submission["id"]:
@@ -101,7 +101,7 @@ def parse_submission(submission: Any, posts: PostsByUrl, *, spam: bool) -> Pendi
         return ""
 
     target = field("post")
-    return Pending(id=f"nf-{submission['id']}", source="netlify", post=match_post(target, posts), target=target,
+    return Pending(id=f"nf-{submission['id']}", source="netlify", post=posts.match(target), target=target,
                    name=" ".join(field("name").split()), email=field("email"), url=field("url"),
                    date=iso_date(field("created_at")), text=field("message", "body"), spam=spam)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from ..errors import SourceError
@@ -11,9 +12,6 @@ from ..site.urls import absolute_url, post_url
 from ..sources.config import Config
 from ..sources.discover import discover_sources
 from ..sources.document import load_document
-
-PostsByUrl = Mapping[str, str]
-"""A post's site path ('/posts/x/') and its absolute URL, each -> its slug."""
 
 
 def load_post_urls(config: Config) -> tuple[dict[str, str], list[SourceError]]:
@@ -46,21 +44,64 @@ def load_post_refs(config: Config) -> tuple[dict[str, str], dict[str, str], list
     return urls, {title: slug for title, slug in titles.items() if slug is not None}, problems
 
 
-def match_post(reference: str, posts: PostsByUrl) -> str | None:
-    """The slug of the post `reference` (an absolute URL from any host, a site path, or a slug) names, or None.
-    The host is not compared: a deploy preview's reply names the preview's address."""
-    reference = reference.strip()
-    if not reference:
+@dataclass(frozen=True, slots=True)
+class PostIndex:
+    """The site's posts by URL, for matching the address a reply names: the trailing slash, 'index.html', 'www.',
+    percent-encoding and Unicode normalization do not matter."""
+
+    urls: Mapping[tuple[str, str], str]
+    """(host without 'www.', path) of absolute URLs -> slug: matched on that host only."""
+    paths: Mapping[str, str]
+    """Path of site-relative URLs -> slug: matched on any host (a deploy preview's reply names the preview's
+    address)."""
+    slugs: frozenset[str]
+    """The slugs of the URLs, for a reference that is a slug."""
+
+    @classmethod
+    def build(cls, posts: Mapping[str, str]) -> PostIndex:
+        """The index of the keys of `posts` that are URLs: one that starts with '/' is site-relative, one that
+        starts with 'http://' or 'https://' absolute; any other key is left out."""
+        urls: dict[tuple[str, str], str] = {}
+        paths: dict[str, str] = {}
+        for key, slug in posts.items():
+            if key.startswith("/"):
+                paths[_path_key(urlsplit(key).path)] = slug
+            elif key.lower().startswith(("http://", "https://")) and (found := _url_key(key)) is not None:
+                urls[found] = slug
+        return cls(urls, paths, frozenset([*urls.values(), *paths.values()]))
+
+    def slug_of_url(self, url: str) -> str | None:
+        """The slug of the post an absolute URL names, or None."""
+        found = _url_key(url)
+        if found is None:
+            return None
+        return self.urls.get(found) or self.paths.get(found[1])
+
+    def match(self, reference: str) -> str | None:
+        """The slug of the post `reference` (an absolute URL, a site path, or a slug) names, or None."""
+        reference = reference.strip()
+        if not reference:
+            return None
+        if reference.startswith("/"):
+            slug = self.paths.get(_path_key(urlsplit(reference).path))
+        else:
+            slug = self.slug_of_url(reference)
+        if slug is not None:
+            return slug
+        plain = unicodedata.normalize("NFC", unquote(reference)).strip("/")
+        return plain if plain in self.slugs else None
+
+
+def _path_key(path: str) -> str:
+    path = unicodedata.normalize("NFC", unquote(path))
+    path = path.removesuffix("index.html").rstrip("/")
+    return path or "/"
+
+
+def _url_key(url: str) -> tuple[str, str] | None:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed host ('http://[x/')
         return None
-    by_path = {_path_key(url): slug for url, slug in posts.items()}
-    if (slug := by_path.get(_path_key(reference))) is not None:
-        return slug
-    slugs = set(posts.values())
-    plain = unicodedata.normalize("NFC", unquote(reference)).strip("/")
-    return plain if plain in slugs else None
-
-
-def _path_key(url: str) -> str:
-    parts = urlsplit(url)
-    path = unicodedata.normalize("NFC", unquote(parts.path or "/"))
-    return path if path.endswith("/") else path + "/"
+    return (host, _path_key(parts.path)) if host else None

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import SourceError
-from ..filelock import LockBusy, file_lock
+from ..filelock import file_lock
 from ..sources.replies import REPLIES_DIR
 from .model import Pending, pending_from_dict, pending_to_dict
 
@@ -109,14 +109,10 @@ def merge_pulled(store: Store, pulled: Iterable[Pending]) -> tuple[Store, list[P
     return merged, added
 
 
-Busy = LockBusy
-"""Another run holds the store's lock; `pid` is its process id, when it could be read."""
-
-
 @contextlib.contextmanager
 def store_lock(root: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the store's lock while the block runs: a `file_lock` on `content/replies/_pending.lock`. When another
-    run holds it, wait up to `wait` seconds (WAIT), then raise Busy. OSError when the lock file cannot be made."""
+    run holds it, wait up to `wait` seconds (WAIT), then raise LockBusy. OSError when the lock file cannot be made."""
     path = root / LOCK
     path.parent.mkdir(parents=True, exist_ok=True)
     with file_lock(path, wait=WAIT if wait is None else wait):

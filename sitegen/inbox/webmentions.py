@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 from ..sources.config import Config
 from .fetch import FetchError, Service, get_json
 from .model import COUNTED_KINDS, Pending, iso_date
-from .posts import PostsByUrl, match_post
+from .posts import PostIndex
 
 API_VARIABLE = "SITEGEN_WEBMENTION_API"
 """Another API address (a test server): the `.../api/mentions.jf2` URL itself."""
@@ -33,7 +33,7 @@ def mentions_api(config: Config, environ: Mapping[str, str]) -> str:
     return f"{parts.scheme}://{parts.netloc}/api/mentions.jf2"
 
 
-def pull_mentions(config: Config, posts: PostsByUrl, environ: Mapping[str, str],
+def pull_mentions(config: Config, posts: PostIndex, environ: Mapping[str, str],
                   since_id: int | None) -> list[Pending]:
     """Every mention of the site newer than `since_id` as a pending reply (likes, reposts and bookmarks to be
     counted); private mentions are left out. FetchError on failure."""
@@ -60,7 +60,7 @@ def pull_mentions(config: Config, posts: PostsByUrl, environ: Mapping[str, str],
     raise FetchError(f"webmention.io gave more than {MAX_PAGES} pages; nothing was changed")
 
 
-def parse_mention(entry: Any, posts: PostsByUrl) -> Pending | None:
+def parse_mention(entry: Any, posts: PostIndex) -> Pending | None:
     """A jf2 entry as a pending reply; None for a private one or one without a `wm-id`."""
     if not isinstance(entry, dict) or entry.get("wm-private") is True:
         return None
@@ -72,7 +72,7 @@ def parse_mention(entry: Any, posts: PostsByUrl) -> Pending | None:
     target = _text(entry.get("wm-target"))
     kind = KINDS.get(_text(entry.get("wm-property")), "mention")
     return Pending(id=f"wm-{ident}", source="webmention", state="counted" if kind in COUNTED_KINDS
-                   else "pending", kind=kind, post=match_post(target, posts), target=target,
+                   else "pending", kind=kind, post=posts.match(target), target=target,
                    name=" ".join(_text(author.get("name")).split()), url=_text(author.get("url")),
                    date=iso_date(_text(entry.get("published")) or _text(entry.get("wm-received"))),
                    text=_text(content.get("text")) or _text(content.get("value")),

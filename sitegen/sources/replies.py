@@ -135,7 +135,7 @@ def parse_reply(text: str, path: Path, post_slug: str, zone: ZoneInfo) -> tuple[
         errors.append(SourceError(path, "a reply needs the replier's name", doc.line("name", 1), 1,
                                   hint="add a line: name: ..."))
     url = values.get("url")
-    if url is not None and not (isinstance(url, str) and _is_web_url(url.strip())):
+    if url is not None and not (isinstance(url, str) and is_web_url(url.strip())):
         errors.append(SourceError(path, f"url {url!r} must be an http:// or https:// address", doc.line("url"), 1,
                                   hint="leave it out when the replier gave no site"))
     when = _to_datetime(values.get("date"), zone)
@@ -195,7 +195,8 @@ def _with_id(reply: Reply, ident: str) -> Reply:
     return Reply(reply.path, reply.post_slug, reply.name, reply.url, reply.date, reply.text, ident)
 
 
-def _is_web_url(url: str) -> bool:
+def is_web_url(url: str) -> bool:
+    """An http(s) address with a host and no space: what a reply's `url` may be."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url)
 
