@@ -37,7 +37,8 @@ _REFUSE_TEXT = ("&#",  # character references: markdown.py cleans what they deco
                 "]:",  # reference definitions (a link's `defined_at`; labels normalised by each parser its own way)
                 "\\|",  # escaped pipes (in tables markdown-it-py and markdown-it-pyrs disagree)
                 "\r", "\0", "\x0b", "\x0c", "\u2028", "\u2029", "\x85")  # what the parsers normalise differently
-_SINGLE_TILDE = re.compile(r"(?<!~)~(?!~)")
+_ODD_TILDES = re.compile(r"(?<!~)(?:~|~~~+)(?!~)")
+"""A run of tildes that is not a strikethrough pair: the two parsers pair such runs differently (a `~~~` fence too)."""
 """markdown-it-py's strikethrough takes `~text~`, markdown-it-pyrs's does not."""
 _UNICODE_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACE_AT_EDGE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000](?:[ \t\n]|$)"
@@ -120,7 +121,7 @@ def refused(source: str) -> bool:
     """Whether `source` holds something markdown-it-pyrs is known to read unlike markdown-it-py."""
     if any(text in source for text in _REFUSE_TEXT):
         return True
-    if "~" in source and _SINGLE_TILDE.search(source):
+    if "~" in source and _ODD_TILDES.search(source):
         return True
     if "\t" in source and _tab_before_link(source):
         return True
